@@ -1,0 +1,8 @@
+#include "cli/cli.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::cli {
+
+int cmd_delete(const GlobalOptions&, const Args&) { throw Error("not implemented yet"); }
+
+}  // namespace ocirt::cli

@@ -1,0 +1,139 @@
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include "cli/cli.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace po = boost::program_options;
+
+namespace ocirt::cli {
+namespace {
+
+using Command = int (*)(const GlobalOptions&, const Args&);
+
+struct CommandEntry {
+    Command run;
+    const char* summary;
+};
+
+const std::map<std::string, CommandEntry>& commands() {
+    static const std::map<std::string, CommandEntry> table = {
+        {"check", {cmd_check, "validate a bundle's config.json and print every problem"}},
+        {"create", {cmd_create, "create a container"}},
+        {"delete", {cmd_delete, "delete a container and the resources it holds"}},
+        {"kill", {cmd_kill, "send a signal to the container's init process"}},
+        {"list", {cmd_list, "list containers started by ocirt with the given root"}},
+        {"run", {cmd_run, "create and start a container"}},
+        {"spec", {cmd_spec, "write a new default config.json"}},
+        {"start", {cmd_start, "run the user process of a created container"}},
+        {"state", {cmd_state, "print the state of a container"}},
+    };
+    return table;
+}
+
+po::options_description global_options(GlobalOptions& g) {
+    po::options_description d("Global options");
+    d.add_options()
+        ("root", po::value(&g.root)->default_value("/run/ocirt"), "state directory")
+        ("log", po::value(&g.log), "log file (default: stderr)")
+        ("log-format", po::value(&g.log_format)->default_value("text"), "log format: text or json")
+        ("debug", po::bool_switch(&g.debug), "log debug messages")
+        ("systemd-cgroup", po::bool_switch(&g.systemd_cgroup), "use the systemd cgroup driver")
+        ("rootless", po::value(&g.rootless)->default_value("auto"), "rootless mode: auto, true or false")
+        ("help,h", "show this help")
+        ("version,v", "print the version");
+    return d;
+}
+
+void print_help(const po::options_description& d) {
+    std::cout << "usage: ocirt [global options] <command> [command options]\n\nCommands:\n";
+    for (const auto& [name, entry] : commands()) std::printf("  %-8s %s\n", name.c_str(), entry.summary);
+    std::cout << "\n" << d << "\nRun 'ocirt <command> --help' for a command's options.\n";
+}
+
+}  // namespace
+
+bool parse_command(const CommandSpec& spec, const Args& args, po::options_description& options,
+                   const po::positional_options_description& positional, po::variables_map& out) {
+    options.add_options()("help,h", "show this help");
+    try {
+        po::store(po::command_line_parser(args).options(options).positional(positional).run(), out);
+        if (out.count("help")) {
+            std::cout << "usage: ocirt " << spec.usage << "\n\n" << spec.description << "\n\n" << options;
+            return false;
+        }
+        po::notify(out);
+    } catch (const po::error& e) {
+        throw UsageError(std::string(spec.name) + ": " + e.what());
+    }
+    return true;
+}
+
+int dispatch(int argc, char** argv) {
+    GlobalOptions g;
+    auto desc = global_options(g);
+    // program_options cannot stop at the first positional by itself, so split argv here: flags that take
+    // a value consume the next word unless written as --flag=value.
+    static const char* const kValued[] = {"--root", "--log", "--log-format", "--rootless"};
+    std::string command;
+    Args rest;
+    int i = 1;
+    std::vector<std::string> global_words;
+    for (; i < argc; ++i) {
+        std::string word = argv[i];
+        if (word.empty() || word[0] != '-') break;
+        global_words.push_back(word);
+        for (const char* v : kValued)
+            if (word == v && i + 1 < argc) {
+                global_words.push_back(argv[++i]);
+                break;
+            }
+    }
+    if (i < argc) command = argv[i++];
+    for (; i < argc; ++i) rest.push_back(argv[i]);
+
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(global_words).options(desc).run(), vm);
+        po::notify(vm);
+        if (g.log_format != "text" && g.log_format != "json")
+            throw UsageError("--log-format: must be \"text\" or \"json\", got " + quoted(g.log_format));
+    } catch (const po::error& e) {
+        std::cerr << "ocirt: " << e.what() << "\n";
+        return 1;
+    } catch (const UsageError& e) {
+        std::cerr << "ocirt: " << e.what() << "\n";
+        return 1;
+    }
+    log::configure({g.log, g.log_format == "json" ? log::Format::json : log::Format::text, g.debug});
+
+    if (vm.count("version")) {
+        std::cout << "ocirt version " << OCIRT_VERSION << "\nspec: 1.2.0\n";
+        return 0;
+    }
+    if (vm.count("help") || command.empty()) {
+        print_help(desc);
+        return command.empty() && !vm.count("help") ? 1 : 0;
+    }
+    auto it = commands().find(command);
+    if (it == commands().end()) {
+        log::error("unknown command " + quoted(command) + " (see 'ocirt --help')");
+        return 1;
+    }
+    try {
+        return it->second.run(g, rest);
+    } catch (const UsageError& e) {
+        log::error(e.what());
+        return 1;
+    } catch (const Error& e) {
+        log::error(command + ": " + e.full());
+        return 1;
+    } catch (const std::exception& e) {
+        log::error(command + ": " + e.what());
+        return 1;
+    }
+}
+
+}  // namespace ocirt::cli

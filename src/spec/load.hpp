@@ -1,0 +1,32 @@
+#pragma once
+// config.json → Config: parse (nlohmann, errors with line:column), schema check (valijson, embedded
+// schemas), semantic rules. Every problem is collected, so `ocirt check` can print them all at once.
+#include <string>
+#include <vector>
+
+#include "spec/config.hpp"
+
+namespace ocirt::spec {
+
+struct Diagnostic {
+    std::string pointer;  // JSON pointer, "" for the document itself
+    std::string message;  // "must have at least 1 item"
+    std::string rule;     // "schema: minItems", "syntax", "rule: absolute-mount-destination", ...
+    // "config.json: /process/args: must have at least 1 item (schema: minItems)"
+    std::string to_string() const;
+};
+
+struct LoadResult {
+    std::optional<Config> config;      // set only when diagnostics is empty
+    std::vector<Diagnostic> diagnostics;
+};
+
+// Reads <bundle_dir>/config.json; never throws for a bad config, only reports.
+LoadResult load_bundle(const std::string& bundle_dir);
+// The same for a config text; root.path is resolved against bundle_dir.
+LoadResult load_config_text(const std::string& text, const std::string& bundle_dir);
+
+// load_bundle, and on any problem throws an Error naming the first diagnostic's pointer and rule.
+Config load_bundle_or_throw(const std::string& bundle_dir);
+
+}  // namespace ocirt::spec
