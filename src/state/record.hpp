@@ -1,0 +1,36 @@
+#pragma once
+// What <root>/<id>/state.json holds: the OCI state plus what ocirt needs to find the container again.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace ocirt::state {
+
+enum class Status { creating, created, running, paused, stopped };
+std::string_view to_string(Status status);
+
+struct Record {
+    std::string oci_version;           // the config's ociVersion
+    std::string id;
+    pid_t pid = 0;                     // the container's init, as seen from the host
+    uint64_t pid_start_time = 0;       // field 22 of /proc/PID/stat, so a reused pid is detected
+    std::string bundle;                // absolute
+    std::string rootfs;                // absolute
+    std::string created;               // RFC 3339
+    uid_t owner = 0;                   // uid of whoever created it
+    std::map<std::string, std::string> annotations;
+    std::string cgroup_path;           // as placed (relative to each hierarchy's root)
+    bool systemd_cgroup = false;
+
+    nlohmann::json to_json() const;               // the on-disk form
+    static Record from_json(const nlohmann::json& j);
+};
+
+// The runtime-spec State (ociVersion, id, status, pid, bundle, annotations) plus runc's extra fields
+// (rootfs, created, owner), as printed by `ocirt state` and given to hooks on stdin.
+nlohmann::json oci_state(const Record& record, Status status);
+
+}  // namespace ocirt::state

@@ -1,0 +1,68 @@
+#pragma once
+// The state directory: <root>/<id>/{state.json, exec.fifo}. Every command that changes a container
+// holds an flock on its directory for as long as it runs (flock(2): the lock belongs to the open file
+// description, so a forked child must close the fd at once).
+#include <string>
+#include <vector>
+
+#include "state/record.hpp"
+#include "util/unique_fd.hpp"
+
+namespace ocirt::state {
+
+// Container IDs: [A-Za-z0-9_+.-]{1,1024}, not "." or "..". Throws Error naming the rule.
+void validate_id(const std::string& id);
+
+class Container;
+
+class Store {
+public:
+    explicit Store(std::string root);  // the root is created (0700) on first use
+    const std::string& root() const { return root_; }
+    std::string dir_of(const std::string& id) const;
+
+    // mkdir <root>/<id> and lock it; EEXIST → Error "container \"ID\" already exists".
+    Container create(const std::string& id) const;
+    // Opens and locks an existing container; ENOENT → Error "container \"ID\" does not exist".
+    Container open(const std::string& id) const;
+    // Opens without the lock, for read-only commands (state, list).
+    Container open_unlocked(const std::string& id) const;
+    bool exists(const std::string& id) const;
+    std::vector<std::string> ids() const;
+
+private:
+    std::string root_;
+};
+
+class Container {
+public:
+    Container(std::string id, std::string dir, UniqueFd dir_fd);
+    const std::string& id() const { return id_; }
+    const std::string& dir() const { return dir_; }
+    int lock_fd() const { return dir_fd_.get(); }  // close this in a forked child
+
+    bool has_record() const;            // false while create has not saved yet
+    Record load() const;                // throws Error when state.json is missing or corrupt
+    void save(const Record& record);    // tmp file + fsync + rename: readers never see half a file
+    Status status() const;              // derive_status(load(), dir()); stopped when no record
+
+    std::string exec_fifo_path() const;  // <dir>/exec.fifo
+    void remove();                       // deletes the directory and everything in it
+
+private:
+    std::string id_;
+    std::string dir_;
+    UniqueFd dir_fd_;
+};
+
+// Status from kernel facts, never from the file: the pid alive with the same start time and not a
+// zombie + exec.fifo present → created; alive, no fifo → running (paused when its freezer is FROZEN);
+// otherwise stopped.
+Status derive_status(const Record& record, const std::string& container_dir);
+
+// Start time of a process (field 22 of /proc/PID/stat, clock ticks since boot); 0 if it is gone.
+uint64_t process_start_time(pid_t pid);
+// True when the process exists and is not a zombie (state Z or X in /proc/PID/stat).
+bool process_alive(pid_t pid);
+
+}  // namespace ocirt::state
