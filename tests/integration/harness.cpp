@@ -1,0 +1,129 @@
+#include "harness.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace ocirt::test {
+namespace fs = std::filesystem;
+
+Result run_program(const std::vector<std::string>& argv, const std::string& input) {
+    int in[2], out[2], err[2];
+    if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) throw std::runtime_error("pipe2");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid;
+    int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(in[0]);
+    close(out[1]);
+    close(err[1]);
+    if (rc != 0) {
+        close(in[1]);
+        close(out[0]);
+        close(err[0]);
+        throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::to_string(rc));
+    }
+    if (!input.empty()) {
+        ssize_t n = write(in[1], input.data(), input.size());
+        (void)n;
+    }
+    close(in[1]);
+    Result r;
+    pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+    int open_count = 2;
+    char buf[4096];
+    while (open_count > 0) {
+        if (poll(fds, 2, -1) < 0) break;
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            ssize_t n = read(fds[i].fd, buf, sizeof buf);
+            if (n <= 0) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_count;
+            } else {
+                (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
+            }
+        }
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+}
+
+std::string source_dir() { return OCIRT_SOURCE_DIR; }
+
+std::string ocirt_binary() {
+    const char* env = std::getenv("OCIRT");
+    return env && *env ? env : source_dir() + "/build/ocirt";
+}
+
+std::string busybox_rootfs() { return source_dir() + "/bundles/busybox/rootfs"; }
+
+TempDir::TempDir(const std::string& prefix) {
+    std::string tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp " + tmpl);
+    path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+}
+
+Bundle::Bundle() : dir_("ocirt-bundle") {
+    config = nlohmann::json::parse(read_file(source_dir() + "/bundles/busybox/config.json"));
+    config["root"]["path"] = busybox_rootfs();
+}
+
+void Bundle::write() const {
+    std::ofstream(path() + "/config.json") << config.dump(2);
+}
+
+void Bundle::shell(const std::string& script) { config["process"]["args"] = {"/bin/sh", "-c", script}; }
+
+Ocirt::Ocirt() : root_("ocirt-root") {}
+
+Ocirt::~Ocirt() {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(root_.path(), ec))
+        run_program({ocirt_binary(), "--root", root_.path(), "delete", "--force", entry.path().filename().string()});
+}
+
+Result Ocirt::operator()(std::vector<std::string> args, const std::string& input) const {
+    args.insert(args.begin(), {ocirt_binary(), "--root", root_.path()});
+    return run_program(args, input);
+}
+
+std::string unique_id(const std::string& prefix) {
+    static std::atomic<int> counter{0};
+    return prefix + "-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+}  // namespace ocirt::test

@@ -1,0 +1,65 @@
+#pragma once
+// Shared by the integration tests: run the ocirt binary (path in $OCIRT), temp state roots and bundles
+// whose config.json starts from bundles/busybox/config.json and whose rootfs is that bundle's (read-only).
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace ocirt::test {
+
+struct Result {
+    int exit_code = -1;  // 128+N when killed by signal N
+    std::string out;
+    std::string err;
+};
+
+// Runs `argv` (argv[0] a path) with stdout/stderr captured; `input` is written to its stdin.
+Result run_program(const std::vector<std::string>& argv, const std::string& input = "");
+
+std::string ocirt_binary();         // $OCIRT, or <source>/build/ocirt
+std::string source_dir();           // the repository root
+std::string busybox_rootfs();       // <source>/bundles/busybox/rootfs (made by tools/mkrootfs)
+
+class TempDir {
+public:
+    explicit TempDir(const std::string& prefix = "ocirt-test");
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+// A bundle in a temp dir: config.json from bundles/busybox, root.path pointing at the shared rootfs.
+class Bundle {
+public:
+    Bundle();
+    nlohmann::json config;  // edit, then write()
+    void write() const;
+    std::string path() const { return dir_.path(); }
+    // Sets process.args to ["/bin/sh", "-c", script].
+    void shell(const std::string& script);
+
+private:
+    TempDir dir_;
+};
+
+// ocirt with a private --root; delete -f of every container it made on destruction.
+class Ocirt {
+public:
+    Ocirt();
+    ~Ocirt();
+    Result operator()(std::vector<std::string> args, const std::string& input = "") const;
+    const std::string& root() const { return root_.path(); }
+    std::string state_dir(const std::string& id) const { return root_.path() + "/" + id; }
+
+private:
+    TempDir root_;
+};
+
+std::string unique_id(const std::string& prefix);
+std::string read_file(const std::string& path);
+
+}  // namespace ocirt::test
