@@ -32,5 +32,8 @@ struct Record {
 // The runtime-spec State (ociVersion, id, status, pid, bundle, annotations) plus runc's extra fields
 // (rootfs, created, owner), as printed by `ocirt state` and given to hooks on stdin.
 nlohmann::json oci_state(const Record& record, Status status);
+// The same with runc's key order (ociVersion, id, pid, status, bundle, rootfs, created, annotations, owner),
+// for printing.
+nlohmann::ordered_json oci_state_ordered(const Record& record, Status status);
 
 }  // namespace ocirt::state

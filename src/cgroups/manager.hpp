@@ -1,0 +1,54 @@
+#pragma once
+// Places a container in its cgroup in every hierarchy the host has (v1 controllers and the cgroup2 mount),
+// signals and lists what is in it, and removes it. Resource limits come in a later step.
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cgroups/hierarchy.hpp"
+
+namespace ocirt::cgroups {
+
+class Manager {
+public:
+    // linux.cgroupsPath: absolute → under each hierarchy's root; relative → under ocirt's own cgroup in
+    // each hierarchy; absent → "<id>" relative to ocirt's own cgroup, which is what runc's cgroupfs driver
+    // does when the path is empty (its cgroup Name is the container ID, Parent is empty).
+    static Manager for_container(const std::optional<std::string>& cgroups_path, const std::string& id,
+                                 const Hierarchy& hierarchy = Hierarchy::detect());
+    // `recorded_path` is what path() returned; "" gives a manager that does nothing.
+    static Manager from_state(const std::string& recorded_path, const Hierarchy& hierarchy = Hierarchy::detect());
+
+    // What state.json records: the absolute cgroup path when every hierarchy agrees, otherwise a JSON
+    // object {"<hierarchy key>": "<absolute cgroup path>", ...} (the own cgroup differs between hierarchies).
+    const std::string& path() const { return recorded_; }
+
+    void create();                    // mkdir -p in every hierarchy; v1 cpuset gets its parent's cpus/mems
+    void add_process(pid_t pid);      // cgroup.procs in each
+    std::vector<pid_t> pids() const;  // cgroup.procs of one hierarchy, nested cgroups included
+    void signal_all(int sig);         // v1: freeze, kill each pid, thaw; v2: cgroup.kill for SIGKILL
+    bool frozen() const;
+    void destroy();                   // rmdir the leaf (and cgroups made inside it) in each hierarchy
+
+    struct Placement {
+        HierarchyMount hierarchy;
+        std::string cgroup;  // absolute within the hierarchy, e.g. "/ocirt/abc"
+        std::string directory() const { return hierarchy.mount_point + cgroup; }
+    };
+    const std::vector<Placement>& placements() const { return placements_; }
+
+private:
+    Manager() = default;
+    const Placement* pids_source() const;
+    const Placement* freezer() const;
+    const Placement* unified() const;
+    void set_frozen(bool frozen);
+    void encode_path();
+
+    std::vector<Placement> placements_;
+    std::string recorded_;
+};
+
+}  // namespace ocirt::cgroups

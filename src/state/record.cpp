@@ -1,0 +1,83 @@
+#include "state/record.hpp"
+
+#include "util/error.hpp"
+
+namespace ocirt::state {
+
+std::string_view to_string(Status status) {
+    switch (status) {
+        case Status::creating: return "creating";
+        case Status::created: return "created";
+        case Status::running: return "running";
+        case Status::paused: return "paused";
+        case Status::stopped: return "stopped";
+    }
+    return "unknown";
+}
+
+nlohmann::json Record::to_json() const {
+    return {
+        {"ociVersion", oci_version},
+        {"id", id},
+        {"pid", pid},
+        {"pidStartTime", pid_start_time},
+        {"bundle", bundle},
+        {"rootfs", rootfs},
+        {"created", created},
+        {"owner", owner},
+        {"annotations", annotations},
+        {"cgroupPath", cgroup_path},
+        {"systemdCgroup", systemd_cgroup},
+    };
+}
+
+Record Record::from_json(const nlohmann::json& j) {
+    try {
+        Record r;
+        r.oci_version = j.value("ociVersion", "");
+        r.id = j.at("id").get<std::string>();
+        r.pid = j.value("pid", pid_t{0});
+        r.pid_start_time = j.value("pidStartTime", uint64_t{0});
+        r.bundle = j.value("bundle", "");
+        r.rootfs = j.value("rootfs", "");
+        r.created = j.value("created", "");
+        r.owner = j.value("owner", uid_t{0});
+        r.annotations = j.value("annotations", std::map<std::string, std::string>{});
+        r.cgroup_path = j.value("cgroupPath", "");
+        r.systemd_cgroup = j.value("systemdCgroup", false);
+        return r;
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(std::string("state.json: ") + e.what());
+    }
+}
+
+namespace {
+
+template <class Json>
+Json make_oci_state(const Record& record, Status status) {
+    Json j;
+    j["ociVersion"] = record.oci_version;
+    j["id"] = record.id;
+    // runc prints pid 0 for a stopped container: its recorded pid may belong to another process by now.
+    j["pid"] = status == Status::stopped ? 0 : record.pid;
+    j["status"] = to_string(status);
+    j["bundle"] = record.bundle;
+    j["rootfs"] = record.rootfs;
+    j["created"] = record.created;
+    if (!record.annotations.empty()) j["annotations"] = record.annotations;
+    // runc's `state` leaves owner empty (only `list` resolves the directory's owner to a user name).
+    j["owner"] = "";
+    return j;
+}
+
+}  // namespace
+
+nlohmann::json oci_state(const Record& record, Status status) {
+    return make_oci_state<nlohmann::json>(record, status);
+}
+
+nlohmann::ordered_json oci_state_ordered(const Record& record, Status status) {
+    return make_oci_state<nlohmann::ordered_json>(record, status);
+}
+
+}  // namespace ocirt::state

@@ -1,0 +1,185 @@
+#include "state/store.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+
+#include "util/error.hpp"
+#include "util/scope_exit.hpp"
+
+namespace ocirt::state {
+namespace {
+
+constexpr const char* kStateFile = "state.json";
+
+void mkdir_parents(const std::string& path, mode_t mode) {
+    std::string dir;
+    for (const auto& part : std::filesystem::path(path)) {
+        dir = (std::filesystem::path(dir) / part).string();
+        if (dir == "/") continue;
+        if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) throw SysError("mkdir " + ocirt::quoted(dir));
+    }
+}
+
+UniqueFd open_dir(const std::string& dir) { return UniqueFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); }
+
+// flock(2): an exclusive lock on the directory's open file description, released when the fd closes.
+void lock(int fd, const std::string& dir) {
+    while (::flock(fd, LOCK_EX) != 0)
+        if (errno != EINTR) throw SysError("flock " + ocirt::quoted(dir));
+}
+
+void write_all(int fd, const std::string& data, const std::string& path) {
+    size_t done = 0;
+    while (done < data.size()) {
+        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw SysError("write " + ocirt::quoted(path));
+        }
+        done += static_cast<size_t>(n);
+    }
+}
+
+}  // namespace
+
+Store::Store(std::string root) : root_(std::move(root)) {
+    while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+}
+
+std::string Store::dir_of(const std::string& id) const { return root_ + "/" + id; }
+
+Container Store::create(const std::string& id) const {
+    validate_id(id);
+    mkdir_parents(root_, 0700);
+    std::string dir = dir_of(id);
+    if (::mkdir(dir.c_str(), 0711) != 0) {
+        if (errno == EEXIST) throw Error("container " + ocirt::quoted(id) + " already exists");
+        throw SysError("mkdir " + ocirt::quoted(dir));
+    }
+    UniqueFd fd = open_dir(dir);
+    if (!fd) {
+        int err = errno;
+        ::rmdir(dir.c_str());
+        throw SysError("open " + ocirt::quoted(dir), err);
+    }
+    lock(fd.get(), dir);
+    return Container(id, dir, std::move(fd));
+}
+
+Container Store::open(const std::string& id) const {
+    validate_id(id);
+    std::string dir = dir_of(id);
+    UniqueFd fd = open_dir(dir);
+    if (!fd) {
+        if (errno == ENOENT) throw Error("container " + ocirt::quoted(id) + " does not exist");
+        throw SysError("open " + ocirt::quoted(dir));
+    }
+    lock(fd.get(), dir);
+    // The holder before us may have deleted the container while we waited for the lock.
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) throw SysError("stat " + ocirt::quoted(dir));
+    if (st.st_nlink == 0) throw Error("container " + ocirt::quoted(id) + " does not exist");
+    return Container(id, dir, std::move(fd));
+}
+
+Container Store::open_unlocked(const std::string& id) const {
+    validate_id(id);
+    std::string dir = dir_of(id);
+    UniqueFd fd = open_dir(dir);
+    if (!fd) {
+        if (errno == ENOENT) throw Error("container " + ocirt::quoted(id) + " does not exist");
+        throw SysError("open " + ocirt::quoted(dir));
+    }
+    return Container(id, dir, std::move(fd));
+}
+
+bool Store::exists(const std::string& id) const {
+    struct stat st {};
+    return ::stat(dir_of(id).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::vector<std::string> Store::ids() const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(root_, ec)) {
+        if (!entry.is_directory(ec)) continue;
+        std::string name = entry.path().filename().string();
+        try {
+            validate_id(name);
+            out.push_back(name);
+        } catch (const Error&) {
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+Container::Container(std::string id, std::string dir, UniqueFd dir_fd)
+    : id_(std::move(id)), dir_(std::move(dir)), dir_fd_(std::move(dir_fd)) {}
+
+bool Container::has_record() const { return ::faccessat(dir_fd_.get(), kStateFile, F_OK, 0) == 0; }
+
+Record Container::load() const {
+    std::string path = dir_ + "/" + kStateFile;
+    UniqueFd fd(::openat(dir_fd_.get(), kStateFile, O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) throw Error("container " + ocirt::quoted(id_) + " has no state yet (still being created?)");
+        throw SysError("open " + ocirt::quoted(path));
+    }
+    std::string text;
+    char buf[8192];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw SysError("read " + ocirt::quoted(path));
+        }
+        if (n == 0) break;
+        text.append(buf, static_cast<size_t>(n));
+    }
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(ocirt::quoted(path) + " is corrupt: " + e.what());
+    }
+    return with_context(ocirt::quoted(path), [&] { return Record::from_json(j); });
+}
+
+// rename(2) replaces the target atomically; fsync before it so a crash cannot leave an empty file.
+void Container::save(const Record& record) {
+    std::string tmp_name = std::string(kStateFile) + ".tmp-" + std::to_string(::getpid());
+    std::string tmp_path = dir_ + "/" + tmp_name;
+    UniqueFd fd(::openat(dir_fd_.get(), tmp_name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!fd) throw SysError("create " + ocirt::quoted(tmp_path));
+    ScopeExit unlink_tmp([&] { ::unlinkat(dir_fd_.get(), tmp_name.c_str(), 0); });
+    write_all(fd.get(), record.to_json().dump() + "\n", tmp_path);
+    if (::fsync(fd.get()) != 0) throw SysError("fsync " + ocirt::quoted(tmp_path));
+    fd.reset();
+    if (::renameat(dir_fd_.get(), tmp_name.c_str(), dir_fd_.get(), kStateFile) != 0)
+        throw SysError("rename " + ocirt::quoted(tmp_path) + " to " + ocirt::quoted(dir_ + "/" + kStateFile));
+    unlink_tmp.dismiss();
+    ::fsync(dir_fd_.get());
+}
+
+Status Container::status() const {
+    if (!has_record()) return Status::stopped;
+    return derive_status(load(), dir_);
+}
+
+std::string Container::exec_fifo_path() const { return dir_ + "/exec.fifo"; }
+
+void Container::remove() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+    if (ec) throw Error("remove " + ocirt::quoted(dir_) + ": " + ec.message());
+}
+
+}  // namespace ocirt::state
