@@ -1,0 +1,190 @@
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "state/store.hpp"
+#include "util/error.hpp"
+#include "util/unique_fd.hpp"
+
+namespace fs = std::filesystem;
+using ocirt::Error;
+using ocirt::UniqueFd;
+using namespace ocirt::state;
+
+namespace {
+
+struct TempRoot {
+    std::string path;
+    TempRoot() {
+        std::string tmpl = (fs::temp_directory_path() / "ocirt-state-unit-XXXXXX").string();
+        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+        path = tmpl;
+    }
+    ~TempRoot() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+Record sample_record(const std::string& id) {
+    Record r;
+    r.oci_version = "1.2.0";
+    r.id = id;
+    r.pid = 4242;
+    r.pid_start_time = 987654321;
+    r.bundle = "/bundles/b";
+    r.rootfs = "/bundles/b/rootfs";
+    r.created = "2026-01-02T03:04:05.000000006Z";
+    r.owner = 1000;
+    r.annotations = {{"org.example.key", "value"}};
+    r.cgroup_path = "/ocirt/" + id;
+    r.systemd_cgroup = false;
+    return r;
+}
+
+std::string slurp(int fd) {
+    std::string text;
+    char buf[4096];
+    ssize_t n;
+    while ((n = pread(fd, buf, sizeof buf, static_cast<off_t>(text.size()))) > 0) text.append(buf, static_cast<size_t>(n));
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("state: valid container IDs are accepted") {
+    for (const std::string& id : std::vector<std::string>{"a", "abc", "A-b_c.d+e", "0", "...", ".a", "a..b", std::string(1024, 'x')})
+        CHECK_NOTHROW(validate_id(id));
+}
+
+TEST_CASE("state: invalid container IDs are rejected with the rule named") {
+    for (const std::string& id : std::vector<std::string>{"", ".", "..", "a/b", "/a", "a b", "a:b", "ü", "a\nb", std::string(1025, 'x')}) {
+        CAPTURE(id);
+        CHECK_THROWS_AS(validate_id(id), Error);
+    }
+    CHECK_THROWS_WITH(validate_id("a/b"), doctest::Contains("only letters, digits"));
+    CHECK_THROWS_WITH(validate_id(".."), doctest::Contains("must not be"));
+}
+
+TEST_CASE("state: a record survives a save/load round trip") {
+    TempRoot root;
+    Store store(root.path + "/nested/root");
+    auto c = store.create("round-trip");
+    CHECK_FALSE(c.has_record());
+    Record r = sample_record("round-trip");
+    c.save(r);
+    CHECK(c.has_record());
+    Record back = c.load();
+    CHECK(back.to_json() == r.to_json());
+    CHECK(back.pid == 4242);
+    CHECK(back.pid_start_time == 987654321u);
+    CHECK(back.annotations.at("org.example.key") == "value");
+    CHECK(back.owner == 1000u);
+    CHECK((fs::status(root.path + "/nested/root").permissions() & fs::perms::all) == fs::perms::owner_all);
+}
+
+TEST_CASE("state: save replaces state.json atomically and leaves no temp file") {
+    TempRoot root;
+    Store store(root.path);
+    auto c = store.create("atomic");
+    Record first = sample_record("atomic");
+    c.save(first);
+    UniqueFd old_file(open((c.dir() + "/state.json").c_str(), O_RDONLY | O_CLOEXEC));
+    REQUIRE(old_file);
+    std::string old_text = slurp(old_file.get());
+
+    Record second = first;
+    second.pid = 777;
+    second.bundle = std::string(20000, 'b');
+    c.save(second);
+    CHECK(slurp(old_file.get()) == old_text);  // the old inode was replaced, never rewritten in place
+    CHECK(c.load().pid == 777);
+    CHECK(c.load().bundle.size() == 20000);
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(c.dir())) names.push_back(e.path().filename().string());
+    CHECK(names == std::vector<std::string>{"state.json"});
+}
+
+TEST_CASE("state: create refuses an existing ID and open an unknown one") {
+    TempRoot root;
+    Store store(root.path);
+    { auto c = store.create("dup"); }
+    CHECK_THROWS_WITH(store.create("dup"), "container \"dup\" already exists");
+    CHECK_THROWS_WITH(store.open("nope"), "container \"nope\" does not exist");
+    CHECK_THROWS_WITH(store.open_unlocked("nope"), "container \"nope\" does not exist");
+    CHECK_THROWS_AS(store.create("bad/id"), Error);
+    CHECK(store.exists("dup"));
+    CHECK_FALSE(store.exists("nope"));
+}
+
+TEST_CASE("state: a corrupt state.json is reported with its path") {
+    TempRoot root;
+    Store store(root.path);
+    auto c = store.create("corrupt");
+    std::ofstream(c.dir() + "/state.json") << "{ not json";
+    CHECK_THROWS_WITH(c.load(), doctest::Contains("is corrupt"));
+}
+
+TEST_CASE("state: the directory lock is held for as long as the container object lives") {
+    TempRoot root;
+    Store store(root.path);
+    auto try_lock = [&](const std::string& id) {
+        UniqueFd fd(open(store.dir_of(id).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        REQUIRE(fd);
+        int rc = flock(fd.get(), LOCK_EX | LOCK_NB);
+        return rc == 0 ? 0 : errno;
+    };
+    {
+        auto c = store.create("locked");
+        CHECK(try_lock("locked") == EWOULDBLOCK);
+    }
+    CHECK(try_lock("locked") == 0);
+    {
+        auto c = store.open("locked");
+        CHECK(try_lock("locked") == EWOULDBLOCK);
+        auto reader = store.open_unlocked("locked");  // read-only commands never wait
+        CHECK(reader.id() == "locked");
+    }
+    CHECK(try_lock("locked") == 0);
+}
+
+TEST_CASE("state: ids lists container directories in order; remove deletes one") {
+    TempRoot root;
+    Store store(root.path);
+    CHECK(store.ids().empty());
+    { auto b = store.create("b"); }
+    { auto a = store.create("a"); }
+    CHECK(store.ids() == std::vector<std::string>{"a", "b"});
+    auto a = store.open("a");
+    a.save(sample_record("a"));
+    a.remove();
+    CHECK_FALSE(fs::exists(root.path + "/a"));
+    CHECK(store.ids() == std::vector<std::string>{"b"});
+}
+
+TEST_CASE("state: oci_state follows the runtime-spec State and runc's extra fields") {
+    Record r = sample_record("oci");
+    auto running = oci_state(r, Status::running);
+    CHECK(running["ociVersion"] == "1.2.0");
+    CHECK(running["id"] == "oci");
+    CHECK(running["status"] == "running");
+    CHECK(running["pid"] == 4242);
+    CHECK(running["bundle"] == "/bundles/b");
+    CHECK(running["rootfs"] == "/bundles/b/rootfs");
+    CHECK(running["created"] == "2026-01-02T03:04:05.000000006Z");
+    CHECK(running["annotations"]["org.example.key"] == "value");
+    CHECK(running["owner"] == "");
+    CHECK(oci_state(r, Status::stopped)["pid"] == 0);
+    r.annotations.clear();
+    CHECK_FALSE(oci_state(r, Status::created).contains("annotations"));
+    auto ordered = oci_state_ordered(r, Status::created);
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : ordered.items()) keys.push_back(k);
+    CHECK(keys == std::vector<std::string>{"ociVersion", "id", "pid", "status", "bundle", "rootfs", "created", "owner"});
+}
