@@ -841,6 +841,25 @@ private:
                 if (e.is_directory()) force_delete(rt, e.path().filename().string());
         }
         reap_orphans();
+        // Anything still re-parented to us is a container process a runtime left behind: it was started
+        // by this run, so end it rather than leave it to the host.
+        const pid_t self = ::getpid();
+        int killed = 0;
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator("/proc", ec)) {
+            std::string name = e.path().filename().string();
+            if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+            std::string stat = read_file(e.path() / "stat");
+            auto rp = stat.rfind(')');
+            if (rp == std::string::npos) continue;
+            char state = 0;
+            int ppid = 0;
+            if (std::sscanf(stat.c_str() + rp + 1, " %c %d", &state, &ppid) != 2 || ppid != self) continue;
+            pid_t pid = static_cast<pid_t>(std::stol(name));
+            if (state != 'Z' && ::kill(pid, SIGKILL) == 0) ++killed;
+            ::waitpid(pid, nullptr, 0);
+        }
+        if (killed) std::fprintf(stderr, "ocirt-bench: killed %d leftover process(es) of the runtimes\n", killed);
     }
 
     void write_json() {
