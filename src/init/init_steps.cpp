@@ -1,0 +1,74 @@
+#include "init/init_steps.hpp"
+
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "init/process_setup.hpp"
+#include "init/rootfs.hpp"
+#include "linux/exec.hpp"
+#include "linux/identity.hpp"
+#include "linux/namespaces.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::init {
+namespace {
+
+void enter_cgroup_namespace(const InitContext& ctx) {
+    ctx.channel.expect(sync::MsgType::CgroupReady);
+    // cgroup_namespaces(7): the namespace's root is the cgroup we are in when unsharing.
+    if (ctx.plan.new_cgroup_namespace) {
+        linux_::unshare_namespaces(CLONE_NEWCGROUP);
+        ctx.step("unshared cgroup");
+    }
+}
+
+void build_filesystem(const InitContext& ctx) {
+    ::umask(0);
+    UniqueFd root = prepare_root(ctx);
+    mount_all(ctx, root.get());
+    setup_dev(ctx, root.get());
+    // Call point: devices from linux.devices, the console (/dev/console), then HooksPlease → HooksDone
+    // (prestart, createRuntime) and the createContainer hooks, before the root changes.
+    enter_root(ctx, root.get());
+    mask_paths(ctx);
+    make_paths_readonly(ctx);
+    make_root_readonly(ctx);
+}
+
+void configure_process(const InitContext& ctx) {
+    if (ctx.plan.process.oom_score_adj) linux_::set_oom_score_adj(*ctx.plan.process.oom_score_adj);
+    // Call point: sysctl, personality, scheduler, I/O priority.
+    apply_rlimits(ctx);
+    // Call point: capabilities (PR_SET_KEEPCAPS before the uid change, the sets after it).
+    apply_identity(ctx);
+    apply_no_new_privileges(ctx);
+    // Call point: seccomp, last (SeccompFd when a listener is asked for).
+}
+
+}  // namespace
+
+void run_init(const InitContext& ctx) {
+    enter_cgroup_namespace(ctx);
+    set_hostname(ctx);
+    build_filesystem(ctx);
+    configure_process(ctx);
+    const auto& p = ctx.plan.process;
+    std::string program = linux_::find_executable(p.args[0], p.env);
+    linux_::reset_signals();
+    ctx.channel.send(sync::Message::plain(sync::MsgType::Ready));
+    try {
+        wait_for_start(ctx);
+        // Call point: startContainer hooks.
+        linux_::close_fds_on_exec(ctx.plan.preserve_fds);
+        linux_::exec_program(program, p.args, p.env);
+    } catch (const Error& e) {
+        // Nobody waits on the channel once Ready is sent: the process's own stderr gets the error.
+        std::fprintf(stderr, "ocirt: init: %s\n", e.what());
+        ::_exit(127);
+    }
+}
+
+}  // namespace ocirt::init

@@ -1,0 +1,171 @@
+#include "init/rootfs.hpp"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "linux/devices.hpp"
+#include "linux/mountinfo.hpp"
+#include "linux/mounts.hpp"
+#include "linux/resolve.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::init {
+namespace {
+
+using plan::MountStep;
+
+// pivot_root(2) fails when the parent mount of the new root is shared: make it private in our namespace.
+void make_parent_mount_private(const std::string& rootfs) {
+    std::string parent = linux_::mount_point_of(linux_::read_mountinfo(), rootfs);
+    linux_::set_propagation(parent, parent, MS_PRIVATE);
+}
+
+std::string join_path(const std::string& dir, const std::string& name) {
+    return dir == "/" ? "/" + name : dir + "/" + name;
+}
+
+void mount_filesystem(int root_fd, const MountStep& m) {
+    UniqueFd target = linux_::make_in_root(root_fd, m.destination, false);
+    linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, m.type, m.flags, m.data);
+    if (m.propagation) {
+        UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
+        linux_::set_propagation(linux_::fd_path(mounted.get()), m.destination, m.propagation);
+    }
+}
+
+void mount_bind(int root_fd, const MountStep& m) {
+    struct stat st {};
+    if (::stat(m.source.c_str(), &st) < 0) throw SysError("bind " + quoted(m.source) + " on " + quoted(m.destination));
+    UniqueFd target = linux_::make_in_root(root_fd, m.destination, !S_ISDIR(st.st_mode));
+    linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, "", MS_BIND | (m.recursive ? MS_REC : 0), "");
+    // mount(2): a bind mount ignores the other flags; they take effect through a remount of the new mount.
+    if (m.flags == 0 && m.propagation == 0) return;
+    UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
+    if (m.flags) linux_::remount_bind(linux_::fd_path(mounted.get()), m.destination, m.flags);
+    if (m.propagation) linux_::set_propagation(linux_::fd_path(mounted.get()), m.destination, m.propagation);
+}
+
+// A "cgroup" mount on a v1 or hybrid host: a tmpfs holding one mount per hierarchy, each showing the
+// container's cgroup namespace, and links for co-mounted controllers ("cpu" → "cpu,cpuacct").
+void mount_cgroups(const InitContext& ctx, int root_fd, const MountStep& m) {
+    unsigned long flags = m.flags & ~MS_RDONLY;
+    UniqueFd target = linux_::make_in_root(root_fd, m.destination, false);
+    linux_::mount_at("tmpfs", linux_::fd_path(target.get()), m.destination, "tmpfs", flags, "mode=755");
+    for (const auto& h : ctx.plan.cgroup_hierarchies) {
+        std::string dest = join_path(m.destination, h.name);
+        UniqueFd sub = linux_::make_in_root(root_fd, dest, false);
+        linux_::mount_at("cgroup", linux_::fd_path(sub.get()), dest, h.v2 ? "cgroup2" : "cgroup", m.flags,
+                         h.v2 ? "" : h.options);
+        if (h.name.find(',') == std::string::npos) continue;
+        UniqueFd dir = linux_::open_in_root(root_fd, m.destination, O_PATH | O_DIRECTORY);
+        size_t i = 0;
+        while (i <= h.name.size()) {
+            size_t j = h.name.find(',', i);
+            if (j == std::string::npos) j = h.name.size();
+            std::string controller = h.name.substr(i, j - i);
+            if (::symlinkat(h.name.c_str(), dir.get(), controller.c_str()) < 0 && errno != EEXIST)
+                throw SysError("symlink " + quoted(join_path(m.destination, controller)));
+            i = j + 1;
+        }
+    }
+    if (m.flags & MS_RDONLY) {
+        UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
+        linux_::remount_bind(linux_::fd_path(mounted.get()), m.destination, MS_RDONLY | flags);
+    }
+}
+
+}  // namespace
+
+UniqueFd prepare_root(const InitContext& ctx) {
+    const auto& rootfs = ctx.plan.rootfs;
+    linux_::set_propagation("/", "/", ctx.plan.root_propagation);
+    make_parent_mount_private(rootfs);
+    linux_::mount_at(rootfs, rootfs, rootfs, "", MS_BIND | MS_REC, "");
+    int fd = ::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throw SysError("open the root filesystem " + quoted(rootfs));
+    ctx.step("rootfs bound");
+    return UniqueFd(fd);
+}
+
+void mount_all(const InitContext& ctx, int root_fd) {
+    for (const auto& m : ctx.plan.mounts) {
+        switch (m.kind) {
+            case MountStep::Kind::filesystem: mount_filesystem(root_fd, m); break;
+            case MountStep::Kind::bind: mount_bind(root_fd, m); break;
+            case MountStep::Kind::cgroup: mount_cgroups(ctx, root_fd, m); break;
+        }
+        ctx.step("mounted " + m.destination);
+    }
+}
+
+void setup_dev(const InitContext& ctx, int root_fd) {
+    if (!ctx.plan.setup_dev) return;
+    linux_::make_in_root(root_fd, "/dev", false);
+    linux_::create_default_devices(root_fd);
+    linux_::create_default_dev_links(root_fd);
+    ctx.step("devices created");
+}
+
+void enter_root(const InitContext& ctx, int root_fd) {
+    if (ctx.plan.no_pivot) {
+        // With --no-pivot: move the rootfs mount over "/" and chroot into it (runc's --no-pivot).
+        if (::fchdir(root_fd) < 0) throw SysError("chdir to the root filesystem");
+        if (::mount(ctx.plan.rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) < 0) throw SysError("move the root filesystem to \"/\"");
+        if (::chroot(".") < 0) throw SysError("chroot");
+        if (::chdir("/") < 0) throw SysError("chdir \"/\"");
+        ctx.step("chroot");
+        return;
+    }
+    int old_root = ::open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (old_root < 0) throw SysError("open \"/\"");
+    UniqueFd old_root_fd(old_root);
+    if (::fchdir(root_fd) < 0) throw SysError("chdir to the root filesystem");
+    // pivot_root(2) ".", ".": the old root ends up mounted on top of the new one, then is detached.
+    if (::syscall(SYS_pivot_root, ".", ".") < 0) throw SysError("pivot_root");
+    if (::fchdir(old_root_fd.get()) < 0) throw SysError("chdir to the old root");
+    if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) throw SysError("make the old root rslave");
+    if (::umount2(".", MNT_DETACH) < 0) throw SysError("unmount the old root");
+    if (::chdir("/") < 0) throw SysError("chdir \"/\"");
+    ctx.step("pivot_root");
+    if (ctx.plan.root_propagation_after_pivot) linux_::set_propagation("/", "/", ctx.plan.root_propagation_after_pivot);
+}
+
+void mask_paths(const InitContext& ctx) {
+    for (const auto& path : ctx.plan.masked_paths) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) < 0) {
+            if (errno == ENOENT) continue;
+            throw SysError("mask " + quoted(path));
+        }
+        if (S_ISDIR(st.st_mode))
+            linux_::mount_at("tmpfs", path, path, "tmpfs", MS_RDONLY, "");
+        else
+            linux_::mount_at("/dev/null", path, path, "", MS_BIND, "");
+    }
+    if (!ctx.plan.masked_paths.empty()) ctx.step("masked paths");
+}
+
+void make_paths_readonly(const InitContext& ctx) {
+    for (const auto& path : ctx.plan.readonly_paths) {
+        if (::access(path.c_str(), F_OK) < 0) {
+            if (errno == ENOENT) continue;
+            throw SysError("make " + quoted(path) + " read-only");
+        }
+        linux_::mount_at(path, path, path, "", MS_BIND | MS_REC, "");
+        linux_::remount_bind(path, path, MS_RDONLY);
+    }
+    if (!ctx.plan.readonly_paths.empty()) ctx.step("read-only paths");
+}
+
+void make_root_readonly(const InitContext& ctx) {
+    if (!ctx.plan.readonly_root) return;
+    linux_::remount_bind("/", "/", MS_RDONLY);
+    ctx.step("root read-only");
+}
+
+}  // namespace ocirt::init

@@ -1,0 +1,65 @@
+#include "linux/devices.hpp"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include "linux/mounts.hpp"
+#include "linux/resolve.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::linux_ {
+namespace {
+
+struct DefaultDevice {
+    const char* name;
+    unsigned major;
+    unsigned minor;
+};
+
+// config-linux.md "Default Devices": all character devices, mode 0666.
+constexpr DefaultDevice kDefaultDevices[] = {
+    {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+};
+
+void bind_host_device(int root_fd, const std::string& name) {
+    UniqueFd target = make_in_root(root_fd, "/dev/" + name, true);
+    mount_at("/dev/" + name, fd_path(target.get()), "/dev/" + name, "", MS_BIND, "");
+}
+
+}  // namespace
+
+void create_default_devices(int root_fd) {
+    UniqueFd dev = open_in_root(root_fd, "/dev", O_PATH | O_DIRECTORY);
+    for (const auto& d : kDefaultDevices) {
+        std::string path = std::string("/dev/") + d.name;
+        if (::unlinkat(dev.get(), d.name, 0) < 0 && errno != ENOENT) throw SysError("remove " + quoted(path));
+        if (::mknodat(dev.get(), d.name, S_IFCHR | 0666, makedev(d.major, d.minor)) < 0) {
+            // mknod(2): EPERM without CAP_MKNOD (e.g. in a user namespace): bind the host's node instead.
+            if (errno != EPERM) throw SysError("mknod " + quoted(path));
+            bind_host_device(root_fd, d.name);
+            continue;
+        }
+        if (::fchmodat(dev.get(), d.name, 0666, 0) < 0) throw SysError("chmod " + quoted(path));
+    }
+}
+
+void create_default_dev_links(int root_fd) {
+    UniqueFd dev = open_in_root(root_fd, "/dev", O_PATH | O_DIRECTORY);
+    const std::pair<const char*, const char*> links[] = {
+        {"/proc/self/fd", "fd"},         {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+        {"/proc/self/fd/2", "stderr"},   {"pts/ptmx", "ptmx"},
+    };
+    for (const auto& [target, name] : links)
+        if (::symlinkat(target, dev.get(), name) < 0 && errno != EEXIST)
+            throw SysError("symlink " + quoted(std::string("/dev/") + name) + " to " + quoted(target));
+    if (::access("/proc/kcore", F_OK) == 0 && ::symlinkat("/proc/kcore", dev.get(), "core") < 0 && errno != EEXIST)
+        throw SysError("symlink \"/dev/core\"");
+}
+
+}  // namespace ocirt::linux_

@@ -1,0 +1,50 @@
+#include "linux/mounts.hpp"
+
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+
+#include "util/error.hpp"
+
+namespace ocirt::linux_ {
+
+std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
+void mount_at(const std::string& source, const std::string& target_path, const std::string& shown_target,
+              const std::string& type, unsigned long flags, const std::string& data) {
+    if (::mount(source.c_str(), target_path.c_str(), type.empty() ? nullptr : type.c_str(), flags,
+                data.empty() ? nullptr : data.c_str()) < 0) {
+        std::string what = (flags & MS_REMOUNT) ? "remount " + quoted(shown_target)
+                           : (flags & MS_BIND) ? "bind " + quoted(source) + " on " + quoted(shown_target)
+                                               : "mount " + quoted(source) + " on " + quoted(shown_target);
+        if (!type.empty() && !(flags & MS_BIND)) what += " (type " + quoted(type) + ")";
+        throw SysError(what);
+    }
+}
+
+void set_propagation(const std::string& target_path, const std::string& shown_target, unsigned long propagation) {
+    if (propagation == 0) return;
+    if (::mount(nullptr, target_path.c_str(), nullptr, propagation, nullptr) < 0)
+        throw SysError("set propagation of " + quoted(shown_target));
+}
+
+unsigned long mount_flags_of(const std::string& path) {
+    struct statvfs st {};
+    if (::statvfs(path.c_str(), &st) < 0) throw SysError("statvfs " + quoted(path));
+    unsigned long flags = 0;
+    const std::pair<unsigned long, unsigned long> map[] = {
+        {ST_RDONLY, MS_RDONLY},     {ST_NOSUID, MS_NOSUID},         {ST_NODEV, MS_NODEV},
+        {ST_NOEXEC, MS_NOEXEC},     {ST_NOATIME, MS_NOATIME},       {ST_NODIRATIME, MS_NODIRATIME},
+        {ST_RELATIME, MS_RELATIME}, {ST_SYNCHRONOUS, MS_SYNCHRONOUS}, {ST_MANDLOCK, MS_MANDLOCK},
+    };
+    for (const auto& [st_flag, ms_flag] : map)
+        if (st.f_flag & st_flag) flags |= ms_flag;
+    return flags;
+}
+
+void remount_bind(const std::string& target_path, const std::string& shown_target, unsigned long flags) {
+    unsigned long kept = mount_flags_of(target_path) & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
+    if (::mount(nullptr, target_path.c_str(), nullptr, MS_REMOUNT | MS_BIND | flags | kept, nullptr) < 0)
+        throw SysError("remount " + quoted(shown_target));
+}
+
+}  // namespace ocirt::linux_

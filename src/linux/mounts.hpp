@@ -1,0 +1,20 @@
+#pragma once
+// mount(2) with errors that name what was mounted where, and targets given as O_PATH fds.
+#include <string>
+
+namespace ocirt::linux_ {
+
+// "/proc/self/fd/N": the path through which the kernel reaches the file an fd refers to (proc(5)).
+std::string fd_path(int fd);
+
+// `shown_target` is the name used in errors (the path inside the container).
+void mount_at(const std::string& source, const std::string& target_path, const std::string& shown_target,
+              const std::string& type, unsigned long flags, const std::string& data);
+void set_propagation(const std::string& target_path, const std::string& shown_target, unsigned long propagation);
+// MS_REMOUNT | MS_BIND with `flags`, keeping the flags the mount already has that cannot be dropped
+// (a remount must repeat the locked atime/nodev/nosuid/noexec flags, mount(2)).
+void remount_bind(const std::string& target_path, const std::string& shown_target, unsigned long flags);
+// The MS_* flags of the mount a path sits on (statvfs(3) f_flag).
+unsigned long mount_flags_of(const std::string& path);
+
+}  // namespace ocirt::linux_

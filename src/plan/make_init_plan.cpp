@@ -1,0 +1,142 @@
+#include <sys/mount.h>
+
+#include <algorithm>
+#include <sched.h>
+
+#include "plan/init_plan.hpp"
+#include "plan/mount_options.hpp"
+#include "plan/names.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::plan {
+namespace {
+
+std::string absolute_in(const std::string& base, const std::string& path) {
+    if (!path.empty() && path[0] == '/') return path;
+    return base + "/" + path;
+}
+
+void plan_namespaces(const spec::Linux& linux_config, InitPlan& plan) {
+    std::vector<NamespaceJoin> user_joins;
+    for (size_t i = 0; i < linux_config.namespaces.size(); ++i) {
+        const auto& ns = linux_config.namespaces[i];
+        std::string pointer = "/linux/namespaces/" + std::to_string(i);
+        auto flag = namespace_clone_flag(ns.type);
+        if (!flag) throw Error("unknown namespace type " + quoted(ns.type), 0, pointer + "/type");
+        if (ns.type == "pid") plan.second_fork = true;
+        if (ns.type == "mount") plan.has_mount_namespace = true;
+        if (ns.path && !ns.path->empty()) {
+            NamespaceJoin join{ns.type, *flag, *ns.path};
+            (ns.type == "user" ? user_joins : plan.joins).push_back(join);
+            continue;
+        }
+        if (ns.type == "user") {
+            plan.new_user_namespace = true;
+            throw Error("creating a user namespace is not supported yet", 0, pointer);
+        }
+        if (ns.type == "cgroup") {
+            plan.new_cgroup_namespace = true;
+            continue;
+        }
+        if (ns.type == "time") plan.second_fork = true;  // time_namespaces(7): only children enter it
+        plan.unshare_flags |= *flag;
+    }
+    plan.joins.insert(plan.joins.begin(), user_joins.begin(), user_joins.end());
+    if (!plan.has_mount_namespace)
+        throw Error("a mount namespace is required to set up the root filesystem", 0, "/linux/namespaces");
+    for (const auto& [clock, offset] : linux_config.timeOffsets) {
+        if (!(plan.unshare_flags & CLONE_NEWTIME))
+            throw Error("timeOffsets need a new time namespace", 0, "/linux/timeOffsets/" + clock);
+        plan.time_offsets.push_back({clock, offset.secs, offset.nanosecs});
+    }
+}
+
+MountStep plan_mount(const spec::Mount& mount, size_t index, const HostFacts& host, const Options& options) {
+    std::string pointer = "/mounts/" + std::to_string(index);
+    ParsedMountOptions parsed = parse_mount_options(mount.options);
+    std::string type = mount.type.value_or("");
+    MountStep step;
+    step.destination = mount.destination.empty() || mount.destination[0] != '/' ? "/" + mount.destination
+                                                                               : mount.destination;
+    step.propagation = parsed.propagation;
+    step.data = parsed.data;
+    step.flags = parsed.flags & ~(MS_BIND | MS_REC);
+    if (parsed.bind || type == "bind") {
+        if (!mount.source || mount.source->empty())
+            throw Error("a bind mount needs a source", 0, pointer + "/source");
+        step.kind = MountStep::Kind::bind;
+        step.source = absolute_in(options.bundle, *mount.source);
+        step.recursive = parsed.recursive;
+        return step;
+    }
+    if (type.empty()) throw Error("a mount that is not a bind mount needs a type", 0, pointer + "/type");
+    step.source = mount.source.value_or(type);
+    step.type = type;
+    if (type == "cgroup") {
+        if (host.cgroup2_only)
+            step.type = "cgroup2";
+        else
+            step.kind = MountStep::Kind::cgroup;
+    }
+    return step;
+}
+
+ProcessPlan plan_process(const spec::Process& process) {
+    ProcessPlan p;
+    if (process.args.empty()) throw Error("must have at least 1 item", 0, "/process/args");
+    p.args = process.args;
+    p.env = process.env;
+    p.cwd = process.cwd.empty() ? "/" : process.cwd;
+    p.uid = process.user.uid;
+    p.gid = process.user.gid;
+    p.additional_gids.assign(process.user.additionalGids.begin(), process.user.additionalGids.end());
+    if (process.user.umask) p.umask = static_cast<mode_t>(*process.user.umask);
+    for (size_t i = 0; i < process.rlimits.size(); ++i) {
+        const auto& r = process.rlimits[i];
+        std::string pointer = "/process/rlimits/" + std::to_string(i);
+        auto resource = rlimit_resource(r.type);
+        if (!resource) throw Error("unknown rlimit type " + quoted(r.type), 0, pointer + "/type");
+        if (r.soft > r.hard) throw Error(r.type + ": soft limit above the hard limit", 0, pointer + "/soft");
+        p.rlimits.push_back({r.type, *resource, r.soft, r.hard});
+    }
+    p.no_new_privileges = process.noNewPrivileges;
+    p.oom_score_adj = process.oomScoreAdj;
+    return p;
+}
+
+}  // namespace
+
+InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const Options& options) {
+    InitPlan plan;
+    if (!config.process) throw Error("a container needs a process", 0, "/process");
+    static const spec::Linux no_linux_section;
+    const spec::Linux& linux_config = config.linux_ ? *config.linux_ : no_linux_section;
+    plan_namespaces(linux_config, plan);
+
+    plan.hostname = config.hostname;
+    plan.domainname = config.domainname;
+    plan.rootfs = !config.root.resolved_path.empty() ? config.root.resolved_path
+                                                     : absolute_in(options.bundle, config.root.path);
+    plan.readonly_root = config.root.readonly;
+    plan.root_propagation = MS_SLAVE | MS_REC;
+    if (linux_config.rootfsPropagation) {
+        unsigned long flags = propagation_flags(*linux_config.rootfsPropagation);
+        if (flags == 0)
+            throw Error("unknown propagation " + quoted(*linux_config.rootfsPropagation), 0, "/linux/rootfsPropagation");
+        plan.root_propagation = flags;
+        plan.root_propagation_after_pivot = flags;
+    }
+    for (size_t i = 0; i < config.mounts.size(); ++i) plan.mounts.push_back(plan_mount(config.mounts[i], i, host, options));
+    plan.setup_dev = std::none_of(plan.mounts.begin(), plan.mounts.end(), [](const MountStep& m) {
+        return m.destination == "/dev" && m.kind == MountStep::Kind::bind;
+    });
+    plan.cgroup_hierarchies = host.cgroup_hierarchies;
+    plan.masked_paths = linux_config.maskedPaths;
+    plan.readonly_paths = linux_config.readonlyPaths;
+    plan.no_pivot = options.no_pivot;
+    plan.process = plan_process(*config.process);
+    plan.preserve_fds = options.preserve_fds;
+    return plan;
+}
+
+}  // namespace ocirt::plan

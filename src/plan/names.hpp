@@ -1,0 +1,12 @@
+#pragma once
+// Spec names → kernel constants: namespace types (config-linux.md "Namespaces") → CLONE_NEW* and
+// rlimit types (config.md "POSIX process") → RLIMIT_*.
+#include <optional>
+#include <string>
+
+namespace ocirt::plan {
+
+std::optional<int> namespace_clone_flag(const std::string& type);
+std::optional<int> rlimit_resource(const std::string& name);
+
+}  // namespace ocirt::plan
