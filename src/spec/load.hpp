@@ -1,20 +1,14 @@
 #pragma once
 // config.json → Config: parse (nlohmann, errors with line:column), schema check (valijson, embedded
 // schemas), semantic rules. Every problem is collected, so `ocirt check` can print them all at once.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "spec/config.hpp"
+#include "spec/diagnostic.hpp"
 
 namespace ocirt::spec {
-
-struct Diagnostic {
-    std::string pointer;  // JSON pointer, "" for the document itself
-    std::string message;  // "must have at least 1 item"
-    std::string rule;     // "schema: minItems", "syntax", "rule: absolute-mount-destination", ...
-    // "config.json: /process/args: must have at least 1 item (schema: minItems)"
-    std::string to_string() const;
-};
 
 struct LoadResult {
     std::optional<Config> config;      // set only when diagnostics is empty

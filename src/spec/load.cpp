@@ -1,0 +1,98 @@
+#include "spec/load.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+
+#include "spec/parse_json.hpp"
+#include "spec/rules.hpp"
+#include "spec/schema_check.hpp"
+#include "spec/to_model.hpp"
+#include "util/error.hpp"
+#include "util/unique_fd.hpp"
+
+namespace ocirt::spec {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_whole(const std::string& path, std::string& error) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        error = SysError("open " + ocirt::quoted(path)).full();
+        return {};
+    }
+    std::string text;
+    char buf[65536];
+    while (true) {
+        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            error = SysError("read " + ocirt::quoted(path)).full();
+            return {};
+        }
+        if (n == 0) break;
+        text.append(buf, static_cast<std::size_t>(n));
+    }
+    return text;
+}
+
+// config.md Root: a relative path is relative to the bundle, never to the runtime's working directory.
+std::string resolve_root(const std::string& root_path, const std::string& bundle_dir) {
+    fs::path p(root_path);
+    if (p.is_relative()) p = fs::absolute(fs::path(bundle_dir)) / p;
+    return p.lexically_normal().string();
+}
+
+}  // namespace
+
+std::string Diagnostic::describe() const {
+    std::string where = pointer.empty() ? "" : pointer + ": ";
+    return where + message + " (" + rule + ")";
+}
+
+std::string Diagnostic::to_string() const { return "config.json: " + describe(); }
+
+LoadResult load_config_text(const std::string& text, const std::string& bundle_dir) {
+    LoadResult result;
+    ParsedJson parsed = parse_json(text);
+    if (parsed.error) {
+        result.diagnostics.push_back(*parsed.error);
+        return result;
+    }
+    result.diagnostics = config_schema().validate(*parsed.doc);
+    if (!result.diagnostics.empty()) return result;
+
+    Config config = to_model(*parsed.doc, result.diagnostics);
+    config.root.resolved_path = resolve_root(config.root.path, bundle_dir);
+    auto broken = check_rules({config, config.root.resolved_path});
+    result.diagnostics.insert(result.diagnostics.end(), broken.begin(), broken.end());
+    if (result.diagnostics.empty()) result.config = std::move(config);
+    return result;
+}
+
+LoadResult load_bundle(const std::string& bundle_dir) {
+    std::string error;
+    std::string text = read_whole((fs::path(bundle_dir) / "config.json").string(), error);
+    if (!error.empty()) {
+        LoadResult result;
+        result.diagnostics.push_back({"", error, "read"});
+        return result;
+    }
+    return load_config_text(text, bundle_dir);
+}
+
+Config load_bundle_or_throw(const std::string& bundle_dir) {
+    LoadResult result = load_bundle(bundle_dir);
+    if (result.config) return std::move(*result.config);
+    std::string text;
+    for (const auto& d : result.diagnostics) {
+        if (!text.empty()) text += "; ";
+        text += d.describe();
+    }
+    throw Error(text, 0, result.diagnostics.front().pointer).context("config.json");
+}
+
+}  // namespace ocirt::spec

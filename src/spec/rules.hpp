@@ -1,0 +1,27 @@
+#pragma once
+// Semantic checks that a JSON Schema cannot express, from the MUSTs of config.md and config-linux.md.
+// Each rule has a name; its Diagnostics carry rule "rule: <name>".
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "spec/config.hpp"
+#include "spec/diagnostic.hpp"
+
+namespace ocirt::spec {
+
+struct RuleInput {
+    const Config& config;
+    std::string root_resolved;  // root.path resolved against the bundle directory (absolute)
+};
+
+struct Rule {
+    std::string_view name;
+    void (*check)(const RuleInput&, std::vector<Diagnostic>&);
+};
+
+std::span<const Rule> rules();
+std::vector<Diagnostic> check_rules(const RuleInput& input);
+
+}  // namespace ocirt::spec

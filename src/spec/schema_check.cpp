@@ -1,0 +1,398 @@
+#include "spec/schema_check.hpp"
+
+#define VALIJSON_USE_EXCEPTIONS 1
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+
+#include "spec/embedded_schemas.hpp"
+#include "spec/json_pointer.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::spec {
+namespace {
+
+using nlohmann::json;
+
+std::string file_of(const std::string& uri) {
+    auto slash = uri.rfind('/');
+    std::string name = slash == std::string::npos ? uri : uri.substr(slash + 1);
+    auto hash = name.find('#');
+    return hash == std::string::npos ? name : name.substr(0, hash);
+}
+
+// A failure as valijson reports it, turned into a pointer, the keyword that failed and the detail text.
+struct Failure {
+    std::vector<std::string> tokens;  // path inside the document
+    std::string keyword;              // "" for a wrapper ("item #0 failed") that only repeats an inner failure
+    std::string property;             // for required / additionalProperties: the property named
+};
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+std::string quoted_between(const std::string& text) {
+    auto first = text.find('\'');
+    auto last = text.rfind('\'');
+    if (first == std::string::npos || last <= first) return {};
+    return text.substr(first + 1, last - first - 1);
+}
+
+// valijson 1.0 names no keyword in its results, only a fixed English sentence per constraint.
+Failure classify(const valijson::ValidationResults::Error& error) {
+    Failure f;
+    for (std::size_t i = 1; i < error.context.size(); ++i) {
+        const std::string& seg = error.context[i];
+        f.tokens.push_back(seg.size() >= 2 && seg.front() == '[' && seg.back() == ']' ? seg.substr(1, seg.size() - 2)
+                                                                                       : seg);
+    }
+    const std::string& d = error.description;
+    static const std::pair<std::string_view, std::string_view> kTable[] = {
+        {"Failed to validate item #", ""},
+        {"Failed to validate against schema associated with", ""},
+        {"Failed to validate against additional properties schema", ""},
+        {"Failed to validate against child schema #", ""},
+        {"Failed to validate against dependent schema", ""},
+        {"Cannot validate item #", "additionalItems"},
+        {"Value type not permitted", "type"},
+        {"Missing required property", "required"},
+        {"Object contains a property that could not be validated", "additionalProperties"},
+        {"Failed to match against any enum values", "enum"},
+        {"Failed to match regex", "pattern"},
+        {"Expected number less than", "maximum"},
+        {"Expected number greater than", "minimum"},
+        {"Array should contain no more than", "maxItems"},
+        {"Array should contain no fewer than", "minItems"},
+        {"String should be no more than", "maxLength"},
+        {"String should be no fewer than", "minLength"},
+        {"Object should have no more than", "maxProperties"},
+        {"Object should have no fewer than", "minProperties"},
+        {"Value should be a multiple of", "multipleOf"},
+        {"Value could not be converted", "multipleOf"},
+        {"Elements at indexes", "uniqueItems"},
+        {"Missing dependency", "dependencies"},
+        {"Failed to validate against any schemas allowed by anyOf", "anyOf"},
+        {"Failed to validate against any child schemas allowed by oneOf", "oneOf"},
+        {"Failed to validate against exactly one child schema", "oneOf"},
+        {"Target should not validate", "not"},
+        {"Array contains more items than allowed", "additionalItems"},
+    };
+    f.keyword = "unknown";
+    for (const auto& [prefix, keyword] : kTable) {
+        if (starts_with(d, prefix)) {
+            f.keyword = keyword;
+            break;
+        }
+    }
+    if (f.keyword == "required" || f.keyword == "additionalProperties") f.property = quoted_between(d);
+    return f;
+}
+
+std::string json_type_name(const json& v) {
+    switch (v.type()) {
+        case json::value_t::null: return "null";
+        case json::value_t::boolean: return "boolean";
+        case json::value_t::string: return "string";
+        case json::value_t::array: return "array";
+        case json::value_t::object: return "object";
+        case json::value_t::number_integer:
+        case json::value_t::number_unsigned: return "integer";
+        case json::value_t::number_float: return "number";
+        default: return "value";
+    }
+}
+
+std::string with_article(const std::string& type) {
+    if (type == "null") return "null";
+    bool vowel = !type.empty() && std::string_view("aeiou").find(type[0]) != std::string_view::npos;
+    return (vowel ? "an " : "a ") + type;
+}
+
+std::string short_value(const json& v) {
+    std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
+    return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+}
+
+std::string number_text(const json& v) {
+    if (v.is_number_float()) {
+        double d = v.get<double>();
+        if (d == static_cast<double>(static_cast<int64_t>(d))) return std::to_string(static_cast<int64_t>(d));
+    }
+    return v.dump();
+}
+
+}  // namespace
+
+struct SchemaValidator::Compiled {
+    valijson::Schema schema;
+};
+
+SchemaValidator::SchemaValidator(std::map<std::string, json> documents, const std::string& root)
+    : documents_(std::move(documents)), root_(root), compiled_(std::make_unique<Compiled>()) {
+    auto it = documents_.find(root_);
+    if (it == documents_.end()) throw Error("schema " + ocirt::quoted(root_) + " not found");
+    try {
+        valijson::SchemaParser parser(valijson::SchemaParser::kDraft4);
+        valijson::adapters::NlohmannJsonAdapter adapter(it->second);
+        auto fetch = [this](const std::string& uri) -> const json* {
+            auto doc = documents_.find(file_of(uri));
+            if (doc == documents_.end()) throw Error("schema " + ocirt::quoted(uri) + " referenced but not found");
+            return &doc->second;
+        };
+        auto release = [](const json*) {};
+        parser.populateSchema(adapter, compiled_->schema, fetch, release);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw Error(std::string("compile schema ") + ocirt::quoted(root_) + ": " + e.what());
+    }
+}
+
+SchemaValidator::~SchemaValidator() = default;
+
+namespace {
+
+struct SchemaLocation {
+    std::string file;
+    const json* node;
+};
+
+class SchemaWalker {
+public:
+    explicit SchemaWalker(const std::map<std::string, json>& documents) : documents_(documents) {}
+
+    // Every subschema (after $ref, through allOf/anyOf/oneOf) that applies at `tokens` below `root`.
+    std::vector<const json*> at(const std::string& root, const std::vector<std::string>& tokens) const {
+        std::vector<const json*> out;
+        auto it = documents_.find(root);
+        if (it != documents_.end()) walk({root, &it->second}, tokens, 0, out, 0);
+        return out;
+    }
+
+private:
+    SchemaLocation resolve(SchemaLocation loc, int depth) const {
+        while (depth++ < 32 && loc.node->is_object() && loc.node->contains("$ref") && (*loc.node)["$ref"].is_string()) {
+            std::string ref = (*loc.node)["$ref"].get<std::string>();
+            auto hash = ref.find('#');
+            std::string file = hash == 0 ? loc.file : file_of(ref.substr(0, hash));
+            std::string fragment = hash == std::string::npos ? "" : ref.substr(hash + 1);
+            auto doc = documents_.find(file);
+            if (doc == documents_.end()) return loc;
+            try {
+                loc = {file, &doc->second.at(json::json_pointer(fragment))};
+            } catch (const json::exception&) {
+                return loc;
+            }
+        }
+        return loc;
+    }
+
+    void walk(SchemaLocation loc, const std::vector<std::string>& tokens, std::size_t i, std::vector<const json*>& out,
+              int depth) const {
+        if (depth > 64) return;
+        loc = resolve(loc, 0);
+        const json& node = *loc.node;
+        if (!node.is_object()) return;
+        for (const char* combinator : {"allOf", "anyOf", "oneOf"})
+            if (node.contains(combinator) && node[combinator].is_array())
+                for (const auto& branch : node[combinator]) walk({loc.file, &branch}, tokens, i, out, depth + 1);
+        if (i == tokens.size()) {
+            out.push_back(&node);
+            return;
+        }
+        const std::string& token = tokens[i];
+        bool matched = false;
+        if (node.contains("properties") && node["properties"].contains(token)) {
+            walk({loc.file, &node["properties"][token]}, tokens, i + 1, out, depth + 1);
+            matched = true;
+        }
+        if (!matched && node.contains("patternProperties") && node["patternProperties"].is_object() && !token.empty())
+            for (const auto& [pattern, sub] : node["patternProperties"].items()) walk({loc.file, &sub}, tokens, i + 1, out, depth + 1);
+        if (!matched && node.contains("additionalProperties") && node["additionalProperties"].is_object())
+            walk({loc.file, &node["additionalProperties"]}, tokens, i + 1, out, depth + 1);
+        if (node.contains("items") && node["items"].is_object() && !token.empty() &&
+            std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            walk({loc.file, &node["items"]}, tokens, i + 1, out, depth + 1);
+    }
+
+    const std::map<std::string, json>& documents_;
+};
+
+const json* value_at(const json& doc, const std::vector<std::string>& tokens) {
+    const json* v = &doc;
+    for (const auto& t : tokens) {
+        if (v->is_object()) {
+            auto it = v->find(t);
+            if (it == v->end()) return nullptr;
+            v = &*it;
+        } else if (v->is_array()) {
+            std::size_t idx = 0;
+            try {
+                idx = std::stoul(t);
+            } catch (const std::exception&) {
+                return nullptr;
+            }
+            if (idx >= v->size()) return nullptr;
+            v = &(*v)[idx];
+        } else {
+            return nullptr;
+        }
+    }
+    return v;
+}
+
+const json* keyword_value(const std::vector<const json*>& subschemas, const char* keyword) {
+    for (const json* s : subschemas)
+        if (s->contains(keyword)) return &(*s)[keyword];
+    return nullptr;
+}
+
+std::string expected_types(const json& type) {
+    if (type.is_string()) return with_article(type.get<std::string>());
+    std::string out;
+    if (type.is_array())
+        for (std::size_t i = 0; i < type.size(); ++i) {
+            if (i) out += i + 1 == type.size() ? " or " : ", ";
+            out += with_article(type[i].get<std::string>());
+        }
+    return out.empty() ? "of another type" : out;
+}
+
+std::string message_for(const Failure& f, const std::vector<const json*>& subschemas, const json* value) {
+    const std::string got = value ? short_value(*value) : "nothing";
+    if (f.keyword == "type") {
+        const json* type = keyword_value(subschemas, "type");
+        return "must be " + (type ? expected_types(*type) : std::string("of another type")) + ", got " +
+               (value ? json_type_name(*value) : std::string("nothing"));
+    }
+    if (f.keyword == "required") return "is required";
+    if (f.keyword == "additionalProperties") return "is not allowed here";
+    if (f.keyword == "enum") {
+        const json* e = keyword_value(subschemas, "enum");
+        std::string list;
+        if (e && e->is_array())
+            for (std::size_t i = 0; i < e->size(); ++i) list += (i ? ", " : "") + (*e)[i].dump();
+        return "must be one of " + list + "; got " + got;
+    }
+    if (f.keyword == "pattern") {
+        const json* p = keyword_value(subschemas, "pattern");
+        return "must match the pattern " + (p ? p->get<std::string>() : std::string("?")) + ", got " + got;
+    }
+    if (f.keyword == "minimum" || f.keyword == "maximum") {
+        const json* bound = keyword_value(subschemas, f.keyword.c_str());
+        return std::string(f.keyword == "minimum" ? "must be at least " : "must be at most ") +
+               (bound ? number_text(*bound) : std::string("?")) + ", got " + got;
+    }
+    if (f.keyword == "minItems" || f.keyword == "maxItems") {
+        const json* bound = keyword_value(subschemas, f.keyword.c_str());
+        std::string n = bound ? number_text(*bound) : "?";
+        return std::string(f.keyword == "minItems" ? "must have at least " : "must have at most ") + n +
+               (n == "1" ? " item" : " items");
+    }
+    if (f.keyword == "minLength") {
+        const json* bound = keyword_value(subschemas, "minLength");
+        if (bound && number_text(*bound) == "1") return "must not be empty";
+        return "must have at least " + (bound ? number_text(*bound) : std::string("?")) + " characters";
+    }
+    if (f.keyword == "maxLength") {
+        const json* bound = keyword_value(subschemas, "maxLength");
+        return "must have at most " + (bound ? number_text(*bound) : std::string("?")) + " characters";
+    }
+    if (f.keyword == "uniqueItems") return "must not contain the same item twice";
+    if (f.keyword == "anyOf" || f.keyword == "oneOf") return "matches none of the allowed forms";
+    return "is not valid (" + f.keyword + ")";
+}
+
+}  // namespace
+
+std::vector<Diagnostic> SchemaValidator::validate(const json& doc) const {
+    valijson::Validator validator(valijson::Validator::kStrongTypes);
+    valijson::ValidationResults results;
+    const bool clamp = has_unsigned_above_int64(doc);
+    const json clamped = clamp ? clamp_unsigned_to_int64(doc) : json();
+    valijson::adapters::NlohmannJsonAdapter target(clamp ? clamped : doc);
+    if (validator.validate(compiled_->schema, target, &results)) return {};
+
+    std::vector<Failure> failures;
+    for (const auto& error : results) failures.push_back(classify(error));
+    // A chain reads innermost first; a failure whose path is a strict prefix of another's only restates it.
+    auto is_prefix = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+        return a.size() < b.size() && std::equal(a.begin(), a.end(), b.begin());
+    };
+    SchemaWalker walker(documents_);
+    std::vector<Diagnostic> out;
+    for (const auto& f : failures) {
+        if (f.keyword.empty()) continue;
+        if (f.keyword == "anyOf" || f.keyword == "oneOf") {
+            bool restated = std::any_of(failures.begin(), failures.end(), [&](const Failure& other) {
+                return !other.keyword.empty() && &other != &f && is_prefix(f.tokens, other.tokens);
+            });
+            if (restated) continue;
+        }
+        std::string pointer;
+        for (const auto& t : f.tokens) pointer = pointer_join(pointer, t);
+        auto subschemas = walker.at(root_, f.tokens);
+        const json* value = value_at(doc, f.tokens);
+        Diagnostic d{pointer, message_for(f, subschemas, value), "schema: " + f.keyword};
+        if (!f.property.empty()) d.pointer = pointer_join(pointer, f.property);
+        bool duplicate = std::any_of(out.begin(), out.end(), [&](const Diagnostic& o) {
+            return o.pointer == d.pointer && o.rule == d.rule;
+        });
+        if (!duplicate) out.push_back(std::move(d));
+    }
+    return out;
+}
+
+bool has_unsigned_above_int64(const json& doc) {
+    constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+    if (doc.is_number_unsigned()) return doc.get<uint64_t>() > kMax;
+    if (doc.is_structured())
+        for (const auto& v : doc) {
+            if (has_unsigned_above_int64(v)) return true;
+        }
+    return false;
+}
+
+json clamp_unsigned_to_int64(const json& doc) {
+    constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+    if (doc.is_number_unsigned()) return doc.get<uint64_t>() > kMax ? json(kMax) : doc;
+    if (doc.is_object()) {
+        json out = json::object();
+        for (const auto& [k, v] : doc.items()) out[k] = clamp_unsigned_to_int64(v);
+        return out;
+    }
+    if (doc.is_array()) {
+        json out = json::array();
+        for (const auto& v : doc) out.push_back(clamp_unsigned_to_int64(v));
+        return out;
+    }
+    return doc;
+}
+
+namespace {
+
+std::map<std::string, json> embedded_documents() {
+    std::map<std::string, json> docs;
+    for (const auto& s : embedded_schemas()) docs.emplace(std::string(s.name), json::parse(s.text));
+    return docs;
+}
+
+}  // namespace
+
+const SchemaValidator& config_schema() {
+    static const SchemaValidator validator(embedded_documents(), "config-schema.json");
+    return validator;
+}
+
+const SchemaValidator& state_schema() {
+    static const SchemaValidator validator(embedded_documents(), "state-schema.json");
+    return validator;
+}
+
+}  // namespace ocirt::spec

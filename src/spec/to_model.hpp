@@ -1,0 +1,14 @@
+#pragma once
+// A schema-valid config.json document → the typed Config, every field. Values the schema cannot bound
+// (int64 fields given an unsigned number above INT64_MAX) are reported as Diagnostics with rule "range".
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "spec/config.hpp"
+#include "spec/diagnostic.hpp"
+
+namespace ocirt::spec {
+
+Config to_model(const nlohmann::json& doc, std::vector<Diagnostic>& problems);
+
+}  // namespace ocirt::spec
