@@ -1,0 +1,251 @@
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cgroups/manager.hpp"
+#include "util/error.hpp"
+
+namespace fs = std::filesystem;
+using namespace ocirt::cgroups;
+
+namespace {
+
+struct Tree {
+    std::string root;
+    Tree() {
+        std::string tmpl = (fs::temp_directory_path() / "ocirt-cgroups-emulated-XXXXXX").string();
+        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+        root = tmpl;
+    }
+    ~Tree() {
+        std::error_code ec;
+        fs::remove_all(root, ec);
+    }
+    void file(const std::string& rel, const std::string& content) const {
+        fs::create_directories(fs::path(root + "/" + rel).parent_path());
+        std::ofstream(root + "/" + rel) << content;
+    }
+    std::string read(const std::string& rel) const {
+        std::ifstream f(root + "/" + rel);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        return ss.str();
+    }
+    // A mount table like this host's: v1 controllers under <root>, cgroup2 at <root>/unified.
+    std::string hybrid_mountinfo() const {
+        return "22 1 0:21 / /sys rw - sysfs sysfs rw\n"
+               "30 22 0:27 / " + root + " rw,relatime - tmpfs tmpfs rw,mode=755\n"
+               "31 30 0:28 / " + root + "/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
+               "33 30 0:30 / " + root + "/cpuset rw,relatime - cgroup cgroup rw,cpuset,clone_children\n"
+               "34 30 0:31 / " + root + "/memory rw,relatime - cgroup cgroup rw,memory\n"
+               "36 30 0:33 / " + root + "/freezer rw,relatime - cgroup cgroup rw,freezer\n"
+               "39 30 0:36 / " + root + "/systemd rw,relatime - cgroup cgroup rw,xattr,release_agent=/x,name=systemd\n"
+               "40 30 0:37 / " + root + "/unified rw,relatime - cgroup2 cgroup2 rw,nsdelegate\n"
+               "41 30 0:38 / /elsewhere/cgroup rw,relatime - cgroup cgroup rw,pids\n";
+    }
+    static std::string hybrid_self_cgroup() {
+        return "9:name=systemd:/\n6:freezer:/\n4:memory:/outer/job\n3:cpuset:/\n1:cpuacct,cpu:/\n0::/\n";
+    }
+    Hierarchy hybrid() const {
+        for (const char* dir : {"cpu,cpuacct", "cpuset", "memory", "freezer", "systemd", "unified"})
+            fs::create_directories(root + "/" + dir);
+        return Hierarchy::parse(hybrid_mountinfo(), hybrid_self_cgroup(), root);
+    }
+    Hierarchy v2() const {
+        fs::create_directories(root);
+        return Hierarchy::parse("40 30 0:37 / " + root + " rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n",
+                                "0::/user.slice/session\n", root);
+    }
+};
+
+std::vector<std::string> keys(const Hierarchy& h) {
+    std::vector<std::string> out;
+    for (const auto& m : h.all()) out.push_back(m.key());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("cgroups emulated: a hybrid mount table gives v1 hierarchies, the cgroup2 mount and own cgroups") {
+    Tree t;
+    auto h = t.hybrid();
+    CHECK(h.mode() == Hierarchy::Mode::hybrid);
+    CHECK(keys(h) == std::vector<std::string>{"cpu,cpuacct", "cpuset", "memory", "freezer", "name=systemd", "unified"});
+    REQUIRE(h.v1_with("memory") != nullptr);
+    CHECK(h.v1_with("memory")->own_cgroup == "/outer/job");
+    CHECK(h.v1_with("cpuacct")->mount_point == t.root + "/cpu,cpuacct");
+    CHECK(h.v1_with("cpu")->own_cgroup == "/");  // "cpuacct,cpu" in /proc/self/cgroup matches in any order
+    CHECK(h.v1_with("pids") == nullptr);         // mounted outside the root
+    REQUIRE(h.unified());
+    CHECK(h.unified()->mount_point == t.root + "/unified");
+}
+
+TEST_CASE("cgroups emulated: pure v1 and pure v2 hosts are told apart") {
+    Tree t;
+    auto v1 = Hierarchy::parse("31 30 0:28 / " + t.root + "/pids rw - cgroup cgroup rw,pids\n", "3:pids:/a\n", t.root);
+    CHECK(v1.mode() == Hierarchy::Mode::v1);
+    CHECK(v1.v1().at(0).own_cgroup == "/a");
+    auto v2 = t.v2();
+    CHECK(v2.mode() == Hierarchy::Mode::v2);
+    CHECK(v2.unified()->own_cgroup == "/user.slice/session");
+    CHECK(Hierarchy::parse("", "", t.root).mode() == Hierarchy::Mode::none);
+}
+
+TEST_CASE("cgroups emulated: mount points with escaped spaces are decoded") {
+    auto h = Hierarchy::parse("31 30 0:28 / /cg\\040root/pids rw - cgroup cgroup rw,pids\n", "", "/cg root");
+    REQUIRE(h.v1().size() == 1);
+    CHECK(h.v1()[0].mount_point == "/cg root/pids");
+}
+
+TEST_CASE("cgroups emulated: cgroup paths are cleaned and never climb above the root") {
+    CHECK(clean_cgroup_path("/a/../b//c/") == "/b/c");
+    CHECK(clean_cgroup_path("../../x") == "/x");
+    CHECK(clean_cgroup_path("/") == "/");
+    CHECK(clean_cgroup_path("a/./b") == "/a/b");
+}
+
+TEST_CASE("cgroups emulated: absolute, relative and absent cgroupsPath") {
+    Tree t;
+    auto h = t.hybrid();
+    auto absolute = Manager::for_container(std::string("/machine/c1"), "c1", h);
+    CHECK(absolute.path() == "/machine/c1");
+    for (const auto& p : absolute.placements()) CHECK(p.cgroup == "/machine/c1");
+
+    auto relative = Manager::for_container(std::string("pod/../c2"), "c2", h);
+    auto paths = nlohmann::json::parse(relative.path());  // the own cgroup differs per hierarchy
+    CHECK(paths["memory"] == "/outer/job/c2");
+    CHECK(paths["cpu,cpuacct"] == "/c2");
+    CHECK(paths["unified"] == "/c2");
+
+    auto absent = Manager::for_container(std::nullopt, "c3", h);
+    CHECK(nlohmann::json::parse(absent.path())["memory"] == "/outer/job/c3");
+    CHECK(Manager::for_container(std::nullopt, "c4", t.v2()).path() == "/user.slice/session/c4");
+
+    CHECK_THROWS_WITH(Manager::for_container(std::string("/a/.."), "c5", h), doctest::Contains("root cgroup"));
+}
+
+TEST_CASE("cgroups emulated: from_state finds the same directories as for_container") {
+    Tree t;
+    auto h = t.hybrid();
+    for (const auto& requested : {std::optional<std::string>("/abs/c"), std::optional<std::string>()}) {
+        auto placed = Manager::for_container(requested, "c", h);
+        auto found = Manager::from_state(placed.path(), h);
+        REQUIRE(found.placements().size() == placed.placements().size());
+        for (size_t i = 0; i < placed.placements().size(); ++i)
+            CHECK(found.placements()[i].directory() == placed.placements()[i].directory());
+    }
+    CHECK(Manager::from_state("", h).placements().empty());
+}
+
+TEST_CASE("cgroups emulated: create makes every level in every hierarchy; cpuset inherits cpus and mems") {
+    Tree t;
+    auto h = t.hybrid();
+    t.file("cpuset/cpuset.cpus", "0-3\n");
+    t.file("cpuset/cpuset.mems", "0\n");
+    t.file("cpuset/parent/cpuset.cpus", "\n");
+    t.file("cpuset/parent/cpuset.mems", "");
+    auto m = Manager::for_container(std::string("/parent/leaf"), "leaf", h);
+    m.create();
+    for (const char* dir : {"cpu,cpuacct", "cpuset", "memory", "freezer", "systemd", "unified"})
+        CHECK(fs::is_directory(t.root + "/" + std::string(dir) + "/parent/leaf"));
+    CHECK(t.read("cpuset/parent/cpuset.cpus") == "0-3");
+    CHECK(t.read("cpuset/parent/cpuset.mems") == "0");
+    m.create();  // again: already there is fine
+}
+
+TEST_CASE("cgroups emulated: add_process writes the pid to cgroup.procs in each hierarchy") {
+    Tree t;
+    auto h = t.hybrid();
+    auto m = Manager::for_container(std::string("/c"), "c", h);
+    m.create();
+    for (const auto& p : m.placements()) std::ofstream(p.directory() + "/cgroup.procs");
+    m.add_process(12345);
+    for (const auto& p : m.placements()) CHECK(t.read(p.directory().substr(t.root.size() + 1) + "/cgroup.procs") == "12345");
+    CHECK_THROWS_WITH(Manager::for_container(std::string("/missing"), "x", h).add_process(1),
+                      doctest::Contains("cgroup.procs"));
+}
+
+TEST_CASE("cgroups emulated: pids come from the freezer hierarchy, nested cgroups included") {
+    Tree t;
+    auto h = t.hybrid();
+    t.file("freezer/c/cgroup.procs", "10\n11\n");
+    t.file("freezer/c/sub/cgroup.procs", "12\n");
+    t.file("cpu,cpuacct/c/cgroup.procs", "99\n");
+    auto pids = Manager::from_state("/c", h).pids();
+    std::sort(pids.begin(), pids.end());
+    CHECK(pids == std::vector<pid_t>{10, 11, 12});
+    CHECK(Manager::from_state("/nothing", h).pids().empty());
+}
+
+TEST_CASE("cgroups emulated: frozen reads freezer.state (v1) or cgroup.events (v2)") {
+    Tree t;
+    t.file("freezer/c/freezer.state", "FROZEN\n");
+    CHECK(Manager::from_state("/c", t.hybrid()).frozen());
+    t.file("freezer/c/freezer.state", "THAWED\n");
+    CHECK_FALSE(Manager::from_state("/c", t.hybrid()).frozen());
+    t.file("c/cgroup.events", "populated 1\nfrozen 1\n");
+    CHECK(Manager::from_state("/c", t.v2()).frozen());
+    t.file("c/cgroup.events", "populated 1\nfrozen 0\n");
+    CHECK_FALSE(Manager::from_state("/c", t.v2()).frozen());
+}
+
+TEST_CASE("cgroups emulated: signal_all on v1 freezes, signals every listed pid, then thaws") {
+    Tree t;
+    pid_t children[2];
+    for (pid_t& c : children) {
+        int ready[2];
+        REQUIRE(pipe2(ready, O_CLOEXEC) == 0);
+        c = fork();
+        REQUIRE(c >= 0);
+        if (c == 0) {
+            signal(SIGTERM, SIG_DFL);  // doctest's handler would report a crash and go on running tests
+            if (write(ready[1], "r", 1) != 1) _exit(1);
+            for (;;) pause();
+        }
+        close(ready[1]);
+        char byte;
+        REQUIRE(read(ready[0], &byte, 1) == 1);
+        close(ready[0]);
+    }
+    t.file("freezer/c/cgroup.procs", std::to_string(children[0]) + "\n");
+    t.file("freezer/c/nested/cgroup.procs", std::to_string(children[1]) + "\n");
+    t.file("freezer/c/freezer.state", "THAWED\n");
+    Manager::from_state("/c", t.hybrid()).signal_all(SIGTERM);
+    for (pid_t c : children) {
+        int status = 0;
+        REQUIRE(waitpid(c, &status, 0) == c);
+        CHECK(WIFSIGNALED(status));
+        CHECK(WTERMSIG(status) == SIGTERM);
+    }
+    CHECK(t.read("freezer/c/freezer.state").substr(0, 6) == "THAWED");
+}
+
+TEST_CASE("cgroups emulated: SIGKILL on v2 writes cgroup.kill") {
+    Tree t;
+    t.file("c/cgroup.kill", "");
+    t.file("c/cgroup.procs", "");
+    Manager::from_state("/c", t.v2()).signal_all(SIGKILL);
+    CHECK(t.read("c/cgroup.kill") == "1");
+}
+
+TEST_CASE("cgroups emulated: destroy removes only the leaf and cgroups inside it") {
+    Tree t;
+    auto h = t.hybrid();
+    auto m = Manager::for_container(std::string("/parent/leaf"), "leaf", h);
+    m.create();
+    fs::create_directories(t.root + "/memory/parent/leaf/inner/deeper");
+    m.destroy();
+    for (const char* dir : {"cpu,cpuacct", "cpuset", "memory", "freezer", "systemd", "unified"}) {
+        CHECK_FALSE(fs::exists(t.root + "/" + std::string(dir) + "/parent/leaf"));
+        CHECK(fs::is_directory(t.root + "/" + std::string(dir) + "/parent"));
+    }
+    CHECK_NOTHROW(m.destroy());  // already gone is fine
+}

@@ -1,0 +1,147 @@
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cgroups/manager.hpp"
+
+namespace fs = std::filesystem;
+using namespace ocirt::cgroups;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+bool host_allows_cgroups() { return geteuid() == 0 && fs::exists("/sys/fs/cgroup") && fs::exists("/proc/self/mountinfo"); }
+
+// A child that waits for SIGTERM with the default action (not doctest's handler); reaped by the test.
+pid_t spawn_sleeper() {
+    int ready[2];
+    REQUIRE(pipe2(ready, O_CLOEXEC) == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        signal(SIGTERM, SIG_DFL);
+        if (write(ready[1], "r", 1) != 1) _exit(1);
+        for (;;) pause();
+    }
+    close(ready[1]);
+    char byte;
+    REQUIRE(read(ready[0], &byte, 1) == 1);
+    close(ready[0]);
+    return pid;
+}
+
+int wait_signal(pid_t pid) {
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    return WIFSIGNALED(status) ? WTERMSIG(status) : -1;
+}
+
+// cgroups(7): /proc/PID/cgroup lists the process's cgroup in every hierarchy.
+std::vector<std::string> cgroup_lines(pid_t pid) {
+    std::vector<std::string> lines;
+    std::istringstream in(slurp("/proc/" + std::to_string(pid) + "/cgroup"));
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+}  // namespace
+
+TEST_CASE("cgroups: a real cgroup on this host holds a forked child, is signalled and removed") {
+    if (!host_allows_cgroups()) {
+        MESSAGE("skipped: needs root and /sys/fs/cgroup");
+        return;
+    }
+    auto hierarchy = Hierarchy::detect();
+    REQUIRE(hierarchy.mode() != Hierarchy::Mode::none);
+    std::string name = "/ocirt-unit-" + std::to_string(getpid());
+    auto m = Manager::for_container(name + "/leaf", "leaf", hierarchy);
+    CHECK(m.path() == name + "/leaf");
+    m.create();
+    pid_t child = spawn_sleeper();
+    bool reaped = false;
+    struct Cleanup {
+        Manager& m;
+        pid_t child;
+        bool& reaped;
+        std::string parent;
+        ~Cleanup() {
+            if (!reaped) {
+                kill(child, SIGKILL);
+                waitpid(child, nullptr, 0);
+            }
+            try {
+                m.destroy();
+            } catch (...) {
+            }
+            for (const auto& p : m.placements()) rmdir((p.hierarchy.mount_point + parent).c_str());
+        }
+    } cleanup{m, child, reaped, name};
+
+    m.add_process(child);
+    auto lines = cgroup_lines(child);
+    for (const auto& p : m.placements()) {
+        CAPTURE(p.directory());
+        CHECK(fs::is_directory(p.directory()));
+        CHECK(slurp(p.directory() + "/cgroup.procs") == std::to_string(child) + "\n");
+        std::string suffix = ":" + name + "/leaf";
+        bool listed = std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
+            bool right_hierarchy = p.hierarchy.unified ? l.rfind("0::", 0) == 0
+                                                       : l.find(":" + p.hierarchy.controllers.front()) != std::string::npos;
+            return right_hierarchy && l.size() >= suffix.size() && l.compare(l.size() - suffix.size(), suffix.size(), suffix) == 0;
+        });
+        CHECK(listed);
+    }
+    CHECK(m.pids() == std::vector<pid_t>{child});
+    CHECK_FALSE(m.frozen());
+
+    m.signal_all(SIGTERM);
+    CHECK(wait_signal(child) == SIGTERM);
+    reaped = true;
+    CHECK_FALSE(m.frozen());  // thawed again after signalling
+
+    m.destroy();
+    for (const auto& p : m.placements()) {
+        CHECK_FALSE(fs::exists(p.directory()));
+        CHECK(fs::is_directory(p.hierarchy.mount_point + name));  // the parent stays
+    }
+}
+
+TEST_CASE("cgroups: without cgroupsPath a container goes under ocirt's own cgroup; SIGKILL reaches every process") {
+    if (!host_allows_cgroups()) {
+        MESSAGE("skipped: needs root and /sys/fs/cgroup");
+        return;
+    }
+    auto hierarchy = Hierarchy::detect();
+    std::string id = "ocirt-unit-default-" + std::to_string(getpid());
+    auto m = Manager::for_container(std::nullopt, id, hierarchy);
+    for (const auto& p : m.placements()) {
+        std::string own = p.hierarchy.own_cgroup == "/" ? "" : p.hierarchy.own_cgroup;
+        CHECK(p.cgroup == own + "/" + id);
+    }
+    m.create();
+    pid_t a = spawn_sleeper(), b = spawn_sleeper();
+    m.add_process(a);
+    m.add_process(b);
+    auto again = Manager::from_state(m.path(), hierarchy);
+    auto pids = again.pids();
+    std::sort(pids.begin(), pids.end());
+    CHECK(pids == std::vector<pid_t>{std::min(a, b), std::max(a, b)});
+    again.signal_all(SIGKILL);
+    CHECK(wait_signal(a) == SIGKILL);
+    CHECK(wait_signal(b) == SIGKILL);
+    again.destroy();
+    for (const auto& p : m.placements()) CHECK_FALSE(fs::exists(p.directory()));
+}
