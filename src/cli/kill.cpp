@@ -1,8 +1,27 @@
 #include "cli/cli.hpp"
-#include "util/error.hpp"
+#include "runtime/kill.hpp"
+#include "runtime/signals.hpp"
+
+namespace po = boost::program_options;
 
 namespace ocirt::cli {
 
-int cmd_kill(const GlobalOptions&, const Args&) { throw Error("not implemented yet"); }
+int cmd_kill(const GlobalOptions& global, const Args& args) {
+    runtime::KillRequest request{global.root, {}, SIGTERM, false};
+    std::string signal = "SIGTERM";
+    po::options_description options("kill options");
+    options.add_options()("all,a", po::bool_switch(&request.all), "send the signal to every process in the container")(
+        "id", po::value(&request.id)->required(), "container ID")("signal", po::value(&signal), "signal (default SIGTERM)");
+    po::positional_options_description positional;
+    positional.add("id", 1).add("signal", 1);
+    po::variables_map vm;
+    if (!parse_command({"kill", "kill [--all] <container-id> [signal]",
+                        "send a signal (name or number, default SIGTERM) to the container's init"},
+                       args, options, positional, vm))
+        return 0;
+    request.signal = runtime::parse_signal(signal);
+    runtime::kill_container(request);
+    return 0;
+}
 
 }  // namespace ocirt::cli

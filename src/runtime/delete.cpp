@@ -1,0 +1,63 @@
+#include "runtime/delete.hpp"
+
+#include <csignal>
+
+#include "cgroups/manager.hpp"
+#include "runtime/signals.hpp"
+#include "state/store.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace ocirt::runtime {
+namespace {
+
+constexpr auto kExitTimeout = std::chrono::seconds(10);
+
+void kill_everything(const std::string& id, const state::Record& record, cgroups::Manager& cgroup) {
+    with_context("kill the container's processes", [&] { cgroup.signal_all(SIGKILL); });
+    signal_init(record, SIGKILL);
+    if (!wait_init_exit(record, kExitTimeout))
+        throw Error("container " + ocirt::quoted(id) + ": init " + std::to_string(record.pid) + " did not die after SIGKILL");
+}
+
+// runtime.md "Lifecycle" step 11: poststop hooks run after the container is deleted. They come with the
+// hooks issue (src/hooks); this is where they will be called.
+void run_poststop_hooks(const state::Record&) {}
+
+}  // namespace
+
+void delete_container(const DeleteRequest& request) {
+    state::Store store(request.root);
+    state::validate_id(request.id);
+    if (request.force && !store.exists(request.id)) return;
+    std::optional<state::Container> opened;
+    try {
+        opened.emplace(store.open(request.id));
+    } catch (const Error&) {
+        if (request.force && !store.exists(request.id)) return;
+        throw;
+    }
+    state::Container& container = *opened;
+    if (!container.has_record()) {
+        // The lock was free yet nothing was saved: a create died before it recorded anything.
+        log::debug("delete: " + ocirt::quoted(request.id) + " has no state.json; removing its directory");
+        container.remove();
+        return;
+    }
+    state::Record record = container.load();
+    state::Status status = state::derive_status(record, container.dir());
+    // runtime.md "Delete": "Attempting to delete a container that is not stopped MUST generate an error."
+    if (status != state::Status::stopped && !request.force)
+        throw Error("container " + ocirt::quoted(request.id) + " is " + std::string(state::to_string(status)) +
+                    "; stop it first or use --force");
+    auto cgroup = cgroups::Manager::from_state(record.cgroup_path);
+    if (status != state::Status::stopped)
+        kill_everything(request.id, record, cgroup);
+    else if (!cgroup.pids().empty())
+        with_context("kill the processes left in the cgroup", [&] { cgroup.signal_all(SIGKILL); });
+    with_context("remove cgroup", [&] { cgroup.destroy(); });
+    container.remove();
+    run_poststop_hooks(record);
+}
+
+}  // namespace ocirt::runtime

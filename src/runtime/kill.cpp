@@ -1,0 +1,27 @@
+#include "runtime/kill.hpp"
+
+#include "cgroups/manager.hpp"
+#include "runtime/signals.hpp"
+#include "state/store.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace ocirt::runtime {
+
+void kill_container(const KillRequest& request) {
+    // No lock: a foreground `run` may hold it while it waits for the very process this signals.
+    state::Container container = state::Store(request.root).open_unlocked(request.id);
+    if (!container.has_record()) throw Error("container " + ocirt::quoted(request.id) + " is still being created");
+    state::Record record = container.load();
+    if (state::derive_status(record, container.dir()) == state::Status::stopped)
+        throw Error("container " + ocirt::quoted(request.id) + " is not running");
+    log::debug("kill: " + signal_name(request.signal) + " to " + (request.all ? "every process of " : "the init of ") +
+               ocirt::quoted(request.id));
+    if (request.all && !record.cgroup_path.empty()) {
+        cgroups::Manager::from_state(record.cgroup_path).signal_all(request.signal);
+        return;
+    }
+    if (!signal_init(record, request.signal)) throw Error("container " + ocirt::quoted(request.id) + " is not running");
+}
+
+}  // namespace ocirt::runtime
