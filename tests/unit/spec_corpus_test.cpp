@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include <set>
+
 #include "spec/load.hpp"
+#include "spec/rules.hpp"
 #include "spec/parse_json.hpp"
 #include "spec_support.hpp"
 
@@ -58,4 +61,17 @@ TEST_CASE("spec corpus: every invalid case reports exactly its pointer and rule"
     CHECK(syntax >= 5);
     CHECK(schema >= 20);
     CHECK(rules >= 20);
+}
+
+TEST_CASE("spec corpus: every semantic rule is exercised by at least one invalid case") {
+    std::set<std::string> expected_rules;
+    for (const auto& file : corpus("invalid"))
+        expected_rules.insert(nlohmann::json::parse(slurp(file)).at("expect").at("rule").get<std::string>());
+    std::set<std::string> names;
+    for (const auto& rule : ocirt::spec::rules()) {
+        std::string name(rule.name);
+        CAPTURE(name);
+        CHECK(names.insert(name).second);
+        CHECK(expected_rules.count("rule: " + name) == 1);
+    }
 }
