@@ -740,7 +740,10 @@ private:
         }
     }
 
-    // ocirt's own create, step by step, from its --debug log.
+    // ocirt's own create, step by step, from its --debug log. ocirt's step lines end in " t=SEC.USEC", a
+    // CLOCK_MONOTONIC stamp taken where the step happened (in the parent or in the child), the same clock
+    // this program times with, so each step is placed relative to our fork of `ocirt create`. Lines
+    // without that stamp are placed by their "time" field (wall clock, relative to the first line).
     std::string ocirt_timeline() {
         Runtime* oc = nullptr;
         for (auto& rt : rts_)
@@ -750,9 +753,16 @@ private:
         std::string id = next_id(*oc, "timeline");
         std::vector<std::string> a{oc->path, "--root", oc->root.string(), "--debug", "--log", log.string(),
                                    "--log-format", "json", "create", "--bundle", oc->bundle.string(), id};
+        double fork_ms = now_ms();  // a few microseconds before the fork inside run()
         Outcome c = sp_.run(a);
-        std::string out;
-        std::vector<std::pair<double, std::string>> steps;
+        double exit_ms = fork_ms + c.ms;
+
+        struct Step {
+            double ms;  // monotonic ms, or wall-clock ms when !mono
+            bool mono;
+            std::string msg;
+        };
+        std::vector<Step> steps;
         bool saw_debug = false;
         std::ifstream in(log);
         for (std::string line; std::getline(in, line);) {
@@ -771,39 +781,62 @@ private:
                 if (tp == std::string::npos) continue;
                 t = line.substr(tp + 6, line.find('"', tp + 6) - tp - 6);
                 msg = mp == std::string::npos ? line : line.substr(mp + 4);
+                if (line.find("level=debug") != std::string::npos) level = "debug";
             }
-            auto secs = parse_rfc3339(t);
-            if (!secs) continue;
-            if (level.empty() && line.find("level=debug") != std::string::npos) level = "debug";
             if (level == "debug") saw_debug = true;
             else if (!level.empty()) msg = level + ": " + msg;
-            steps.emplace_back(*secs, msg);
+            Step st{0, false, msg};
+            if (auto p = msg.rfind(" t="); p != std::string::npos) {
+                char* end = nullptr;
+                double sec = std::strtod(msg.c_str() + p + 3, &end);
+                if (end && end != msg.c_str() + p + 3) {
+                    st = {sec * 1e3, true, msg.substr(0, p) + std::string(end)};
+                }
+            }
+            if (!st.mono) {
+                auto secs = parse_rfc3339(t);
+                if (!secs) continue;
+                st.ms = *secs * 1e3;
+            }
+            steps.push_back(st);
         }
         if (c.ok) {
             sp_.run(cmd(*oc, {"start", id}));
             ::usleep(50000);
         }
         force_delete(*oc, id);
+
+        std::string out;
         char head[256];
-        std::snprintf(head, sizeof head, "ocirt `create` with --debug: %.2f ms wall%s%s\n\n", c.ms,
+        std::snprintf(head, sizeof head, "ocirt `create` with --debug (one untimed run): %.2f ms wall%s%s\n\n", c.ms,
                       c.ok ? "" : ", failed: ", c.ok ? "" : c.err.c_str());
         out += head;
         if (!saw_debug) {
             out += "no debug timeline yet";
-            if (!steps.empty()) out += " (log lines: " + std::to_string(steps.size()) + ", none at level debug; last: " + steps.back().second + ")";
+            if (!steps.empty())
+                out += " (log lines: " + std::to_string(steps.size()) + ", none at level debug; last: " + steps.back().msg + ")";
             return out + "\n";
         }
+        bool all_mono = std::all_of(steps.begin(), steps.end(), [](const Step& x) { return x.mono; });
+        if (all_mono) {
+            std::stable_sort(steps.begin(), steps.end(), [](const Step& x, const Step& y) { return x.ms < y.ms; });
+            steps.insert(steps.begin(), Step{fork_ms, true, "(bench) fork of `ocirt create`"});
+            steps.push_back(Step{exit_ms, true, "(bench) wait4 returned: ocirt create exited"});
+            out += "Offsets from the bench's fork of ocirt (CLOCK_MONOTONIC stamps in the lines, sorted):\n\n";
+        } else {
+            out += "Offsets from the first log line (its \"time\" field):\n\n";
+        }
         out += "| +ms | Δms | step |\n|---:|---:|---|\n";
-        double first = steps.front().first, prev = first;
-        for (auto& [t, msg] : steps) {
-            std::string m = msg;
+        double first = steps.front().ms, prev = first;
+        for (auto& st : steps) {
+            std::string m = st.msg;
             for (char& ch : m)
                 if (ch == '|' || ch == '\n') ch = '/';
             if (m.size() > 120) m = m.substr(0, 117) + "...";
             char row[512];
-            std::snprintf(row, sizeof row, "| %.3f | %.3f | %s |\n", (t - first) * 1e3, (t - prev) * 1e3, m.c_str());
+            std::snprintf(row, sizeof row, "| %.3f | %.3f | %s |\n", st.ms - first, st.ms - prev, m.c_str());
             out += row;
-            prev = t;
+            prev = st.ms;
         }
         return out;
     }
