@@ -1,8 +1,22 @@
 #include "cli/cli.hpp"
-#include "util/error.hpp"
+#include "runtime/start.hpp"
+
+namespace po = boost::program_options;
 
 namespace ocirt::cli {
 
-int cmd_start(const GlobalOptions&, const Args&) { throw Error("not implemented yet"); }
+int cmd_start(const GlobalOptions& g, const Args& args) {
+    std::string id;
+    po::options_description options("Options");
+    options.add_options()("id", po::value(&id)->required(), "container id");
+    po::positional_options_description positional;
+    positional.add("id", 1);
+    po::variables_map vm;
+    if (!parse_command({"start", "start <container-id>", "Run the user process of a created container."}, args, options,
+                       positional, vm))
+        return 0;
+    runtime::start_container(g.root, id);
+    return 0;
+}
 
 }  // namespace ocirt::cli

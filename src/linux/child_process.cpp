@@ -2,8 +2,8 @@
 
 #include <poll.h>
 #include <signal.h>
-#include <sys/pidfd.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <cerrno>
@@ -13,6 +13,13 @@
 #include "util/error.hpp"
 
 namespace ocirt::linux_ {
+namespace {
+
+// pidfd_open(2), pidfd_send_signal(2) by syscall: glibc 2.36's <sys/pidfd.h> lacks C linkage for C++.
+int sys_pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+int sys_pidfd_send_signal(int pidfd, int sig) { return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0)); }
+
+}  // namespace
 
 std::string ExitStatus::describe() const {
     if (!signaled) return "exit status " + std::to_string(value);
@@ -20,7 +27,7 @@ std::string ExitStatus::describe() const {
 }
 
 UniqueFd open_pidfd(pid_t pid) {
-    int fd = ::pidfd_open(pid, 0);
+    int fd = sys_pidfd_open(pid);
     if (fd < 0) throw SysError("pidfd_open " + std::to_string(pid));
     return UniqueFd(fd);
 }
@@ -51,7 +58,7 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
 ChildProcess::~ChildProcess() { kill_and_reap(); }
 
 void ChildProcess::signal(int sig) const {
-    if (::pidfd_send_signal(pidfd_.get(), sig, nullptr, 0) < 0)
+    if (sys_pidfd_send_signal(pidfd_.get(), sig) < 0)
         throw SysError("signal " + std::to_string(sig) + " to pid " + std::to_string(pid_));
 }
 
@@ -76,7 +83,7 @@ ExitStatus ChildProcess::wait() {
 
 void ChildProcess::kill_and_reap() noexcept {
     if (pid_ <= 0 || !pidfd_ || status_) return;
-    ::pidfd_send_signal(pidfd_.get(), SIGKILL, nullptr, 0);
+    sys_pidfd_send_signal(pidfd_.get(), SIGKILL);
     try {
         wait();
     } catch (...) {

@@ -1,0 +1,114 @@
+#include "runtime/create.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <optional>
+
+#include "cgroups/manager.hpp"
+#include "plan/init_plan.hpp"
+#include "runtime/cleanup_stack.hpp"
+#include "runtime/host_facts.hpp"
+#include "runtime/launcher.hpp"
+#include "spec/load.hpp"
+#include "state/store.hpp"
+#include "sync/step_log.hpp"
+#include "util/error.hpp"
+#include "util/unique_fd.hpp"
+
+namespace ocirt::runtime {
+namespace {
+
+std::string absolute_bundle(const std::string& bundle) {
+    std::error_code ec;
+    auto path = std::filesystem::absolute(bundle.empty() ? "." : bundle, ec);
+    if (ec) throw Error("bundle " + ocirt::quoted(bundle) + ": " + ec.message());
+    return path.lexically_normal().string();
+}
+
+// fifo(7) in the state directory: the init blocks opening it for writing until `start` reads it.
+UniqueFd make_exec_fifo(const std::string& path) {
+    if (::mkfifo(path.c_str(), 0622) < 0) throw SysError("mkfifo " + ocirt::quoted(path));
+    int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
+    if (fd < 0) throw SysError("open " + ocirt::quoted(path));
+    return UniqueFd(fd);
+}
+
+std::string strip_trailing_slashes(std::string path) {
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    return path;
+}
+
+}  // namespace
+
+void write_pid_file(const std::string& path, pid_t pid) {
+    std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw SysError("create pid file " + ocirt::quoted(tmp));
+    UniqueFd file(fd);
+    std::string digits = std::to_string(pid);
+    if (::write(file.get(), digits.data(), digits.size()) != static_cast<ssize_t>(digits.size())) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        throw SysError("write pid file " + ocirt::quoted(tmp), err);
+    }
+    file.reset();
+    if (::rename(tmp.c_str(), path.c_str()) < 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        throw SysError("rename pid file to " + ocirt::quoted(path), err);
+    }
+}
+
+linux_::ChildProcess create_container(const CreateRequest& request) {
+    std::string bundle = absolute_bundle(request.bundle);
+    spec::Config config = spec::load_bundle_or_throw(bundle);
+    sync::log_step("parent", "config loaded");
+    if (config.process && config.process->terminal)
+        throw Error("process.terminal is not supported yet", 0, "/process/terminal");
+    auto hierarchy = cgroups::Hierarchy::detect();
+    plan::InitPlan plan = plan::make_init_plan(config, host_facts(hierarchy), {bundle, request.no_pivot, request.preserve_fds});
+    std::string pid_file;
+    if (!request.pid_file.empty()) pid_file = std::filesystem::absolute(request.pid_file).lexically_normal().string();
+
+    state::Store store(strip_trailing_slashes(request.root));
+    state::Container container = store.create(request.id);
+    std::optional<cgroups::Manager> cgroup;
+    CleanupStack cleanup;  // declared after what its steps refer to, so it unwinds while they still exist
+    cleanup.push("remove the state directory", [&] { container.remove(); });
+
+    std::optional<std::string> cgroups_path = config.linux_ ? config.linux_->cgroupsPath : std::nullopt;
+    cgroup.emplace(cgroups::Manager::for_container(cgroups_path, request.id, hierarchy));
+    with_context("cgroup", [&] { cgroup->create(); });
+    cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
+    sync::log_step("parent", "cgroup created");
+
+    UniqueFd fifo = make_exec_fifo(container.exec_fifo_path());
+    linux_::ChildProcess init = launch_init(plan, {fifo.get(), container.lock_fd()}, *cgroup);
+
+    state::Record record;
+    record.oci_version = config.ociVersion;
+    record.id = request.id;
+    record.pid = init.pid();
+    record.pid_start_time = state::process_start_time(init.pid());
+    record.bundle = bundle;
+    record.rootfs = plan.rootfs;
+    record.created = log::rfc3339_now();
+    record.owner = ::getuid();
+    record.annotations = config.annotations;
+    record.cgroup_path = cgroup->path();
+    record.systemd_cgroup = request.systemd_cgroup;
+    container.save(record);
+    if (!pid_file.empty()) {
+        write_pid_file(pid_file, init.pid());
+        cleanup.push("remove the pid file", [&] { ::unlink(pid_file.c_str()); });
+    }
+    sync::log_step("parent", "created");
+    cleanup.dismiss();
+    return init;
+}
+
+}  // namespace ocirt::runtime

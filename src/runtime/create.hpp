@@ -1,0 +1,28 @@
+#pragma once
+// `create`: bundle → validated config → plan → state dir, cgroup, exec.fifo → init blocked before exec.
+#include <string>
+
+#include "linux/child_process.hpp"
+
+namespace ocirt::runtime {
+
+struct CreateRequest {
+    std::string root;    // --root
+    std::string id;
+    std::string bundle;  // "" = the current directory
+    std::string pid_file;
+    std::string console_socket;
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    int preserve_fds = 0;
+    bool systemd_cgroup = false;
+};
+
+// Returns the init, blocked on exec.fifo (the caller releases it, or waits for it as `run` does).
+// On failure nothing is left behind: no process, cgroup, state directory or pid file.
+linux_::ChildProcess create_container(const CreateRequest& request);
+
+// Digits only, no newline (containerd's shim rejects a trailing newline); tmp + rename.
+void write_pid_file(const std::string& path, pid_t pid);
+
+}  // namespace ocirt::runtime

@@ -1,0 +1,46 @@
+#include "runtime/launcher.hpp"
+
+#include <unistd.h>
+
+#include "init/stage1.hpp"
+#include "sync/await_child.hpp"
+#include "sync/channel.hpp"
+#include "sync/step_log.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::runtime {
+
+linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup) {
+    auto [parent_end, child_end] = sync::Channel::pair();
+    sync::log_step("parent", "fork");
+    pid_t pid = ::fork();
+    if (pid < 0) throw SysError("fork");
+    if (pid == 0) {
+        // flock(2): the lock lives in the open file description, which the child shares until it closes it.
+        ::close(fds.lock);
+        parent_end.close();
+        init::run_child(plan, child_end, init::InitFds{fds.exec_fifo});
+    }
+    child_end.close();
+    linux_::ChildProcess first(pid);
+    linux_::ChildProcess init;
+    if (plan.second_fork) {
+        sync::Message message = sync::await_from_child(parent_end, first, sync::MsgType::InitPid);
+        init = linux_::ChildProcess(message.pid());
+        auto status = first.wait();
+        if (status.signaled || status.value != 0)
+            throw Error("the first child ended badly after forking the init: " + status.describe());
+    } else {
+        init = std::move(first);
+    }
+    sync::log_step("parent", "init is pid " + std::to_string(init.pid()));
+    with_context("join cgroup", [&] { cgroup.add_process(init.pid()); });
+    parent_end.send(sync::Message::plain(sync::MsgType::CgroupReady));
+    sync::log_step("parent", "cgroup ready");
+    // Call point: HooksPlease → prestart/createRuntime hooks → HooksDone; SeccompFd.
+    sync::await_from_child(parent_end, init, sync::MsgType::Ready);
+    sync::log_step("parent", "init ready");
+    return init;
+}
+
+}  // namespace ocirt::runtime

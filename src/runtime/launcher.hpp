@@ -1,0 +1,18 @@
+#pragma once
+// The parent side of the create protocol (src/sync/protocol.hpp): fork the child, follow it through
+// InitPid and CgroupReady to Ready. Returns the container's init, blocked on exec.fifo; on any failure
+// every child it made is killed and reaped before the Error leaves.
+#include "cgroups/manager.hpp"
+#include "linux/child_process.hpp"
+#include "plan/init_plan.hpp"
+
+namespace ocirt::runtime {
+
+struct LaunchFds {
+    int exec_fifo = -1;  // O_PATH, inherited by the init
+    int lock = -1;       // the state directory's flock: closed in the child at once
+};
+
+linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup);
+
+}  // namespace ocirt::runtime

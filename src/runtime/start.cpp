@@ -1,0 +1,62 @@
+#include "runtime/start.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "linux/child_process.hpp"
+#include "state/store.hpp"
+#include "sync/step_log.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::runtime {
+namespace {
+
+std::string strip_trailing_slashes(std::string path) {
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    return path;
+}
+
+// fifo(7): a non-blocking reader opens at once and lets the init's blocking open for writing
+// complete; the init's pidfd is polled alongside, so an init that died cannot hang `start`.
+void release_init(const std::string& fifo_path, pid_t pid) {
+    int raw = ::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (raw < 0) throw SysError("open exec fifo " + ocirt::quoted(fifo_path));
+    UniqueFd fifo(raw);
+    UniqueFd pidfd = linux_::open_pidfd(pid);
+    for (;;) {
+        pollfd fds[2] = {{fifo.get(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
+        int rc = ::poll(fds, 2, -1);
+        if (rc < 0 && errno == EINTR) continue;
+        if (rc < 0) throw SysError("poll exec fifo");
+        if (fds[0].revents & POLLIN) {
+            char byte;
+            ssize_t n = ::read(fifo.get(), &byte, 1);
+            if (n == 1) return;
+            if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+            if (n < 0) throw SysError("read exec fifo");
+        }
+        if (fds[1].revents & POLLIN) throw Error("the container's init exited before it could be started");
+        if (fds[0].revents & (POLLHUP | POLLERR)) throw Error("the container's init closed exec fifo without a byte");
+    }
+}
+
+}  // namespace
+
+void start_container(const std::string& root, const std::string& id) {
+    state::Store store(strip_trailing_slashes(root));
+    state::Container container = store.open(id);
+    state::Record record = container.load();
+    state::Status status = state::derive_status(record, container.dir());
+    if (status != state::Status::created)
+        throw Error("cannot start a container that is " + std::string(state::to_string(status)));
+    std::string fifo = container.exec_fifo_path();
+    release_init(fifo, record.pid);
+    if (::unlink(fifo.c_str()) < 0) throw SysError("remove " + ocirt::quoted(fifo));
+    sync::log_step("parent", "started");
+    // Call point: poststart hooks.
+}
+
+}  // namespace ocirt::runtime

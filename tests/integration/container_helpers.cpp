@@ -1,0 +1,75 @@
+#include "container_helpers.hpp"
+
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace ocirt::test {
+namespace fs = std::filesystem;
+
+Result run_to_files(const Ocirt& ocirt, const std::vector<std::string>& args, const std::string& out_file,
+                    const std::string& err_file) {
+    std::vector<std::string> argv = {"/usr/bin/env", "OUT=" + out_file, "ERR=" + err_file, "/bin/sh", "-c",
+            "exec \"$@\" </dev/null >>\"$OUT\" 2>>\"$ERR\"", "sh", ocirt_binary(), "--root", ocirt.root()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Result r = run_program(argv);
+    r.out = read_file(out_file);
+    r.err = read_file(err_file);
+    return r;
+}
+
+Result run_script(const Ocirt& ocirt, Bundle& bundle, const std::string& script, const std::vector<std::string>& extra_args) {
+    bundle.shell(script);
+    bundle.write();
+    std::vector<std::string> args = {"run", "--bundle", bundle.path()};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    args.push_back(unique_id("run"));
+    return ocirt(args);
+}
+
+void drop_namespace(Bundle& bundle, const std::string& type) {
+    auto& list = bundle.config["linux"]["namespaces"];
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& ns : list)
+        if (ns["type"] != type) kept.push_back(ns);
+    list = kept;
+}
+
+std::string host_namespace(const std::string& type) {
+    return fs::read_symlink("/proc/self/ns/" + type).string();
+}
+
+bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0; }
+
+std::vector<pid_t> processes_mentioning(const std::string& needle) {
+    std::vector<pid_t> found;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        pid_t pid = std::stoi(name);
+        if (pid == ::getpid()) continue;
+        std::string cmdline = read_file(entry.path().string() + "/cmdline");
+        if (cmdline.find(needle) != std::string::npos) found.push_back(pid);
+    }
+    return found;
+}
+
+std::vector<std::string> cgroups_named(const std::string& name) {
+    std::vector<std::string> found;
+    std::error_code ec;
+    fs::recursive_directory_iterator it("/sys/fs/cgroup", fs::directory_options::skip_permission_denied, ec), end;
+    for (; it != end; it.increment(ec)) {
+        if (ec) break;
+        if (it.depth() > 4) {
+            it.disable_recursion_pending();
+            continue;
+        }
+        if (it->is_directory(ec) && it->path().filename() == name) found.push_back(it->path().string());
+    }
+    return found;
+}
+
+}  // namespace ocirt::test
