@@ -32,6 +32,8 @@ std::string absolute_bundle(const std::string& bundle) {
 // fifo(7) in the state directory: the init blocks opening it for writing until `start` reads it.
 UniqueFd make_exec_fifo(const std::string& path) {
     if (::mkfifo(path.c_str(), 0622) < 0) throw SysError("mkfifo " + ocirt::quoted(path));
+    // The init may already run as process.user.uid when it opens the fifo; mkfifo(3) applies the umask.
+    if (::chmod(path.c_str(), 0622) < 0) throw SysError("chmod " + ocirt::quoted(path));
     int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
     if (fd < 0) throw SysError("open " + ocirt::quoted(path));
     return UniqueFd(fd);
