@@ -11,13 +11,9 @@ namespace fs = std::filesystem;
 
 Result run_to_files(const Ocirt& ocirt, const std::vector<std::string>& args, const std::string& out_file,
                     const std::string& err_file) {
-    std::vector<std::string> argv = {"/usr/bin/env", "OUT=" + out_file, "ERR=" + err_file, "/bin/sh", "-c",
-            "exec \"$@\" </dev/null >>\"$OUT\" 2>>\"$ERR\"", "sh", ocirt_binary(), "--root", ocirt.root()};
+    std::vector<std::string> argv = {ocirt_binary(), "--root", ocirt.root()};
     argv.insert(argv.end(), args.begin(), args.end());
-    Result r = run_program(argv);
-    r.out = read_file(out_file);
-    r.err = read_file(err_file);
-    return r;
+    return run_program_to_files(argv, out_file, err_file);
 }
 
 Result run_script(const Ocirt& ocirt, Bundle& bundle, const std::string& script, const std::vector<std::string>& extra_args) {

@@ -16,6 +16,11 @@ struct Result {
 // Runs `argv` (argv[0] a path) with stdout/stderr captured; `input` is written to its stdin.
 Result run_program(const std::vector<std::string>& argv, const std::string& input = "");
 
+// Runs `argv` with stdin from /dev/null and stdout/stderr written to files, then reads them back. For
+// create/start: the container's init inherits ocirt's stdout/stderr, so pipes would not see EOF.
+Result run_program_to_files(const std::vector<std::string>& argv, const std::string& out_file,
+                            const std::string& err_file);
+
 std::string ocirt_binary();         // $OCIRT, or <source>/build/ocirt
 std::string source_dir();           // the repository root
 std::string busybox_rootfs();       // <source>/bundles/busybox/rootfs (made by tools/mkrootfs)

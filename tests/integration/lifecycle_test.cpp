@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,40 +9,18 @@
 #include <thread>
 
 #include "cgroups/manager.hpp"
+#include "container_helpers.hpp"
 #include "harness.hpp"
 
 namespace fs = std::filesystem;
 using namespace ocirt::test;
 
-extern char** environ;
 
 namespace {
 
-// create and start hand ocirt's stdout/stderr to the container's process, which keeps them open; pipes
-// would not see EOF until it exits, so these two commands write to files.
-Result ocirt_to_files(const Ocirt& ocirt, std::vector<std::string> args) {
+Result ocirt_to_files(const Ocirt& ocirt, const std::vector<std::string>& args) {
     TempDir out_dir("ocirt-lifecycle-out");
-    std::string out = out_dir.path() + "/out", err = out_dir.path() + "/err";
-    args.insert(args.begin(), {ocirt_binary(), "--root", ocirt.root()});
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = -1;
-    int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    REQUIRE(rc == 0);
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
-    Result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = read_file(out);
-    r.err = read_file(err);
-    return r;
+    return run_to_files(ocirt, args, out_dir.path() + "/out", out_dir.path() + "/err");
 }
 
 nlohmann::json state_of(const Ocirt& ocirt, const std::string& id) {
