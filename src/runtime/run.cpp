@@ -7,9 +7,8 @@
 
 #include <cerrno>
 
-#include "cgroups/manager.hpp"
+#include "runtime/delete.hpp"
 #include "runtime/start.hpp"
-#include "state/store.hpp"
 #include "sync/step_log.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -43,16 +42,6 @@ linux_::ExitStatus wait_forwarding_signals(linux_::ChildProcess& init, int signa
 
 }  // namespace
 
-void remove_stopped_container(const std::string& root, const std::string& id) {
-    state::Store store(root);
-    state::Container container = store.open(id);
-    state::Record record = container.load();
-    auto cgroup = cgroups::Manager::from_state(record.cgroup_path);
-    cgroup.signal_all(SIGKILL);
-    cgroup.destroy();
-    container.remove();
-}
-
 int run_container(const RunRequest& request) {
     linux_::ChildProcess init = create_container(request.create);
     if (request.detach) {
@@ -73,7 +62,7 @@ int run_container(const RunRequest& request) {
     ScopeExit remove([&] {
         if (request.keep) return;
         try {
-            remove_stopped_container(request.create.root, request.create.id);
+            delete_container({request.create.root, request.create.id, /*force=*/true});
         } catch (const Error& e) {
             log::warn("remove container " + ocirt::quoted(request.create.id) + ": " + e.full());
         }

@@ -13,8 +13,4 @@ struct RunRequest {
 
 int run_container(const RunRequest& request);
 
-// Removes a container whose init has exited: kills what is left in its cgroup, removes the cgroup and
-// the state directory.
-void remove_stopped_container(const std::string& root, const std::string& id);
-
 }  // namespace ocirt::runtime
