@@ -113,9 +113,32 @@ TempDir::~TempDir() {
     fs::remove_all(path_, ec);
 }
 
+namespace {
+
+// Tests create mount targets inside the rootfs, so each bundle gets its own tree: directories and symlinks
+// are made anew, regular files are hard links (copies across file systems).
+void clone_rootfs(const fs::path& from, const fs::path& to) {
+    fs::create_directory(to);
+    for (const auto& entry : fs::recursive_directory_iterator(from)) {
+        fs::path target = to / entry.path().lexically_relative(from);
+        if (entry.is_symlink()) {
+            fs::create_symlink(fs::read_symlink(entry.path()), target);
+        } else if (entry.is_directory()) {
+            fs::create_directory(target, entry.path());
+        } else {
+            std::error_code ec;
+            fs::create_hard_link(entry.path(), target, ec);
+            if (ec) fs::copy_file(entry.path(), target);
+        }
+    }
+}
+
+}  // namespace
+
 Bundle::Bundle() : dir_("ocirt-bundle") {
     config = nlohmann::json::parse(read_file(source_dir() + "/bundles/busybox/config.json"));
-    config["root"]["path"] = busybox_rootfs();
+    clone_rootfs(busybox_rootfs(), fs::path(path()) / "rootfs");
+    config["root"]["path"] = "rootfs";
 }
 
 void Bundle::write() const {

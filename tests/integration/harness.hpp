@@ -1,6 +1,6 @@
 #pragma once
 // Shared by the integration tests: run the ocirt binary (path in $OCIRT), temp state roots and bundles
-// whose config.json starts from bundles/busybox/config.json and whose rootfs is that bundle's (read-only).
+// whose config.json starts from bundles/busybox/config.json, each with a clone of that bundle's rootfs.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -37,7 +37,7 @@ private:
     std::string path_;
 };
 
-// A bundle in a temp dir: config.json from bundles/busybox, root.path pointing at the shared rootfs.
+// A bundle in a temp dir: config.json from bundles/busybox and its own clone of that bundle's rootfs.
 class Bundle {
 public:
     Bundle();
