@@ -65,8 +65,13 @@ bool parse_command(const CommandSpec& spec, const Args& args, po::options_descri
             return false;
         }
         po::notify(out);
+    } catch (const po::required_option& e) {
+        std::string name = e.get_option_name();
+        name.erase(0, name.find_first_not_of('-'));
+        if (name == "id") name = "container ID";
+        throw UsageError(std::string(spec.name) + ": missing " + name + " (usage: ocirt " + spec.usage + ")");
     } catch (const po::error& e) {
-        throw UsageError(std::string(spec.name) + ": " + e.what());
+        throw UsageError(std::string(spec.name) + ": " + e.what() + " (usage: ocirt " + spec.usage + ")");
     }
     return true;
 }
