@@ -74,19 +74,13 @@ Container Store::create(const std::string& id) const {
 }
 
 Container Store::open(const std::string& id) const {
-    validate_id(id);
-    std::string dir = dir_of(id);
-    UniqueFd fd = open_dir(dir);
-    if (!fd) {
-        if (errno == ENOENT) throw Error("container " + ocirt::quoted(id) + " does not exist");
-        throw SysError("open " + ocirt::quoted(dir));
-    }
-    lock(fd.get(), dir);
+    Container container = open_unlocked(id);
+    lock(container.lock_fd(), container.dir());
     // The holder before us may have deleted the container while we waited for the lock.
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) throw SysError("stat " + ocirt::quoted(dir));
+    if (::fstat(container.lock_fd(), &st) != 0) throw SysError("stat " + ocirt::quoted(container.dir()));
     if (st.st_nlink == 0) throw Error("container " + ocirt::quoted(id) + " does not exist");
-    return Container(id, dir, std::move(fd));
+    return container;
 }
 
 Container Store::open_unlocked(const std::string& id) const {
