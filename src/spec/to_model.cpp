@@ -80,24 +80,11 @@ private:
         return v ? std::optional<int64_t>(i64(*v, pointer_join(base, key))) : std::nullopt;
     }
 
-    static std::optional<uint64_t> opt_u64(const json& j, const char* key) {
+    // Fields whose range the schema already checked (uint64 beyond INT64_MAX included: nlohmann keeps it unsigned).
+    template <class T>
+    static std::optional<T> opt(const json& j, const char* key) {
         auto* v = find(j, key);
-        return v ? std::optional<uint64_t>(v->get<uint64_t>()) : std::nullopt;
-    }
-
-    static std::optional<uint32_t> opt_u32(const json& j, const char* key) {
-        auto* v = find(j, key);
-        return v ? std::optional<uint32_t>(v->get<uint32_t>()) : std::nullopt;
-    }
-
-    static std::optional<uint16_t> opt_u16(const json& j, const char* key) {
-        auto* v = find(j, key);
-        return v ? std::optional<uint16_t>(v->get<uint16_t>()) : std::nullopt;
-    }
-
-    static std::optional<int32_t> opt_i32(const json& j, const char* key) {
-        auto* v = find(j, key);
-        return v ? std::optional<int32_t>(v->get<int32_t>()) : std::nullopt;
+        return v ? std::optional<T>(v->get<T>()) : std::nullopt;
     }
 
     static std::vector<IdMapping> id_mappings(const json& j, const char* key) {
@@ -142,16 +129,16 @@ private:
             p.capabilities = c;
         }
         p.noNewPrivileges = j.value("noNewPrivileges", false);
-        p.oomScoreAdj = opt_i32(j, "oomScoreAdj");
+        p.oomScoreAdj = opt<int32_t>(j, "oomScoreAdj");
         if (auto* s = find(j, "scheduler")) {
             Scheduler sc;
             sc.policy = s->value("policy", "");
-            sc.nice = opt_i32(*s, "nice");
-            sc.priority = opt_i32(*s, "priority");
+            sc.nice = opt<int32_t>(*s, "nice");
+            sc.priority = opt<int32_t>(*s, "priority");
             sc.flags = strings(*s, "flags");
-            sc.runtime = opt_u64(*s, "runtime");
-            sc.deadline = opt_u64(*s, "deadline");
-            sc.period = opt_u64(*s, "period");
+            sc.runtime = opt<uint64_t>(*s, "runtime");
+            sc.deadline = opt<uint64_t>(*s, "deadline");
+            sc.period = opt<uint64_t>(*s, "period");
             p.scheduler = sc;
         }
         p.selinuxLabel = opt_string(j, "selinuxLabel");
@@ -161,7 +148,7 @@ private:
         if (auto* u = find(j, "user")) {
             p.user.uid = u->value("uid", 0u);
             p.user.gid = u->value("gid", 0u);
-            p.user.umask = opt_u32(*u, "umask");
+            p.user.umask = opt<uint32_t>(*u, "umask");
             if (auto* g = find(*u, "additionalGids")) p.user.additionalGids = g->get<std::vector<uint32_t>>();
             p.user.username = opt_string(*u, "username");
         }
@@ -171,7 +158,7 @@ private:
     static std::vector<Hook> hook_list(const json& j, const char* key) {
         std::vector<Hook> out;
         if (auto* v = find(j, key))
-            for (const auto& h : *v) out.push_back({h.value("path", ""), strings(h, "args"), strings(h, "env"), opt_i32(h, "timeout")});
+            for (const auto& h : *v) out.push_back({h.value("path", ""), strings(h, "args"), strings(h, "env"), opt<int32_t>(h, "timeout")});
         return out;
     }
 
@@ -214,7 +201,7 @@ private:
             mem.swap = opt_i64(*m, "swap", p);
             mem.kernel = opt_i64(*m, "kernel", p);
             mem.kernelTCP = opt_i64(*m, "kernelTCP", p);
-            mem.swappiness = opt_u64(*m, "swappiness");
+            mem.swappiness = opt<uint64_t>(*m, "swappiness");
             mem.disableOOMKiller = opt_bool(*m, "disableOOMKiller");
             mem.useHierarchy = opt_bool(*m, "useHierarchy");
             mem.checkBeforeUpdate = opt_bool(*m, "checkBeforeUpdate");
@@ -223,12 +210,12 @@ private:
         if (auto* c = find(j, "cpu")) {
             std::string p = pointer_join(base, "cpu");
             Cpu cpu;
-            cpu.shares = opt_u64(*c, "shares");
+            cpu.shares = opt<uint64_t>(*c, "shares");
             cpu.quota = opt_i64(*c, "quota", p);
-            cpu.burst = opt_u64(*c, "burst");
-            cpu.period = opt_u64(*c, "period");
+            cpu.burst = opt<uint64_t>(*c, "burst");
+            cpu.period = opt<uint64_t>(*c, "period");
             cpu.realtimeRuntime = opt_i64(*c, "realtimeRuntime", p);
-            cpu.realtimePeriod = opt_u64(*c, "realtimePeriod");
+            cpu.realtimePeriod = opt<uint64_t>(*c, "realtimePeriod");
             cpu.cpus = opt_string(*c, "cpus");
             cpu.mems = opt_string(*c, "mems");
             cpu.idle = opt_i64(*c, "idle", p);
@@ -238,14 +225,14 @@ private:
         if (auto* b = find(j, "blockIO")) {
             std::string p = pointer_join(base, "blockIO");
             BlockIO io;
-            io.weight = opt_u16(*b, "weight");
-            io.leafWeight = opt_u16(*b, "leafWeight");
+            io.weight = opt<uint16_t>(*b, "weight");
+            io.leafWeight = opt<uint16_t>(*b, "leafWeight");
             if (auto* wd = find(*b, "weightDevice"))
                 for (std::size_t i = 0; i < wd->size(); ++i) {
                     const auto& w = (*wd)[i];
                     std::string wp = pointer_join(pointer_join(p, "weightDevice"), i);
                     io.weightDevice.push_back({i64(w.at("major"), wp + "/major"), i64(w.at("minor"), wp + "/minor"),
-                                               opt_u16(w, "weight"), opt_u16(w, "leafWeight")});
+                                               opt<uint16_t>(w, "weight"), opt<uint16_t>(w, "leafWeight")});
                 }
             io.throttleReadBpsDevice = throttles(*b, "throttleReadBpsDevice", p);
             io.throttleWriteBpsDevice = throttles(*b, "throttleWriteBpsDevice", p);
@@ -257,13 +244,13 @@ private:
             for (const auto& h : *hp) r.hugepageLimits.push_back({h.at("pageSize").get<std::string>(), h.at("limit").get<uint64_t>()});
         if (auto* n = find(j, "network")) {
             Network net;
-            net.classID = opt_u32(*n, "classID");
+            net.classID = opt<uint32_t>(*n, "classID");
             if (auto* pr = find(*n, "priorities"))
                 for (const auto& p : *pr) net.priorities.push_back({p.at("name").get<std::string>(), p.at("priority").get<uint32_t>()});
             r.network = net;
         }
         if (auto* rd = find(j, "rdma"))
-            for (const auto& [name, v] : rd->items()) r.rdma[name] = Rdma{opt_u32(v, "hcaHandles"), opt_u32(v, "hcaObjects")};
+            for (const auto& [name, v] : rd->items()) r.rdma[name] = Rdma{opt<uint32_t>(v, "hcaHandles"), opt<uint32_t>(v, "hcaObjects")};
         r.unified = string_map(j, "unified");
         return r;
     }
@@ -271,7 +258,7 @@ private:
     Seccomp seccomp(const json& j) {
         Seccomp s;
         s.defaultAction = j.value("defaultAction", "");
-        s.defaultErrnoRet = opt_u32(j, "defaultErrnoRet");
+        s.defaultErrnoRet = opt<uint32_t>(j, "defaultErrnoRet");
         s.architectures = strings(j, "architectures");
         s.flags = strings(j, "flags");
         s.listenerPath = opt_string(j, "listenerPath");
@@ -281,10 +268,10 @@ private:
                 SeccompSyscall sc;
                 sc.names = strings(c, "names");
                 sc.action = c.value("action", "");
-                sc.errnoRet = opt_u32(c, "errnoRet");
+                sc.errnoRet = opt<uint32_t>(c, "errnoRet");
                 if (auto* args = find(c, "args"))
                     for (const auto& a : *args)
-                        sc.args.push_back({a.at("index").get<uint32_t>(), a.at("value").get<uint64_t>(), opt_u64(a, "valueTwo"),
+                        sc.args.push_back({a.at("index").get<uint32_t>(), a.at("value").get<uint64_t>(), opt<uint64_t>(a, "valueTwo"),
                                            a.at("op").get<std::string>()});
                 s.syscalls.push_back(std::move(sc));
             }
@@ -298,14 +285,14 @@ private:
         if (auto* t = find(j, "timeOffsets"))
             for (const auto& [clock, v] : t->items()) {
                 std::string p = pointer_join(pointer_join(base, "timeOffsets"), clock);
-                l.timeOffsets[clock] = TimeOffset{opt_i64(v, "secs", p).value_or(0), opt_u32(v, "nanosecs").value_or(0)};
+                l.timeOffsets[clock] = TimeOffset{opt_i64(v, "secs", p).value_or(0), opt<uint32_t>(v, "nanosecs").value_or(0)};
             }
         if (auto* devs = find(j, "devices"))
             for (std::size_t i = 0; i < devs->size(); ++i) {
                 const auto& d = (*devs)[i];
                 std::string p = pointer_join(pointer_join(base, "devices"), i);
                 l.devices.push_back({d.value("type", ""), d.value("path", ""), opt_i64(d, "major", p), opt_i64(d, "minor", p),
-                                     opt_u32(d, "fileMode"), opt_u32(d, "uid"), opt_u32(d, "gid")});
+                                     opt<uint32_t>(d, "fileMode"), opt<uint32_t>(d, "uid"), opt<uint32_t>(d, "gid")});
             }
         if (auto* nd = find(j, "netDevices"))
             for (const auto& [name, v] : nd->items()) l.netDevices[name] = NetDevice{opt_string(v, "name")};
