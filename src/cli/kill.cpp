@@ -1,4 +1,5 @@
 #include "cli/cli.hpp"
+#include "cli/create_options.hpp"
 #include "runtime/kill.hpp"
 #include "runtime/signals.hpp"
 
@@ -10,10 +11,11 @@ int cmd_kill(const GlobalOptions& global, const Args& args) {
     runtime::KillRequest request{global.root, {}, SIGTERM, false};
     std::string signal = "SIGTERM";
     po::options_description options("kill options");
-    options.add_options()("all,a", po::bool_switch(&request.all), "send the signal to every process in the container")(
-        "id", po::value(&request.id)->required(), "container ID")("signal", po::value(&signal), "signal (default SIGTERM)");
+    options.add_options()("all,a", po::bool_switch(&request.all), "send the signal to every process in the container");
     po::positional_options_description positional;
-    positional.add("id", 1).add("signal", 1);
+    add_container_id(options, positional, request.id);
+    options.add_options()("signal", po::value(&signal), "signal (default SIGTERM)");
+    positional.add("signal", 1);
     po::variables_map vm;
     if (!parse_command({"kill", "kill [--all] <container-id> [signal]",
                         "send a signal (name or number, default SIGTERM) to the container's init"},

@@ -1,4 +1,5 @@
 #include "cli/cli.hpp"
+#include "cli/create_options.hpp"
 #include "runtime/start.hpp"
 
 namespace po = boost::program_options;
@@ -8,9 +9,8 @@ namespace ocirt::cli {
 int cmd_start(const GlobalOptions& g, const Args& args) {
     std::string id;
     po::options_description options("Options");
-    options.add_options()("id", po::value(&id)->required(), "container id");
     po::positional_options_description positional;
-    positional.add("id", 1);
+    add_container_id(options, positional, id);
     po::variables_map vm;
     if (!parse_command({"start", "start <container-id>", "Run the user process of a created container."}, args, options,
                        positional, vm))

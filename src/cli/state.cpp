@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/cli.hpp"
+#include "cli/create_options.hpp"
 #include "state/store.hpp"
 
 namespace po = boost::program_options;
@@ -10,9 +11,8 @@ namespace ocirt::cli {
 int cmd_state(const GlobalOptions& global, const Args& args) {
     std::string id;
     po::options_description options("state options");
-    options.add_options()("id", po::value(&id)->required(), "container ID");
     po::positional_options_description positional;
-    positional.add("id", 1);
+    add_container_id(options, positional, id);
     po::variables_map vm;
     if (!parse_command({"state", "state <container-id>", "print the state of a container"}, args, options, positional,
                        vm))

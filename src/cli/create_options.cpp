@@ -1,0 +1,31 @@
+#include "cli/create_options.hpp"
+
+namespace po = boost::program_options;
+
+namespace ocirt::cli {
+
+void add_create_options(po::options_description& options, po::positional_options_description& positional,
+                        runtime::CreateRequest& request) {
+    options.add_options()
+        ("bundle,b", po::value(&request.bundle), "path to the bundle directory (default: the current directory)")
+        ("pid-file", po::value(&request.pid_file), "write the init's pid to this file")
+        ("console-socket", po::value(&request.console_socket), "unix socket that receives the pty master")
+        ("no-pivot", po::bool_switch(&request.no_pivot), "use MS_MOVE + chroot instead of pivot_root")
+        ("no-new-keyring", po::bool_switch(&request.no_new_keyring), "do not create a session keyring")
+        ("preserve-fds", po::value(&request.preserve_fds)->default_value(0), "pass N more fds (from fd 3) to the process");
+    add_container_id(options, positional, request.id);
+}
+
+void finish_create_request(const char* command, const GlobalOptions& global, runtime::CreateRequest& request) {
+    if (request.preserve_fds < 0) throw UsageError(std::string(command) + ": --preserve-fds must not be negative");
+    request.root = global.root;
+    request.systemd_cgroup = global.systemd_cgroup;
+}
+
+void add_container_id(po::options_description& options, po::positional_options_description& positional,
+                      std::string& id) {
+    options.add_options()("id", po::value(&id)->required(), "container ID");
+    positional.add("id", 1);
+}
+
+}  // namespace ocirt::cli
