@@ -10,6 +10,7 @@
 
 #include "linux/devices.hpp"
 #include "linux/mountinfo.hpp"
+#include "linux/mount_userns.hpp"
 #include "linux/mounts.hpp"
 #include "linux/resolve.hpp"
 #include "util/error.hpp"
@@ -29,25 +30,56 @@ std::string join_path(const std::string& dir, const std::string& name) {
     return dir == "/" ? "/" + name : dir + "/" + name;
 }
 
+// A mount target resolved inside the root, created when missing; never the root itself, which the
+// rootfs bind must keep for pivot_root(2).
+UniqueFd mount_target(int root_fd, const MountStep& m, bool as_file) {
+    UniqueFd target = linux_::make_in_root(root_fd, m.destination, as_file);
+    struct stat root_st {}, target_st {};
+    if (::fstat(root_fd, &root_st) < 0 || ::fstat(target.get(), &target_st) < 0) throw SysError("stat " + quoted(m.destination));
+    if (root_st.st_dev == target_st.st_dev && root_st.st_ino == target_st.st_ino)
+        throw Error("mount target " + quoted(m.destination) + " resolves to the container's root directory");
+    return target;
+}
+
+// mount_setattr(2) for the r* options, then the propagation, both on the mount just made.
+void finish_mount(int root_fd, const MountStep& m) {
+    if (m.recursive_attr_set == 0 && m.recursive_attr_clear == 0 && m.propagation == 0) return;
+    UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
+    if (m.recursive_attr_set || m.recursive_attr_clear)
+        linux_::set_tree_attributes(mounted.get(), m.destination, m.recursive_attr_set, m.recursive_attr_clear);
+    if (m.propagation) linux_::set_propagation(linux_::fd_path(mounted.get()), m.destination, m.propagation);
+}
+
 void mount_filesystem(int root_fd, const MountStep& m) {
-    UniqueFd target = linux_::make_in_root(root_fd, m.destination, false);
+    UniqueFd target = mount_target(root_fd, m, false);
     linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, m.type, m.flags, m.data);
-    if (m.propagation) {
-        UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
-        linux_::set_propagation(linux_::fd_path(mounted.get()), m.destination, m.propagation);
-    }
+    finish_mount(root_fd, m);
+}
+
+UniqueFd idmap_user_namespace(const MountStep& m) {
+    if (!m.uid_mappings.empty()) return linux_::mapped_user_namespace(m.uid_mappings, m.gid_mappings);
+    // config.md idmap: without mappings of its own the mount takes the container's user namespace.
+    int fd = ::open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw SysError("open the container's user namespace");
+    return UniqueFd(fd);
 }
 
 void mount_bind(int root_fd, const MountStep& m) {
     struct stat st {};
     if (::stat(m.source.c_str(), &st) < 0) throw SysError("bind " + quoted(m.source) + " on " + quoted(m.destination));
-    UniqueFd target = linux_::make_in_root(root_fd, m.destination, !S_ISDIR(st.st_mode));
-    linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, "", MS_BIND | (m.recursive ? MS_REC : 0), "");
+    UniqueFd target = mount_target(root_fd, m, !S_ISDIR(st.st_mode));
+    if (m.idmap) {
+        UniqueFd userns = idmap_user_namespace(m);
+        linux_::bind_idmapped(m.source, target.get(), m.destination, m.recursive, m.idmap_recursive, userns.get());
+    } else {
+        linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, "", MS_BIND | (m.recursive ? MS_REC : 0), "");
+    }
     // mount(2): a bind mount ignores the other flags; they take effect through a remount of the new mount.
-    if (m.flags == 0 && m.propagation == 0) return;
-    UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
-    if (m.flags) linux_::remount_bind(linux_::fd_path(mounted.get()), m.destination, m.flags);
-    if (m.propagation) linux_::set_propagation(linux_::fd_path(mounted.get()), m.destination, m.propagation);
+    if (m.flags) {
+        UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
+        linux_::remount_bind(linux_::fd_path(mounted.get()), m.destination, m.flags);
+    }
+    finish_mount(root_fd, m);
 }
 
 // A "cgroup" mount on a v1 or hybrid host: a tmpfs holding one mount per hierarchy, each showing the
@@ -107,6 +139,7 @@ void setup_dev(const InitContext& ctx, int root_fd) {
     if (!ctx.plan.setup_dev) return;
     linux_::make_in_root(root_fd, "/dev", false);
     linux_::create_default_devices(root_fd);
+    for (const auto& d : ctx.plan.devices) linux_::make_device(root_fd, d.path, d.type, d.number, d.mode, d.uid, d.gid);
     linux_::create_default_dev_links(root_fd);
     ctx.step("devices created");
 }
