@@ -20,10 +20,19 @@ namespace {
 
 using plan::MountStep;
 
-// pivot_root(2) fails when the parent mount of the new root is shared: make it private in our namespace.
-void make_parent_mount_private(const std::string& rootfs) {
-    std::string parent = linux_::mount_point_of(linux_::read_mountinfo(), rootfs);
-    linux_::set_propagation(parent, parent, MS_PRIVATE);
+// pivot_root(2) fails when the parent mount of the new root is shared, and a bind from an unbindable
+// mount fails. A shared parent becomes a slave (mount_namespaces(7): private when it has no peers), so
+// the host's mounts still reach a slave or shared rootfs; an unbindable one becomes private.
+void prepare_parent_mount(const std::string& rootfs) {
+    auto mounts = linux_::read_mountinfo();
+    std::string parent = linux_::mount_point_of(mounts, rootfs);
+    std::string optional;
+    for (const auto& m : mounts)
+        if (m.mount_point == parent) optional = m.optional;
+    if (optional.find("shared:") != std::string::npos)
+        linux_::set_propagation(parent, parent, MS_SLAVE);
+    else if (optional.find("unbindable") != std::string::npos)
+        linux_::set_propagation(parent, parent, MS_PRIVATE);
 }
 
 std::string join_path(const std::string& dir, const std::string& name) {
@@ -116,7 +125,7 @@ void mount_cgroups(const InitContext& ctx, int root_fd, const MountStep& m) {
 UniqueFd prepare_root(const InitContext& ctx) {
     const auto& rootfs = ctx.plan.rootfs;
     linux_::set_propagation("/", "/", ctx.plan.root_propagation);
-    make_parent_mount_private(rootfs);
+    prepare_parent_mount(rootfs);
     linux_::mount_at(rootfs, rootfs, rootfs, "", MS_BIND | MS_REC, "");
     int fd = ::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) throw SysError("open the root filesystem " + quoted(rootfs));
