@@ -69,8 +69,8 @@ std::vector<MountStep> plan_mounts(const spec::Config& config, const HostFacts& 
     std::string mount_label;
     if (config.linux_ && config.linux_->mountLabel && !config.linux_->mountLabel->empty()) {
         if (!host.selinux)
-            throw Error("SELinux is not enabled on this host (no selinuxfs at /sys/fs/selinux): a mount label "
-                        "cannot be applied", 0, "/linux/mountLabel");
+            throw Error("/linux/mountLabel: SELinux is not enabled on this host (no selinuxfs at /sys/fs/selinux): "
+                        "a mount label cannot be applied", 0, "/linux/mountLabel");
         mount_label = *config.linux_->mountLabel;
     }
     std::vector<MountStep> steps;
