@@ -1,12 +1,7 @@
 #include <doctest/doctest.h>
-#include <signal.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "container_helpers.hpp"
@@ -21,43 +16,6 @@ namespace {
 nlohmann::json device(const std::string& path, const std::string& type, int major, int minor, int mode, int uid, int gid) {
     return {{"path", path}, {"type", type}, {"major", major}, {"minor", minor}, {"fileMode", mode}, {"uid", uid}, {"gid", gid}};
 }
-
-// A child process holding a new user namespace whose maps the test writes: every id maps to itself and
-// setgroups stays allowed (user_namespaces(7)). Killed and reaped on destruction.
-class UserNamespaceHolder {
-public:
-    UserNamespaceHolder() {
-        int ready[2];
-        if (::pipe2(ready, O_CLOEXEC) < 0) return;
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            char byte = ::unshare(CLONE_NEWUSER) == 0 ? 'y' : 'n';
-            if (::write(ready[1], &byte, 1) != 1) ::_exit(1);
-            for (;;) ::pause();
-        }
-        ::close(ready[1]);
-        char byte = 'n';
-        if (pid_ < 0 || ::read(ready[0], &byte, 1) != 1) byte = 'n';
-        ::close(ready[0]);
-        if (byte != 'y') return;
-        for (const char* map : {"/uid_map", "/gid_map"})
-            std::ofstream("/proc/" + std::to_string(pid_) + map) << "0 0 4294967295\n";
-        mapped_ = read_file("/proc/" + std::to_string(pid_) + "/uid_map").find("4294967295") != std::string::npos;
-    }
-    ~UserNamespaceHolder() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-    }
-    UserNamespaceHolder(const UserNamespaceHolder&) = delete;
-    UserNamespaceHolder& operator=(const UserNamespaceHolder&) = delete;
-    std::string ns_path() const { return "/proc/" + std::to_string(pid_) + "/ns/user"; }
-    bool mapped() const { return mapped_; }
-
-private:
-    pid_t pid_ = -1;
-    bool mapped_ = false;
-};
 
 }  // namespace
 
@@ -138,7 +96,7 @@ TEST_CASE("dev: /dev/pts is a new devpts instance with the config's modes, /dev/
 }
 
 TEST_CASE("dev: in a joined user namespace the default devices and linux.devices are bound from the host") {
-    UserNamespaceHolder holder;
+    UserNamespaceHolder holder("0 0 4294967295\n", "0 0 4294967295\n");
     REQUIRE(holder.mapped());
     Ocirt ocirt;
     Bundle bundle;

@@ -1,6 +1,15 @@
 #include "mount_helpers.hpp"
 
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 
 #include <sstream>
 #include <stdexcept>
@@ -58,6 +67,51 @@ SharedMount::SharedMount(const std::string& dir) : dir_(dir) {
 }
 
 SharedMount::~SharedMount() { ::umount2(dir_.c_str(), MNT_DETACH); }
+
+UserNamespaceHolder::UserNamespaceHolder(const std::string& uid_map, const std::string& gid_map) {
+    int ready[2];
+    if (::pipe2(ready, O_CLOEXEC) < 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        char byte = ::unshare(CLONE_NEWUSER) == 0 ? 'y' : 'n';
+        if (::write(ready[1], &byte, 1) != 1) ::_exit(1);
+        for (;;) ::pause();
+    }
+    ::close(ready[1]);
+    char byte = 'n';
+    if (pid_ < 0 || ::read(ready[0], &byte, 1) != 1) byte = 'n';
+    ::close(ready[0]);
+    if (byte != 'y') return;
+    std::string proc = "/proc/" + std::to_string(pid_);
+    std::ofstream(proc + "/uid_map") << uid_map;
+    std::ofstream(proc + "/gid_map") << gid_map;
+    mapped_ = read_file(proc + "/uid_map").find_first_not_of(" \n") != std::string::npos &&
+              read_file(proc + "/gid_map").find_first_not_of(" \n") != std::string::npos;
+}
+
+UserNamespaceHolder::~UserNamespaceHolder() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+}
+
+bool idmapped_mounts_supported(const std::string& dir, std::string& why) {
+    UserNamespaceHolder holder("0 2000 1000\n", "0 3000 1000\n");
+    if (!holder.mapped()) {
+        why = "cannot make a user namespace";
+        return false;
+    }
+    int userns = ::open(holder.ns_path().c_str(), O_RDONLY | O_CLOEXEC);
+    int tree = ::open_tree(AT_FDCWD, dir.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    mount_attr attr{};
+    attr.attr_set = MOUNT_ATTR_IDMAP;
+    attr.userns_fd = static_cast<uint64_t>(userns);
+    bool ok = userns >= 0 && tree >= 0 && ::mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof attr) == 0;
+    if (!ok) why = std::string("idmapped mount of ") + dir + ": " + std::strerror(errno);
+    if (tree >= 0) ::close(tree);
+    if (userns >= 0) ::close(userns);
+    return ok;
+}
 
 std::vector<std::string> host_mount_points_containing(const std::string& needle) {
     std::vector<std::string> found;

@@ -1,6 +1,8 @@
 #pragma once
 // Helpers of the mount, /dev and rootfs tests: the container's mountinfo read back from inside it, and a
 // host directory made a shared mount for the length of a test (then unmounted).
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -34,6 +36,26 @@ public:
 private:
     std::string dir_;
 };
+
+// A child process holding a new user namespace whose maps the test writes (uid_map, gid_map lines);
+// setgroups stays allowed (user_namespaces(7)). Killed and reaped on destruction.
+class UserNamespaceHolder {
+public:
+    UserNamespaceHolder(const std::string& uid_map, const std::string& gid_map);
+    ~UserNamespaceHolder();
+    UserNamespaceHolder(const UserNamespaceHolder&) = delete;
+    UserNamespaceHolder& operator=(const UserNamespaceHolder&) = delete;
+    std::string ns_path() const { return "/proc/" + std::to_string(pid_) + "/ns/user"; }
+    bool mapped() const { return mapped_; }
+
+private:
+    pid_t pid_ = -1;
+    bool mapped_ = false;
+};
+
+// Whether `dir`'s filesystem takes an idmapped mount (mount_setattr(2) MOUNT_ATTR_IDMAP on a detached
+// clone of it, which is discarded); `why` gets the error when not.
+bool idmapped_mounts_supported(const std::string& dir, std::string& why);
 
 // Every mount point of this (the test's) mount namespace that contains `needle`.
 std::vector<std::string> host_mount_points_containing(const std::string& needle);
