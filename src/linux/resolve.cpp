@@ -47,9 +47,9 @@ UniqueFd open_in_root(int root_fd, const std::string& path, int flags) {
     return UniqueFd(fd);
 }
 
-// Walks `path` one component at a time inside the root. A missing component is created; a dangling
-// symlink is followed by hand (its target, read with readlinkat(2), replaces it in the walk) so that what
-// is created lands where the kernel would resolve the link inside the root, never outside it.
+// Written by hand (Debian 12 packages no libpathrs): walks `path` one component at a time inside the root,
+// creating what is missing; a dangling symlink's target (readlinkat(2)) replaces it in the walk, so what is
+// created lands where openat2(2) RESOLVE_IN_ROOT would resolve the link, never outside the root.
 UniqueFd make_in_root(int root_fd, const std::string& path, bool as_file, mode_t dir_mode) {
     int fd = openat2_in_root(root_fd, path, O_PATH);
     if (fd >= 0) return UniqueFd(fd);
