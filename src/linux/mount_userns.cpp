@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,7 +33,9 @@ void write_map(const std::string& path, const std::string& text) {
 }
 
 // The child's pid as /proc names it: the init may sit in a new PID namespace while /proc is the host's.
-[[noreturn]] void hold_namespace(int report_fd) {
+[[noreturn]] void hold_namespace(int report_fd, pid_t parent) {
+    // prctl(2) PR_SET_PDEATHSIG: the holder dies with the init even if the init is killed outright.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || ::getppid() != parent) ::_exit(1);
     char self[32];
     ssize_t n = ::readlink("/proc/self", self, sizeof self);
     if (n > 0 && ::write(report_fd, self, static_cast<size_t>(n)) != n) ::_exit(1);
@@ -46,10 +49,11 @@ UniqueFd mapped_user_namespace(const std::vector<spec::IdMapping>& uid_mappings,
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) < 0) throw SysError("pipe");
     UniqueFd read_end(pipe_fds[0]), write_end(pipe_fds[1]);
+    pid_t parent = ::getpid();
     // clone(2) CLONE_NEWUSER: the child is born in the new namespace; its parent writes the maps.
     long pid = ::syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
     if (pid < 0) throw SysError("create a user namespace for an idmapped mount");
-    if (pid == 0) hold_namespace(write_end.get());
+    if (pid == 0) hold_namespace(write_end.get(), parent);
     ChildProcess holder(static_cast<pid_t>(pid));
     write_end.reset();
     char buf[32];

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "plan/init_plan.hpp"
 #include "plan/mount_plan.hpp"
 #include "util/error.hpp"
 
@@ -91,4 +92,19 @@ TEST_CASE("mount plan: linux.devices become nodes with type, number, mode (0666 
     CHECK(nodes[3].number == 0);
     auto e = error_of([] { plan::plan_devices({{"x", "/dev/x", 1, 1, {}, {}, {}}}); });
     CHECK(e.json_pointer() == "/linux/devices/0/type");
+}
+
+TEST_CASE("mount plan: linux.devices are left out when /dev is bound from the host, as runc does") {
+    spec::Config c = with_mounts({{"/dev", "tmpfs", {"mode=755"}, "tmpfs", {}, {}}});
+    c.process = spec::Process{};
+    c.process->args = {"/bin/sh"};
+    c.linux_->namespaces = {{"mount", std::nullopt}};
+    c.linux_->devices = {{"c", "/dev/fuse", 10, 229, 0600, 0, 0}};
+    auto own_dev = plan::make_init_plan(c, {}, {"/b", false, 0});
+    CHECK(own_dev.setup_dev);
+    CHECK(own_dev.devices.size() == 1);
+    c.mounts = {{"/dev", "/dev", {"rbind"}, std::nullopt, {}, {}}};
+    auto host_dev = plan::make_init_plan(c, {}, {"/b", false, 0});
+    CHECK_FALSE(host_dev.setup_dev);
+    CHECK(host_dev.devices.empty());
 }
