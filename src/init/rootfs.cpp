@@ -73,13 +73,16 @@ UniqueFd idmap_user_namespace(const MountStep& m) {
     return UniqueFd(fd);
 }
 
-void mount_bind(int root_fd, const MountStep& m) {
+void mount_bind(int root_fd, const MountStep& m, int idmapped_tree) {
     struct stat st {};
     if (::stat(m.source.c_str(), &st) < 0) throw SysError("bind " + quoted(m.source) + " on " + quoted(m.destination));
     UniqueFd target = mount_target(root_fd, m, !S_ISDIR(st.st_mode));
-    if (m.idmap) {
+    if (idmapped_tree >= 0) {
+        linux_::attach_tree(idmapped_tree, target.get(), m.destination);
+    } else if (m.idmap) {
         UniqueFd userns = idmap_user_namespace(m);
-        linux_::bind_idmapped(m.source, target.get(), m.destination, m.recursive, m.idmap_recursive, userns.get());
+        UniqueFd tree = linux_::clone_idmapped(m.source, m.destination, m.recursive, m.idmap_recursive, userns.get());
+        linux_::attach_tree(tree.get(), target.get(), m.destination);
     } else {
         linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, "", MS_BIND | (m.recursive ? MS_REC : 0), "");
     }
@@ -134,10 +137,12 @@ UniqueFd prepare_root(const InitContext& ctx) {
 }
 
 void mount_all(const InitContext& ctx, int root_fd) {
-    for (const auto& m : ctx.plan.mounts) {
+    for (size_t i = 0; i < ctx.plan.mounts.size(); ++i) {
+        const auto& m = ctx.plan.mounts[i];
+        int idmapped_tree = ctx.idmapped_binds && i < ctx.idmapped_binds->size() ? (*ctx.idmapped_binds)[i].get() : -1;
         switch (m.kind) {
             case MountStep::Kind::filesystem: mount_filesystem(root_fd, m); break;
-            case MountStep::Kind::bind: mount_bind(root_fd, m); break;
+            case MountStep::Kind::bind: mount_bind(root_fd, m, idmapped_tree); break;
             case MountStep::Kind::cgroup: mount_cgroups(ctx, root_fd, m); break;
         }
         ctx.step("mounted " + m.destination);

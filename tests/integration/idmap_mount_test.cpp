@@ -96,3 +96,35 @@ TEST_CASE("idmap: an idmap option on a mount that is not a bind fails create, na
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("an idmapped mount must be a bind mount") != std::string::npos);
 }
+
+// Without mappings of its own an idmapped bind takes the container's user namespace (config.md idmap):
+// what root owns on the host is root's inside, where the plain bind shows the overflow id.
+TEST_CASE("idmap: without its own mappings an idmapped bind maps through the joined user namespace") {
+    TempDir shared("ocirt-idmap-userns");
+    std::string why;
+    if (!idmapped_mounts_supported(shared.path(), why)) {
+        MESSAGE("skipped: the host filesystem takes no idmapped mount: " << why);
+        return;
+    }
+    fs::permissions(shared.path(), fs::perms(0755));
+    std::ofstream(shared.path() + "/by-root") << "root's\n";
+    std::ofstream(shared.path() + "/by-2005") << "2005's\n";
+    REQUIRE(::chown((shared.path() + "/by-2005").c_str(), 2005, 3005) == 0);
+    // Container id 1000 is host root: the runtime joins the namespace with host root's credentials.
+    UserNamespaceHolder holder("0 2000 1000\n1000 0 1\n", "0 3000 1000\n1000 0 1\n");
+    REQUIRE(holder.mapped());
+    Ocirt ocirt;
+    Bundle bundle;
+    fs::permissions(bundle.path(), fs::perms(0755));
+    bundle.config["linux"]["namespaces"].push_back({{"type", "user"}, {"path", holder.ns_path()}});
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& m : bundle.config["mounts"])
+        if (m["destination"] != "/sys/fs/cgroup") kept.push_back(m);
+    kept.push_back({{"destination", "/idmapped"}, {"type", "bind"}, {"source", shared.path()}, {"options", {"bind", "idmap"}}});
+    kept.push_back({{"destination", "/plain"}, {"type", "bind"}, {"source", shared.path()}, {"options", {"bind"}}});
+    bundle.config["mounts"] = kept;
+    auto r = run_script(ocirt, bundle, "cd /idmapped && stat -c '%n %u %g' by-root by-2005; cd /plain && stat -c '%n %u %g' by-root by-2005");
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "by-root 0 0\nby-2005 65534 65534\nby-root 1000 1000\nby-2005 5 5\n");
+}
