@@ -18,10 +18,10 @@ const plan::NamespaceJoin* joined_user_namespace(const plan::InitPlan& plan) {
 }  // namespace
 
 std::vector<UniqueFd> prepare_idmapped_binds(const plan::InitPlan& plan) {
-    std::vector<UniqueFd> trees(plan.mounts.size());
     const plan::NamespaceJoin* joined = joined_user_namespace(plan);
     // Without a user namespace the init idmaps each bind when its turn comes, after the mounts before it.
-    if (!joined && !plan.new_user_namespace) return trees;
+    if (!joined && !plan.new_user_namespace) return {};
+    std::vector<UniqueFd> trees(plan.mounts.size());
     for (size_t i = 0; i < plan.mounts.size(); ++i) {
         const auto& m = plan.mounts[i];
         if (m.kind != plan::MountStep::Kind::bind || !m.idmap) continue;

@@ -10,7 +10,8 @@
 namespace ocirt::init {
 
 // One entry per plan.mounts index: the detached idmapped tree, or an empty fd where the init does it
-// itself (no user namespace, no idmap, or the container's new user namespace does not exist yet).
+// itself (no idmap, or the container's new user namespace does not exist yet); no entries at all
+// without a user namespace.
 std::vector<UniqueFd> prepare_idmapped_binds(const plan::InitPlan& plan);
 
 }  // namespace ocirt::init
