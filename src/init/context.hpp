@@ -1,10 +1,12 @@
 #pragma once
 // What every init step gets: the plan, the child's end of the sync channel, the fds opened for it.
 #include <string_view>
+#include <vector>
 
 #include "plan/init_plan.hpp"
 #include "sync/channel.hpp"
 #include "sync/step_log.hpp"
+#include "util/unique_fd.hpp"
 
 namespace ocirt::init {
 
@@ -16,6 +18,7 @@ struct InitContext {
     const plan::InitPlan& plan;
     const sync::Channel& channel;
     InitFds fds;
+    const std::vector<UniqueFd>* idmapped_binds = nullptr;  // per plan.mounts index (init/idmap_binds.hpp)
 
     void step(std::string_view what) const {
         if (log::debug_enabled()) channel.log(log::Level::debug, sync::step_line("init", what));

@@ -29,6 +29,7 @@ struct CgroupHierarchy {
 struct HostFacts {
     std::vector<CgroupHierarchy> cgroup_hierarchies;  // v1 hierarchies, then the cgroup2 mount if any
     bool cgroup2_only = false;                        // a pure cgroup v2 host: "cgroup" means cgroup2
+    bool selinux = false;                             // selinuxfs is mounted: labels can be applied
 };
 
 struct MountStep {
@@ -41,6 +42,22 @@ struct MountStep {
     unsigned long propagation = 0;  // MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (| MS_REC), 0 when none
     bool recursive = false;         // rbind
     std::string data;               // filesystem-specific options, comma-separated
+    uint64_t recursive_attr_set = 0;    // MOUNT_ATTR_* set on the whole tree by mount_setattr(2), 0 when none
+    uint64_t recursive_attr_clear = 0;  // MOUNT_ATTR_* cleared on the whole tree
+    bool idmap = false;                 // an idmapped bind (idmap, ridmap)
+    bool idmap_recursive = false;       // ridmap
+    std::vector<spec::IdMapping> uid_mappings;  // the idmap's own maps; empty: the container's user namespace
+    std::vector<spec::IdMapping> gid_mappings;
+};
+
+// A node from linux.devices (config-linux.md "Devices"), made by mknod(2) under the container's root.
+struct DeviceNode {
+    std::string path;   // absolute, inside the container
+    mode_t type = 0;    // S_IFCHR, S_IFBLK or S_IFIFO
+    dev_t number = 0;   // makedev(major, minor); 0 for a fifo
+    mode_t mode = 0666;
+    uid_t uid = 0;
+    gid_t gid = 0;
 };
 
 struct TimeOffset {
@@ -94,6 +111,7 @@ struct InitPlan {
     std::vector<MountStep> mounts;
     std::vector<CgroupHierarchy> cgroup_hierarchies;
     bool setup_dev = true;  // /dev is not bound from the host: make the default devices and links
+    std::vector<DeviceNode> devices;  // linux.devices, made after the default devices
     std::vector<std::string> masked_paths;
     std::vector<std::string> readonly_paths;
     bool no_pivot = false;
