@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "init/init_steps.hpp"
+#include "init/user_namespace.hpp"
 #include "linux/namespaces.hpp"
 #include "util/error.hpp"
 
@@ -55,7 +56,7 @@ void run_child(const plan::InitPlan& plan, const sync::Channel& channel, InitFds
     try {
         ctx.step("child started");
         join_namespaces(ctx);
-        if (plan.new_user_namespace) throw Error("creating a user namespace is not supported yet");
+        enter_user_namespace(ctx);
         linux_::unshare_namespaces(plan.unshare_flags);
         ctx.step("unshared " + linux_::clone_flag_names(plan.unshare_flags));
         write_time_offsets(ctx);
