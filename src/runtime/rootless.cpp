@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -29,9 +28,8 @@ bool rootless_mode(const std::string& flag) {
     throw Error("--rootless: must be \"auto\", \"true\" or \"false\", got " + quoted(flag));
 }
 
-std::string default_state_root() {
-    const char* xdg = std::getenv("XDG_RUNTIME_DIR");
-    if (::geteuid() != 0 && xdg && *xdg) return std::string(xdg) + "/ocirt";
+std::string default_state_root(uid_t euid, const char* xdg_runtime_dir) {
+    if (euid != 0 && xdg_runtime_dir && *xdg_runtime_dir) return std::string(xdg_runtime_dir) + "/ocirt";
     return "/run/ocirt";
 }
 

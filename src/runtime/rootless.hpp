@@ -1,6 +1,8 @@
 #pragma once
 // Rootless mode, as runc: an unprivileged user runs containers in a user namespace that maps its own ids,
 // keeps its state under $XDG_RUNTIME_DIR, and goes without a cgroup it may not create.
+#include <sys/types.h>
+
 #include <string>
 
 #include "cgroups/manager.hpp"
@@ -12,7 +14,7 @@ namespace ocirt::runtime {
 bool rootless_mode(const std::string& flag);
 
 // --root when not given: /run/ocirt, or $XDG_RUNTIME_DIR/ocirt for a non-root effective uid (runc's choice).
-std::string default_state_root();
+std::string default_state_root(uid_t euid, const char* xdg_runtime_dir);
 
 // Creates the container's cgroup. Rootless without linux.cgroupsPath, a cgroup the user may not create is
 // skipped with a debug line (runc's choice), and the returned manager does nothing; then linux.resources
