@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "linux/idmap.hpp"
 #include "spec/config.hpp"
 
 namespace ocirt::plan {
@@ -90,12 +91,14 @@ struct Options {
     std::string bundle;  // absolute: relative bind sources resolve against it
     bool no_pivot = false;
     int preserve_fds = 0;
+    bool rootless_euid = false;  // the parent's effective uid is not 0 (user_namespaces(7) map limits)
 };
 
 struct InitPlan {
     std::vector<NamespaceJoin> joins;  // setns(2) in this order (a user namespace first)
     int unshare_flags = 0;             // CLONE_NEW* made by unshare(2) in the first child (no cgroup)
     bool new_user_namespace = false;
+    linux_::IdMaps id_maps;             // written by the parent between UsernsReady and MapsWritten
     bool new_cgroup_namespace = false;  // unshared by the init once it is in its cgroup
     bool second_fork = false;           // a PID namespace is made or joined: the init is a second child
     bool has_mount_namespace = false;

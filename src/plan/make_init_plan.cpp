@@ -7,6 +7,7 @@
 #include "plan/mount_options.hpp"
 #include "plan/mount_plan.hpp"
 #include "plan/names.hpp"
+#include "plan/user_namespace.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::plan {
@@ -33,7 +34,7 @@ void plan_namespaces(const spec::Linux& linux_config, InitPlan& plan) {
         }
         if (ns.type == "user") {
             plan.new_user_namespace = true;
-            throw Error("creating a user namespace is not supported yet", 0, pointer);
+            continue;
         }
         if (ns.type == "cgroup") {
             plan.new_cgroup_namespace = true;
@@ -83,6 +84,8 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
     static const spec::Linux no_linux_section;
     const spec::Linux& linux_config = config.linux_ ? *config.linux_ : no_linux_section;
     plan_namespaces(linux_config, plan);
+    if (plan.new_user_namespace) plan.id_maps = plan_id_maps(linux_config, options.rootless_euid);
+    check_additional_gids(*config.process, plan.id_maps, plan.new_user_namespace);
 
     plan.hostname = config.hostname;
     plan.domainname = config.domainname;

@@ -13,6 +13,7 @@
 #include "runtime/cleanup_stack.hpp"
 #include "runtime/host_facts.hpp"
 #include "runtime/launcher.hpp"
+#include "runtime/rootless.hpp"
 #include "spec/load.hpp"
 #include "state/store.hpp"
 #include "sync/step_log.hpp"
@@ -72,7 +73,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     if (config.process && config.process->terminal)
         throw Error("process.terminal is not supported yet", 0, "/process/terminal");
     auto hierarchy = cgroups::Hierarchy::detect();
-    plan::InitPlan plan = plan::make_init_plan(config, host_facts(hierarchy), {bundle, request.no_pivot, request.preserve_fds});
+    plan::InitPlan plan = plan::make_init_plan(config, host_facts(hierarchy), {bundle, request.no_pivot, request.preserve_fds, ::geteuid() != 0});
     std::string pid_file;
     if (!request.pid_file.empty()) pid_file = std::filesystem::absolute(request.pid_file).lexically_normal().string();
 
@@ -82,9 +83,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     CleanupStack cleanup;  // declared after what its steps refer to, so it unwinds while they still exist
     cleanup.push("remove the state directory", [&] { container.remove(); });
 
-    std::optional<std::string> cgroups_path = config.linux_ ? config.linux_->cgroupsPath : std::nullopt;
-    cgroup.emplace(cgroups::Manager::for_container(cgroups_path, request.id, hierarchy));
-    with_context("cgroup", [&] { cgroup->create(); });
+    cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, hierarchy));
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
     sync::log_step("parent", "cgroup created");
 

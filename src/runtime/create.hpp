@@ -16,6 +16,7 @@ struct CreateRequest {
     bool no_new_keyring = false;
     int preserve_fds = 0;
     bool systemd_cgroup = false;
+    bool rootless = false;  // --rootless resolved: no cgroup when the user may not create one
 };
 
 // Returns the init, blocked on exec.fifo (the caller releases it, or waits for it as `run` does).

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "init/stage1.hpp"
+#include "runtime/user_namespace_maps.hpp"
 #include "sync/await_child.hpp"
 #include "sync/channel.hpp"
 #include "sync/step_log.hpp"
@@ -23,6 +24,7 @@ linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fd
     }
     child_end.close();
     linux_::ChildProcess first(pid);
+    map_user_namespace(parent_end, first, plan);
     linux_::ChildProcess init;
     if (plan.second_fork) {
         sync::Message message = sync::await_from_child(parent_end, first, sync::MsgType::InitPid);
