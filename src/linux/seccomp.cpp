@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace ocirt::linux_ {
 namespace {
@@ -76,6 +77,7 @@ std::vector<sock_filter> export_program(void* ctx) {
 }  // namespace
 
 std::vector<sock_filter> compile_seccomp_filter(const plan::SeccompPlan& plan) {
+    for (const auto& name : plan.skipped_names) log::debug("seccomp: syscall " + quoted(name) + " is unknown to libseccomp, its rule is skipped");
     FilterCtx ctx(seccomp_init(plan.default_action));
     if (!ctx) throw Error("libseccomp refuses the default action");
     for (uint32_t arch : plan.architectures) {
