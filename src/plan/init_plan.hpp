@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "linux/idmap.hpp"
+#include "plan/seccomp_plan.hpp"
 #include "spec/config.hpp"
 
 namespace ocirt::plan {
@@ -121,6 +122,7 @@ struct InitPlan {
 
     ProcessPlan process;
     int preserve_fds = 0;
+    std::optional<SeccompPlan> seccomp;
 };
 
 // Throws Error (with the JSON pointer) for what the config asks that this runtime cannot plan.

@@ -111,6 +111,7 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
     plan.no_pivot = options.no_pivot;
     plan.process = plan_process(*config.process);
     plan.preserve_fds = options.preserve_fds;
+    if (linux_config.seccomp) plan.seccomp = plan_seccomp(*linux_config.seccomp, config, options.bundle);
     return plan;
 }
 

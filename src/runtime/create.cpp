@@ -74,6 +74,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
         throw Error("process.terminal is not supported yet", 0, "/process/terminal");
     auto hierarchy = cgroups::Hierarchy::detect();
     plan::InitPlan plan = plan::make_init_plan(config, host_facts(hierarchy), {bundle, request.no_pivot, request.preserve_fds, ::geteuid() != 0});
+    if (plan.seccomp && plan.seccomp->listener) plan.seccomp->listener->id = request.id;
     std::string pid_file;
     if (!request.pid_file.empty()) pid_file = std::filesystem::absolute(request.pid_file).lexically_normal().string();
 

@@ -4,6 +4,7 @@
 
 #include "init/stage1.hpp"
 #include "runtime/user_namespace_maps.hpp"
+#include "runtime/seccomp_listener.hpp"
 #include "sync/await_child.hpp"
 #include "sync/channel.hpp"
 #include "sync/step_log.hpp"
@@ -39,7 +40,8 @@ linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fd
     with_context("join cgroup", [&] { cgroup.add_process(init.pid()); });
     parent_end.send(sync::Message::plain(sync::MsgType::CgroupReady));
     sync::log_step("parent", "cgroup ready");
-    // Call point: HooksPlease → prestart/createRuntime hooks → HooksDone; SeccompFd.
+    // Call point: HooksPlease → prestart/createRuntime hooks → HooksDone.
+    forward_seccomp_fd(parent_end, init, plan);
     sync::await_from_child(parent_end, init, sync::MsgType::Ready);
     sync::log_step("parent", "init ready");
     return init;
