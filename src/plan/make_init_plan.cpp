@@ -6,6 +6,7 @@
 #include "plan/init_plan.hpp"
 #include "plan/mount_options.hpp"
 #include "plan/names.hpp"
+#include "plan/terminal_plan.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::plan {
@@ -134,9 +135,15 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
     plan.masked_paths = linux_config.maskedPaths;
     plan.readonly_paths = linux_config.readonlyPaths;
     plan.no_pivot = options.no_pivot;
-    plan.process = plan_process(*config.process);
+    plan.process = make_process_plan(*config.process);
     plan.preserve_fds = options.preserve_fds;
     return plan;
+}
+
+ProcessPlan make_process_plan(const spec::Process& process) {
+    ProcessPlan p = plan_process(process);
+    plan_terminal(process, p);
+    return p;
 }
 
 }  // namespace ocirt::plan
