@@ -12,6 +12,7 @@ namespace ocirt::init {
 
 struct InitFds {
     int exec_fifo = -1;  // <state dir>/exec.fifo, O_PATH: reopened for writing from /proc/self/fd
+    int console_socket = -1;  // connected to --console-socket: receives the pty master
 };
 
 struct InitContext {

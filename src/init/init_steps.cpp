@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "init/console.hpp"
 #include "init/process_setup.hpp"
 #include "init/rootfs.hpp"
 #include "init/seccomp.hpp"
@@ -31,6 +32,7 @@ void build_filesystem(const InitContext& ctx) {
     UniqueFd root = prepare_root(ctx);
     mount_all(ctx, root.get());
     setup_dev(ctx, root.get());
+    setup_console(ctx, root.get());
     // Call point: devices from linux.devices, the console (/dev/console), then HooksPlease → HooksDone
     // (prestart, createRuntime) and the createContainer hooks, before the root changes.
     enter_root(ctx, root.get());

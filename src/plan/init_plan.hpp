@@ -86,6 +86,9 @@ struct ProcessPlan {
     std::vector<Rlimit> rlimits;
     bool no_new_privileges = false;
     std::optional<int> oom_score_adj;
+    bool terminal = false;         // a pty on stdio, its master sent over the console socket
+    uint16_t console_rows = 0;     // process.consoleSize; 0 when not set
+    uint16_t console_columns = 0;
 };
 
 struct Options {
@@ -127,5 +130,8 @@ struct InitPlan {
 
 // Throws Error (with the JSON pointer) for what the config asks that this runtime cannot plan.
 InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const Options& options);
+
+// The process part alone, for the init and for `exec`; pointers are under /process.
+ProcessPlan make_process_plan(const spec::Process& process);
 
 }  // namespace ocirt::plan

@@ -8,6 +8,7 @@
 #include "plan/mount_plan.hpp"
 #include "plan/names.hpp"
 #include "plan/user_namespace.hpp"
+#include "plan/terminal_plan.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::plan {
@@ -109,10 +110,16 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
     plan.masked_paths = linux_config.maskedPaths;
     plan.readonly_paths = linux_config.readonlyPaths;
     plan.no_pivot = options.no_pivot;
-    plan.process = plan_process(*config.process);
+    plan.process = make_process_plan(*config.process);
     plan.preserve_fds = options.preserve_fds;
     if (linux_config.seccomp) plan.seccomp = plan_seccomp(*linux_config.seccomp, config, options.bundle);
     return plan;
+}
+
+ProcessPlan make_process_plan(const spec::Process& process) {
+    ProcessPlan p = plan_process(process);
+    plan_terminal(process, p);
+    return p;
 }
 
 }  // namespace ocirt::plan

@@ -12,6 +12,7 @@ struct CreateRequest {
     std::string bundle;  // "" = the current directory
     std::string pid_file;
     std::string console_socket;
+    bool detached = true;  // false for `run` in the foreground
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;

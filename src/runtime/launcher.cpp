@@ -21,7 +21,7 @@ linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fd
         // flock(2): the lock lives in the open file description, which the child shares until it closes it.
         ::close(fds.lock);
         parent_end.close();
-        init::run_child(plan, child_end, init::InitFds{fds.exec_fifo});
+        init::run_child(plan, child_end, init::InitFds{fds.exec_fifo, fds.console_socket});
     }
     child_end.close();
     linux_::ChildProcess first(pid);
