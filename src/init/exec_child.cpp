@@ -9,6 +9,7 @@
 
 #include "init/console.hpp"
 #include "init/process_setup.hpp"
+#include "init/seccomp.hpp"
 #include "linux/exec.hpp"
 #include "linux/identity.hpp"
 #include "linux/namespaces.hpp"
@@ -39,15 +40,17 @@ pid_t fork_as_sibling() {
     const auto& p = ctx.plan.process;
     setup_exec_terminal(p, target.console_socket);
     apply_rlimits(ctx);
+    load_seccomp(ctx, plan::SeccompStage::before_identity);
     // Call point: capabilities (PR_SET_KEEPCAPS before the uid change, the sets after it).
     apply_identity(ctx);
     apply_no_new_privileges(ctx);
-    // Call point: seccomp, last.
+    load_seccomp(ctx, plan::SeccompStage::before_ready);
     std::string program = linux_::find_executable(p.args[0], p.env);
     linux_::reset_signals();
     ctx.channel.send(sync::Message::plain(sync::MsgType::Ready));
     try {
-        linux_::close_fds_on_exec(target.preserve_fds);
+        linux_::close_fds_on_exec(ctx.plan.preserve_fds);
+        load_seccomp(ctx, plan::SeccompStage::before_exec);
         linux_::exec_program(program, p.args, p.env);
     } catch (const Error& e) {
         std::fprintf(stderr, "ocirt: exec: %s\n", e.what());
@@ -57,9 +60,7 @@ pid_t fork_as_sibling() {
 
 }  // namespace
 
-void run_exec_child(const ExecTarget& target, const plan::ProcessPlan& process, const sync::Channel& channel) {
-    plan::InitPlan plan;
-    plan.process = process;
+void run_exec_child(const ExecTarget& target, const plan::InitPlan& plan, const sync::Channel& channel) {
     InitContext ctx{plan, channel, {}};
     try {
         enter_container(target);

@@ -15,6 +15,7 @@
 #include "runtime/console_socket.hpp"
 #include "runtime/create.hpp"
 #include "runtime/exec_spec.hpp"
+#include "runtime/seccomp_listener.hpp"
 #include "runtime/signal_forwarder.hpp"
 #include "runtime/signals.hpp"
 #include "state/store.hpp"
@@ -63,22 +64,34 @@ state::Record running_container(const ExecRequest& request) {
     return record;
 }
 
+// The process and the container's seccomp filter, planned as create plans them for the init; the filter's
+// load point follows the exec's own noNewPrivileges (plan_seccomp reads config.process).
+plan::InitPlan plan_exec(const spec::Config& config, const ExecRequest& request, const std::string& bundle) {
+    plan::InitPlan plan;
+    plan.process = plan::make_process_plan(*config.process);
+    plan.preserve_fds = request.preserve_fds;
+    if (config.linux_ && config.linux_->seccomp) {
+        plan.seccomp = plan::plan_seccomp(*config.linux_->seccomp, config, bundle);
+        if (plan.seccomp->listener) plan.seccomp->listener->id = request.id;
+    }
+    return plan;
+}
+
 }  // namespace
 
 int exec_process(const ExecRequest& request) {
     state::Record record = running_container(request);
     UniqueFd init_pidfd = open_init_pidfd(record);
     if (!init_pidfd) throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
-    plan::ProcessPlan process = plan::make_process_plan(exec_process_spec(request, record.bundle));
-    UniqueFd console = console_socket_for(process.terminal, request.detach, request.console_socket);
+    plan::InitPlan plan = plan_exec(exec_config(request, record.bundle), request, record.bundle);
+    UniqueFd console = console_socket_for(plan.process.terminal, request.detach, request.console_socket);
     std::string pid_file;
     if (!request.pid_file.empty()) pid_file = std::filesystem::absolute(request.pid_file).lexically_normal().string();
 
     std::string root_path = "/proc/" + std::to_string(record.pid) + "/root";
     UniqueFd root(::open(root_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) throw SysError("open " + ocirt::quoted(root_path));
-    init::ExecTarget target{init_pidfd.get(), namespaces_to_join(record.pid), root.get(), console.get(),
-                            request.preserve_fds};
+    init::ExecTarget target{init_pidfd.get(), namespaces_to_join(record.pid), root.get(), console.get()};
     // The pid might have been reused between the pidfd and the /proc lookups above.
     if (state::process_start_time(record.pid) != record.pid_start_time)
         throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
@@ -91,7 +104,7 @@ int exec_process(const ExecRequest& request) {
     if (pid < 0) throw SysError("fork");
     if (pid == 0) {
         parent_end.close();
-        init::run_exec_child(target, process, child_end);
+        init::run_exec_child(target, plan, child_end);
     }
     child_end.close();
     linux_::ChildProcess first(pid);
@@ -101,6 +114,7 @@ int exec_process(const ExecRequest& request) {
         throw Error("the first child ended badly after forking the process: " + status.describe());
     with_context("join cgroup", [&] { cgroups::Manager::from_state(record.cgroup_path).add_process(child.pid()); });
     parent_end.send(sync::Message::plain(sync::MsgType::CgroupReady));
+    forward_seccomp_fd(parent_end, child, plan);
     sync::await_from_child(parent_end, child, sync::MsgType::Ready, "exec");
     sync::log_step("exec", "process is pid " + std::to_string(child.pid()));
     if (!pid_file.empty()) write_pid_file(pid_file, child.pid());
