@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -56,6 +57,48 @@ TEST_CASE("exec: joins the init's pid, mnt, net, ipc, uts and cgroup namespaces 
     CHECK(exec.out == expected + "hostname=ocirt-busybox\n");
     CHECK(ocirt({"exec", container.id(), "true"}).exit_code == 0);
     CHECK(ocirt({"exec", container.id(), "sh", "-c", "kill -9 $$"}).exit_code == 128 + SIGKILL);
+}
+
+TEST_CASE("exec: joins the container's user namespace first, with the rest; container root is the mapped host uid") {
+    Ocirt ocirt;
+    SleepingBundle bundle;
+    bundle.config["linux"]["namespaces"].push_back({{"type", "user"}});
+    bundle.config["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
+    bundle.config["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
+    REQUIRE(::chmod(bundle.path().c_str(), 0755) == 0);  // the rootfs must be reachable by host uid 100000
+    RunningContainer container(ocirt, bundle, "exec-userns");
+    std::string init_proc = "/proc/" + std::to_string(container.pid());
+    auto exec = ocirt({"exec", container.id(), "sh", "-c",
+                       "readlink /proc/self/ns/user; readlink /proc/self/ns/mnt; cat /proc/self/uid_map; id -u"});
+    INFO(exec.err);
+    REQUIRE(exec.exit_code == 0);
+    std::istringstream lines(exec.out);
+    std::string user_ns, mnt_ns, uid_map, uid;
+    std::getline(lines, user_ns);
+    std::getline(lines, mnt_ns);
+    std::getline(lines, uid_map);
+    std::getline(lines, uid);
+    CHECK(user_ns == fs::read_symlink(init_proc + "/ns/user").string());
+    CHECK(user_ns != host_namespace("user"));
+    CHECK(mnt_ns == fs::read_symlink(init_proc + "/ns/mnt").string());
+    std::istringstream map_words(uid_map);
+    std::string inside, outside, size;
+    map_words >> inside >> outside >> size;
+    CHECK(inside + " " + outside + " " + size == "0 100000 65536");
+    CHECK(uid == "0");
+}
+
+TEST_CASE("exec: the process's rlimits from the config apply") {
+    Ocirt ocirt;
+    SleepingBundle bundle;
+    bundle.config["process"]["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 321}, {"hard", 654}},
+                                           {{"type", "RLIMIT_NPROC"}, {"soft", 4321}, {"hard", 4321}}};
+    RunningContainer container(ocirt, bundle, "exec-rlimits");
+    auto exec = ocirt({"exec", container.id(), "grep", "-E", "^Max (open files|processes)", "/proc/self/limits"});
+    INFO(exec.err);
+    CHECK(exec.out ==
+          "Max processes             4321                 4321                 processes \n"
+          "Max open files            321                  654                  files     \n");
 }
 
 TEST_CASE("exec: --env, --cwd, --user uid:gid and --additional-gids shape the process") {
@@ -240,6 +283,23 @@ TEST_CASE("exec -t: the pty master comes through the console socket; consoleSize
     CHECK(converse(detached_master.get(), "echo tty=$(tty)", "tty=/dev/pts/").find("tty=/dev/pts/") != std::string::npos);
     send_line(detached_master.get(), "exit");
     read_until_hangup(detached_master.get());
+}
+
+TEST_CASE("exec: in the foreground, a SIGTERM sent to ocirt reaches the process and its exit code comes back") {
+    Ocirt ocirt;
+    SleepingBundle bundle;
+    RunningContainer container(ocirt, bundle, "exec-signal");
+    TempDir files("ocirt-exec");
+    Spawn spawn;
+    spawn.args = {"exec", container.id(), "sh", "-c", "trap 'echo got TERM; exit 42' TERM; echo ready; while :; do sleep 1; done"};
+    spawn.out_file = files.path() + "/out";
+    spawn.err_file = files.path() + "/err";
+    pid_t exec = spawn_ocirt(ocirt, spawn);
+    bool ready = eventually([&] { return read_file(spawn.out_file) == "ready\n"; }, 10000);
+    CHECK(ready);
+    ::kill(exec, ready ? SIGTERM : SIGKILL);
+    CHECK(wait_exit(exec) == 42);
+    CHECK(read_file(spawn.out_file) == "ready\ngot TERM\n");
 }
 
 TEST_CASE("exec: a stopped or unknown container is refused with its name") {
