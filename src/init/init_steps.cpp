@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+#include "init/kernel_settings.hpp"
+#include "init/process_attributes.hpp"
 #include "init/process_setup.hpp"
 #include "init/rootfs.hpp"
 #include "linux/exec.hpp"
@@ -39,11 +41,8 @@ void build_filesystem(const InitContext& ctx) {
 }
 
 void configure_process(const InitContext& ctx) {
-    if (ctx.plan.process.oom_score_adj) linux_::set_oom_score_adj(*ctx.plan.process.oom_score_adj);
-    // Call point: sysctl, personality, scheduler, I/O priority.
-    apply_rlimits(ctx);
-    // Call point: capabilities (PR_SET_KEEPCAPS before the uid change, the sets after it).
-    apply_identity(ctx);
+    apply_personality(ctx);
+    apply_process_attributes(ctx.plan.process, [&](std::string_view what) { ctx.step(what); });
     apply_no_new_privileges(ctx);
     // Call point: seccomp, last (SeccompFd when a listener is asked for).
 }
@@ -53,6 +52,7 @@ void configure_process(const InitContext& ctx) {
 void run_init(const InitContext& ctx) {
     enter_cgroup_namespace(ctx);
     set_hostname(ctx);
+    apply_sysctls(ctx);
     build_filesystem(ctx);
     configure_process(ctx);
     const auto& p = ctx.plan.process;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "plan/process_attributes.hpp"
 #include "spec/config.hpp"
 
 namespace ocirt::plan {
@@ -29,6 +30,7 @@ struct CgroupHierarchy {
 struct HostFacts {
     std::vector<CgroupHierarchy> cgroup_hierarchies;  // v1 hierarchies, then the cgroup2 mount if any
     bool cgroup2_only = false;                        // a pure cgroup v2 host: "cgroup" means cgroup2
+    SecurityFacts security;
 };
 
 struct MountStep {
@@ -54,6 +56,7 @@ struct Rlimit {
     int resource = 0;
     uint64_t soft = 0;
     uint64_t hard = 0;
+    std::string pointer;  // "/process/rlimits/0", named when the kernel refuses it
 };
 
 struct ProcessPlan {
@@ -67,6 +70,10 @@ struct ProcessPlan {
     std::vector<Rlimit> rlimits;
     bool no_new_privileges = false;
     std::optional<int> oom_score_adj;
+    CapabilitySets capabilities;  // process.capabilities absent: every set empty, as runc does
+    std::optional<Scheduler> scheduler;
+    std::optional<IoPriority> io_priority;
+    ExecCpuAffinity exec_cpu_affinity;
 };
 
 struct Options {
@@ -97,6 +104,9 @@ struct InitPlan {
     std::vector<std::string> masked_paths;
     std::vector<std::string> readonly_paths;
     bool no_pivot = false;
+
+    std::vector<Sysctl> sysctls;                 // written in this order
+    std::optional<unsigned long> personality;    // personality(2) persona, from linux.personality
 
     ProcessPlan process;
     int preserve_fds = 0;

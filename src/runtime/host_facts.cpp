@@ -1,5 +1,7 @@
 #include "runtime/host_facts.hpp"
 
+#include "runtime/security_facts.hpp"
+
 namespace ocirt::runtime {
 namespace {
 
@@ -20,6 +22,7 @@ plan::HostFacts host_facts(const cgroups::Hierarchy& hierarchy) {
     }
     if (hierarchy.unified() && !facts.cgroup2_only)
         facts.cgroup_hierarchies.push_back({base_name(hierarchy.unified()->mount_point), "", true});
+    facts.security = read_security_facts();
     return facts;
 }
 
