@@ -56,4 +56,14 @@ void apply_process_attributes(const plan::ProcessPlan& process, const StepNote& 
     if (note) note("credentials and capabilities set");
 }
 
+void apply_initial_cpu_affinity(const plan::ProcessPlan& process) {
+    if (!process.exec_cpu_affinity.initial.empty())
+        with_context("execCPUAffinity initial", [&] { linux_::set_cpu_affinity(process.exec_cpu_affinity.initial); });
+}
+
+void apply_final_cpu_affinity(const plan::ProcessPlan& process) {
+    if (!process.exec_cpu_affinity.final_.empty())
+        with_context("execCPUAffinity final", [&] { linux_::set_cpu_affinity(process.exec_cpu_affinity.final_); });
+}
+
 }  // namespace ocirt::init

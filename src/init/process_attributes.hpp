@@ -18,4 +18,9 @@ void apply_identity_and_capabilities(const plan::ProcessPlan& process);
 // Both, in that order; `note` hears one line per step done (for the step log).
 void apply_process_attributes(const plan::ProcessPlan& process, const StepNote& note = {});
 
+// process.execCPUAffinity, for `ocirt exec` only (config.md: not for the init): `initial` before the new
+// process joins the container's cgroup, `final` after it; an empty list leaves the affinity alone.
+void apply_initial_cpu_affinity(const plan::ProcessPlan& process);
+void apply_final_cpu_affinity(const plan::ProcessPlan& process);
+
 }  // namespace ocirt::init

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 #include <linux/ioprio.h>
+#include <linux/sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -331,6 +332,33 @@ TEST_CASE("process attributes: a real-time scheduler needs a real-time budget in
     REQUIRE(fields.size() > 38);
     CHECK(fields[40 - 3] == "10");  // rt_priority
     CHECK(fields[41 - 3] == "1");   // policy: SCHED_FIFO
+}
+
+TEST_CASE("process attributes: SCHED_DEADLINE parameters and scheduler flags as sched_getattr reads them on the init") {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["process"]["scheduler"] = {{"policy", "SCHED_DEADLINE"},
+                                             {"runtime", 1000000},
+                                             {"deadline", 5000000},
+                                             {"period", 10000000},
+                                             {"flags", {"SCHED_FLAG_RESET_ON_FORK"}}};
+    Created created(ocirt, bundle);
+    CAPTURE(read_file(created.files.path() + "/err"));
+    REQUIRE(created.result.exit_code == 0);
+    // sched_setattr(2) struct sched_attr, as sched_getattr fills it (SCHED_ATTR_SIZE_VER0).
+    struct {
+        uint32_t size, policy;
+        uint64_t flags;
+        int32_t nice;
+        uint32_t priority;
+        uint64_t runtime, deadline, period;
+    } attr{};
+    REQUIRE(syscall(SYS_sched_getattr, created.pid, &attr, sizeof attr, 0) == 0);
+    CHECK(attr.policy == SCHED_DEADLINE);
+    CHECK((attr.flags & SCHED_FLAG_RESET_ON_FORK) != 0);
+    CHECK(attr.runtime == 1000000);
+    CHECK(attr.deadline == 5000000);
+    CHECK(attr.period == 10000000);
 }
 
 TEST_CASE("process attributes: ioPriority as ioprio_get reads it from the host on the init") {
