@@ -3,52 +3,26 @@
 #include <sched.h>
 
 #include <algorithm>
-#include <array>
-#include <string_view>
 
 #include "plan/config_error.hpp"
+#include "plan/names.hpp"
 #include "plan/process_names.hpp"
 #include "spec/json_pointer.hpp"
+#include "spec/sysctl_rules.hpp"
 
 namespace ocirt::plan {
 namespace {
-
-// ipc_namespace(7) and mq_overview(7): the System V IPC limits and /proc/sys/fs/mqueue are per IPC namespace.
-constexpr std::array<std::string_view, 11> kIpcKeys = {
-    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax",
-    "kernel.shmmni", "kernel.shm_rmid_forced", "kernel.msg_next_id", "kernel.sem_next_id", "kernel.shm_next_id",
-};
 
 bool has_namespace(const InitPlan& plan, int clone_flag) {
     return (plan.unshare_flags & clone_flag) ||
            std::any_of(plan.joins.begin(), plan.joins.end(), [&](const NamespaceJoin& j) { return j.clone_flag == clone_flag; });
 }
 
-// The check behind "a key outside the container's namespaces is rejected": writing it would change the host.
+// The spec rule sysctl-namespaced, again for plans made without the rules.
 void check_sysctl_namespace(const std::string& key, const InitPlan& plan, const std::string& pointer) {
-    std::string name = key;
-    if (key.find('/') != std::string::npos) std::replace(name.begin(), name.end(), '/', '.');
-    bool ipc = std::find(kIpcKeys.begin(), kIpcKeys.end(), name) != kIpcKeys.end() || name.starts_with("fs.mqueue.");
-    if (ipc) {
-        if (!has_namespace(plan, CLONE_NEWIPC))
-            throw config_error(pointer, "sysctl " + quoted(key) + " needs an ipc namespace in /linux/namespaces");
-        return;
-    }
-    // network_namespaces(7): /proc/sys/net shows the network namespace of the process that opens it.
-    if (name.starts_with("net.")) {
-        if (!has_namespace(plan, CLONE_NEWNET))
-            throw config_error(pointer, "sysctl " + quoted(key) + " needs a network namespace in /linux/namespaces");
-        return;
-    }
-    // uts_namespaces(7): the host and domain names are per UTS namespace.
-    if (name == "kernel.domainname" || name == "kernel.hostname") {
-        if (!has_namespace(plan, CLONE_NEWUTS))
-            throw config_error(pointer, "sysctl " + quoted(key) + " needs a uts namespace in /linux/namespaces");
-        if (name == "kernel.hostname")
-            throw config_error(pointer, "sysctl " + quoted(key) + " conflicts with /hostname: set the hostname there");
-        return;
-    }
-    throw config_error(pointer, "sysctl " + quoted(key) + " is not namespaced: setting it would change the host");
+    std::string_view type = spec::sysctl_namespace_type(key);
+    bool present = !type.empty() && has_namespace(plan, *namespace_clone_flag(std::string(type)));
+    if (std::string problem = spec::sysctl_problem(key, present); !problem.empty()) throw config_error(pointer, problem);
 }
 
 void plan_sysctls(const std::map<std::string, std::string>& sysctl, InitPlan& plan) {

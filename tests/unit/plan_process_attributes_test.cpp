@@ -10,6 +10,7 @@
 #include "plan/process_names.hpp"
 #include "plan/process_plan.hpp"
 #include "spec/known_names.hpp"
+#include "spec/sysctl_rules.hpp"
 #include "util/error.hpp"
 
 using namespace ocirt;
@@ -254,4 +255,19 @@ TEST_CASE("plan: the init plan carries the process attributes") {
     REQUIRE(plan.process.scheduler);
     CHECK(plan.process.scheduler->nice == 5);
     CHECK(plan.process.scheduler->policy == SCHED_BATCH);
+}
+
+TEST_CASE("spec sysctl: keys map to the namespace that holds them, dotted or slashed") {
+    CHECK(spec::sysctl_namespace_type("net.ipv4.ip_forward") == "network");
+    CHECK(spec::sysctl_namespace_type("net/ipv4/conf/eth0.10/forwarding") == "network");
+    CHECK(spec::sysctl_namespace_type("kernel.shm_rmid_forced") == "ipc");
+    CHECK(spec::sysctl_namespace_type("kernel/sem") == "ipc");
+    CHECK(spec::sysctl_namespace_type("fs.mqueue.msgsize_max") == "ipc");
+    CHECK(spec::sysctl_namespace_type("kernel.domainname") == "uts");
+    CHECK(spec::sysctl_namespace_type("kernel.pid_max") == "");
+    CHECK(spec::sysctl_namespace_type("fs.file-max") == "");
+    CHECK(spec::sysctl_namespace_type("network.x") == "");
+    CHECK(spec::sysctl_problem("kernel.sem", true).empty());
+    CHECK(spec::sysctl_problem("kernel.sem", false) == "sysctl \"kernel.sem\" needs an ipc namespace in /linux/namespaces");
+    CHECK(spec::sysctl_problem("kernel/hostname", true).find("conflicts with /hostname") != std::string::npos);
 }
