@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "linux/apparmor.hpp"
 #include "linux/capabilities.hpp"
 #include "linux/identity.hpp"
 #include "linux/scheduling.hpp"
@@ -27,6 +28,7 @@ void apply_privileged_attributes(const plan::ProcessPlan& p) {
     if (p.oom_score_adj) linux_::set_oom_score_adj(*p.oom_score_adj);
     if (p.scheduler) linux_::set_scheduler(*p.scheduler);
     if (p.io_priority) linux_::set_io_priority(*p.io_priority);
+    if (!p.apparmor_profile.empty()) linux_::set_apparmor_exec_profile(p.apparmor_profile);
     for (const auto& r : p.rlimits) apply_rlimit(r);
     // capabilities(7): dropping from the bounding set needs CAP_SETPCAP, so it happens before the uid change.
     linux_::drop_bounding_set(p.capabilities.bounding);

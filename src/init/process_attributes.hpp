@@ -11,7 +11,8 @@ namespace ocirt::init {
 
 using StepNote = std::function<void(std::string_view)>;
 
-// oom_score_adj, scheduler, I/O priority, rlimits, the bounding set, PR_SET_KEEPCAPS: while privileged.
+// oom_score_adj, scheduler, I/O priority, AppArmor profile on exec, rlimits, the bounding set,
+// PR_SET_KEEPCAPS: while privileged.
 void apply_privileged_attributes(const plan::ProcessPlan& process);
 // groups, gid, uid, umask, cwd, then the effective/permitted/inheritable sets and the ambient set.
 void apply_identity_and_capabilities(const plan::ProcessPlan& process);

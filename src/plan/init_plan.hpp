@@ -74,6 +74,7 @@ struct ProcessPlan {
     std::optional<Scheduler> scheduler;
     std::optional<IoPriority> io_priority;
     ExecCpuAffinity exec_cpu_affinity;
+    std::string apparmor_profile;  // "" when none; set only on a host with AppArmor
 };
 
 struct Options {

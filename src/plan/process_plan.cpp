@@ -56,12 +56,12 @@ IoPriority plan_io_priority(const spec::IoPriority& io, const std::string& base)
     return {io.ioClass, *io_class, io.priority};
 }
 
-void check_security_labels(const spec::Process& process, const SecurityFacts& host, const std::string& base) {
+void plan_security_labels(const spec::Process& process, const SecurityFacts& host, const std::string& base, ProcessPlan& p) {
     if (process.apparmorProfile && !process.apparmorProfile->empty()) {
         if (!host.apparmor)
             throw config_error(base + "/apparmorProfile", "AppArmor is not enabled on this host, so profile " +
                                                               quoted(*process.apparmorProfile) + " cannot be applied");
-        throw config_error(base + "/apparmorProfile", "applying an AppArmor profile is not supported by ocirt yet");
+        p.apparmor_profile = *process.apparmorProfile;
     }
     if (process.selinuxLabel && !process.selinuxLabel->empty()) {
         if (!host.selinux)
@@ -119,7 +119,7 @@ ProcessPlan plan_process(const spec::Process& process, const SecurityFacts& host
         if (affinity->initial) p.exec_cpu_affinity.initial = parse_cpu_list(*affinity->initial, base + "/execCPUAffinity/initial");
         if (affinity->final_) p.exec_cpu_affinity.final_ = parse_cpu_list(*affinity->final_, base + "/execCPUAffinity/final");
     }
-    check_security_labels(process, host, base);
+    plan_security_labels(process, host, base, p);
     return p;
 }
 

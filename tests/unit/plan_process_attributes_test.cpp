@@ -172,7 +172,7 @@ TEST_CASE("plan process: CPU lists in the cpuset(7) list format") {
     }
 }
 
-TEST_CASE("plan process: apparmorProfile and selinuxLabel are refused, naming why") {
+TEST_CASE("plan process: apparmorProfile is planned where AppArmor is on, refused elsewhere; selinuxLabel refused") {
     auto p = shell_process();
     p.apparmorProfile = "";
     p.selinuxLabel = "";
@@ -183,8 +183,7 @@ TEST_CASE("plan process: apparmorProfile and selinuxLabel are refused, naming wh
     CHECK(absent.message().find("AppArmor is not enabled on this host") != std::string::npos);
     plan::SecurityFacts with_apparmor;
     with_apparmor.apparmor = true;
-    CHECK(error_of([&] { plan::plan_process(p, with_apparmor); }).message().find("not supported by ocirt yet") !=
-          std::string::npos);
+    CHECK(plan::plan_process(p, with_apparmor).apparmor_profile == "docker-default");
     p.apparmorProfile = std::nullopt;
     p.selinuxLabel = "system_u:system_r:container_t:s0";
     auto selinux = error_of([&] { plan::plan_process(p, {}); });
