@@ -6,10 +6,12 @@
 
 #include <cstdio>
 
+#include "init/console.hpp"
 #include "init/kernel_settings.hpp"
 #include "init/process_attributes.hpp"
 #include "init/process_setup.hpp"
 #include "init/rootfs.hpp"
+#include "init/seccomp.hpp"
 #include "linux/exec.hpp"
 #include "linux/identity.hpp"
 #include "linux/namespaces.hpp"
@@ -32,6 +34,7 @@ void build_filesystem(const InitContext& ctx) {
     UniqueFd root = prepare_root(ctx);
     mount_all(ctx, root.get());
     setup_dev(ctx, root.get());
+    setup_console(ctx, root.get());
     // Call point: devices from linux.devices, the console (/dev/console), then HooksPlease → HooksDone
     // (prestart, createRuntime) and the createContainer hooks, before the root changes.
     enter_root(ctx, root.get());
@@ -42,9 +45,13 @@ void build_filesystem(const InitContext& ctx) {
 
 void configure_process(const InitContext& ctx) {
     apply_personality(ctx);
-    apply_process_attributes(ctx.plan.process, [&](std::string_view what) { ctx.step(what); });
+    apply_privileged_attributes(ctx.plan.process);
+    ctx.step("limits and scheduling set");
+    load_seccomp(ctx, plan::SeccompStage::before_identity);
+    apply_identity_and_capabilities(ctx.plan.process);
+    ctx.step("credentials and capabilities set");
     apply_no_new_privileges(ctx);
-    // Call point: seccomp, last (SeccompFd when a listener is asked for).
+    load_seccomp(ctx, plan::SeccompStage::before_ready);
 }
 
 }  // namespace
@@ -63,6 +70,7 @@ void run_init(const InitContext& ctx) {
         wait_for_start(ctx);
         // Call point: startContainer hooks.
         linux_::close_fds_on_exec(ctx.plan.preserve_fds);
+        load_seccomp(ctx, plan::SeccompStage::before_exec);
         linux_::exec_program(program, p.args, p.env);
     } catch (const Error& e) {
         // Nobody waits on the channel once Ready is sent: the process's own stderr gets the error.
