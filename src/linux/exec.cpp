@@ -1,11 +1,15 @@
 #include "linux/exec.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <memory>
+#include <vector>
 
 #include "util/error.hpp"
 
@@ -29,6 +33,20 @@ bool is_executable_file(const std::string& path, int* err) {
         return false;
     }
     return true;
+}
+
+void mark_cloexec_from(int first) {
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir("/proc/self/fd"), ::closedir);  // glibc opens it O_CLOEXEC
+    if (!dir) throw SysError("open /proc/self/fd");
+    std::vector<int> fds;
+    while (const dirent* entry = ::readdir(dir.get())) {
+        int fd = std::atoi(entry->d_name);
+        if (entry->d_name[0] != '.' && fd >= first && fd != ::dirfd(dir.get())) fds.push_back(fd);
+    }
+    for (int fd : fds) {
+        int flags = ::fcntl(fd, F_GETFD);
+        if (flags >= 0 && ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) throw SysError("mark fd " + std::to_string(fd) + " close-on-exec");
+    }
 }
 
 }  // namespace
@@ -62,7 +80,11 @@ void close_fds_on_exec(int preserve_fds) {
         int flags = ::fcntl(fd, F_GETFD);
         if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
     }
-    if (::close_range(first, ~0u, CLOSE_RANGE_CLOEXEC) < 0) throw SysError("close_range");
+    // seccomp(2): a filter older than close_range(2) (Linux 5.9), such as runtime-tools' default profile,
+    // answers it with EPERM or ENOSYS; then every open fd is marked by hand from /proc/self/fd.
+    if (::close_range(first, ~0u, CLOSE_RANGE_CLOEXEC) == 0) return;
+    if (errno != EPERM && errno != ENOSYS) throw SysError("close_range");
+    mark_cloexec_from(static_cast<int>(first));
 }
 
 void exec_program(const std::string& path, const std::vector<std::string>& args, const std::vector<std::string>& env) {
