@@ -32,6 +32,13 @@ uint64_t known_to_kernel(uint64_t mask) {
     return last >= 63 ? mask : mask & ((uint64_t{1} << (last + 1)) - 1);
 }
 
+uint64_t current_permitted() {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+    if (::syscall(SYS_capget, &header, data) < 0) return ~uint64_t{0};
+    return uint64_t{data[0].permitted} | (uint64_t{data[1].permitted} << 32);
+}
+
 }  // namespace
 
 std::string capability_name(int number) {
@@ -62,7 +69,15 @@ void set_capabilities(uint64_t effective, uint64_t permitted, uint64_t inheritab
         {static_cast<uint32_t>(effective >> 32), static_cast<uint32_t>(permitted >> 32),
          static_cast<uint32_t>(inheritable >> 32)},
     };
-    if (::syscall(SYS_capset, &header, data) < 0) throw SysError("capset");
+    if (::syscall(SYS_capset, &header, data) == 0) return;
+    int err = errno;
+    // capset(2) EPERM: the new permitted set must be a subset of the one the runtime holds.
+    uint64_t missing = (effective | permitted) & ~current_permitted();
+    if (err != EPERM || missing == 0) throw SysError("capset", err);
+    std::string names;
+    for (int cap = 0; cap < 64; ++cap)
+        if (missing & (uint64_t{1} << cap)) names += (names.empty() ? "" : ", ") + capability_name(cap);
+    throw SysError("capset: the runtime does not hold " + names + " in its permitted set", err);
 }
 
 void set_ambient_capabilities(uint64_t ambient) {

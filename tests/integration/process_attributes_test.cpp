@@ -179,6 +179,25 @@ TEST_CASE("process attributes: an effective capability that is not permitted fai
     CHECK(r.err.find("/process/capabilities/effective/1: an effective capability must also be permitted") != std::string::npos);
 }
 
+TEST_CASE("process attributes: a capability the runtime does not hold fails create naming it") {
+    std::istringstream status(read_file("/proc/self/status"));
+    uint64_t held = 0;
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("CapPrm:", 0) == 0) held = std::stoull(line.substr(7), nullptr, 16);
+    if (held & (1ull << 24)) {
+        MESSAGE("skipped: this host gives the runtime CAP_SYS_RESOURCE");
+        return;
+    }
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["process"]["capabilities"] = {{"bounding", {"CAP_KILL", "CAP_SYS_RESOURCE"}},
+                                                {"permitted", {"CAP_KILL", "CAP_SYS_RESOURCE"}}};
+    std::string id = unique_id("capheld");
+    auto r = create_expecting_failure(ocirt, bundle, id);
+    CHECK(r.err.find("capset: the runtime does not hold CAP_SYS_RESOURCE in its permitted set: Operation not permitted") !=
+          std::string::npos);
+}
+
 TEST_CASE("process attributes: several rlimits as /proc/self/limits shows them") {
     Ocirt ocirt;
     Bundle bundle;
