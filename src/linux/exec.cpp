@@ -8,10 +8,9 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <memory>
-#include <vector>
 
 #include "util/error.hpp"
+#include "util/scope_exit.hpp"
 
 namespace ocirt::linux_ {
 namespace {
@@ -35,17 +34,15 @@ bool is_executable_file(const std::string& path, int* err) {
     return true;
 }
 
-void mark_cloexec_from(int first) {
-    std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir("/proc/self/fd"), ::closedir);  // glibc opens it O_CLOEXEC
+void mark_cloexec_listed_in_proc(int first) {
+    DIR* dir = ::opendir("/proc/self/fd");
     if (!dir) throw SysError("open /proc/self/fd");
-    std::vector<int> fds;
-    while (const dirent* entry = ::readdir(dir.get())) {
+    ScopeExit close_dir([dir] { ::closedir(dir); });
+    while (const dirent* entry = ::readdir(dir)) {
         int fd = std::atoi(entry->d_name);
-        if (entry->d_name[0] != '.' && fd >= first && fd != ::dirfd(dir.get())) fds.push_back(fd);
-    }
-    for (int fd : fds) {
+        if (fd < first || entry->d_name[0] == '.') continue;
         int flags = ::fcntl(fd, F_GETFD);
-        if (flags >= 0 && ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) throw SysError("mark fd " + std::to_string(fd) + " close-on-exec");
+        if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
     }
 }
 
@@ -80,11 +77,10 @@ void close_fds_on_exec(int preserve_fds) {
         int flags = ::fcntl(fd, F_GETFD);
         if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
     }
-    // seccomp(2): a filter older than close_range(2) (Linux 5.9), such as runtime-tools' default profile,
-    // answers it with EPERM or ENOSYS; then every open fd is marked by hand from /proc/self/fd.
     if (::close_range(first, ~0u, CLOSE_RANGE_CLOEXEC) == 0) return;
+    // A seccomp profile older than close_range(2) refuses it (EPERM or ENOSYS), as runtime-tools' default does.
     if (errno != EPERM && errno != ENOSYS) throw SysError("close_range");
-    mark_cloexec_from(static_cast<int>(first));
+    mark_cloexec_listed_in_proc(static_cast<int>(first));
 }
 
 void exec_program(const std::string& path, const std::vector<std::string>& args, const std::vector<std::string>& env) {
