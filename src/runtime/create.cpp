@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cgroups/manager.hpp"
+#include "linux/mounts.hpp"
 #include "plan/init_plan.hpp"
 #include "runtime/cleanup_stack.hpp"
 #include "runtime/console_socket.hpp"
@@ -90,6 +91,13 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
     sync::log_step("parent", "cgroup created");
 
+    uint64_t rootfs_mount_id_before = 0;
+    if (!plan.has_mount_namespace) {
+        rootfs_mount_id_before = linux_::mount_id_of(plan.rootfs);
+        cleanup.push("detach the rootfs from the host's mount namespace",
+                     [&] { linux_::detach_mounts_over(plan.rootfs, rootfs_mount_id_before); });
+    }
+
     UniqueFd fifo = make_exec_fifo(container.exec_fifo_path());
     linux_::ChildProcess init = launch_init(plan, {fifo.get(), container.lock_fd(), console.get()}, *cgroup);
 
@@ -105,6 +113,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     record.annotations = config.annotations;
     record.cgroup_path = cgroup->path();
     record.systemd_cgroup = request.systemd_cgroup;
+    record.rootfs_mount_id_before = rootfs_mount_id_before;
     container.save(record);
     if (!pid_file.empty()) {
         write_pid_file(pid_file, init.pid());

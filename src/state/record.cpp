@@ -28,6 +28,7 @@ nlohmann::json Record::to_json() const {
         {"annotations", annotations},
         {"cgroupPath", cgroup_path},
         {"systemdCgroup", systemd_cgroup},
+        {"rootfsMountIdBefore", rootfs_mount_id_before},
     };
 }
 
@@ -45,6 +46,7 @@ Record Record::from_json(const nlohmann::json& j) {
         r.annotations = j.value("annotations", std::map<std::string, std::string>{});
         r.cgroup_path = j.value("cgroupPath", "");
         r.systemd_cgroup = j.value("systemdCgroup", false);
+        r.rootfs_mount_id_before = j.value("rootfsMountIdBefore", uint64_t{0});
         return r;
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("state.json: ") + e.what());

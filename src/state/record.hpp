@@ -24,6 +24,9 @@ struct Record {
     std::map<std::string, std::string> annotations;
     std::string cgroup_path;           // as placed (relative to each hierarchy's root)
     bool systemd_cgroup = false;
+    // Without a mount namespace the rootfs is bound in the host's: the mount it sat on before, so delete
+    // detaches what create stacked on it (0: the container has its own mount namespace).
+    uint64_t rootfs_mount_id_before = 0;
 
     nlohmann::json to_json() const;               // the on-disk form
     static Record from_json(const nlohmann::json& j);
