@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "init/console.hpp"
+#include "init/process_attributes.hpp"
 #include "init/process_setup.hpp"
 #include "init/seccomp.hpp"
 #include "linux/exec.hpp"
@@ -36,13 +37,16 @@ pid_t fork_as_sibling() {
 }
 
 [[noreturn]] void run_process(const ExecTarget& target, const InitContext& ctx) {
-    ctx.channel.expect(sync::MsgType::CgroupReady);
     const auto& p = ctx.plan.process;
+    apply_initial_cpu_affinity(p);
+    ctx.channel.expect(sync::MsgType::CgroupReady);
+    apply_final_cpu_affinity(p);
     setup_exec_terminal(p, target.console_socket);
-    apply_rlimits(ctx);
+    apply_privileged_attributes(p);
+    ctx.step("limits and scheduling set");
     load_seccomp(ctx, plan::SeccompStage::before_identity);
-    // Call point: capabilities (PR_SET_KEEPCAPS before the uid change, the sets after it).
-    apply_identity(ctx);
+    apply_identity_and_capabilities(p);
+    ctx.step("credentials and capabilities set");
     apply_no_new_privileges(ctx);
     load_seccomp(ctx, plan::SeccompStage::before_ready);
     std::string program = linux_::find_executable(p.args[0], p.env);

@@ -16,6 +16,7 @@
 #include "runtime/create.hpp"
 #include "runtime/exec_spec.hpp"
 #include "runtime/seccomp_listener.hpp"
+#include "runtime/security_facts.hpp"
 #include "runtime/signal_forwarder.hpp"
 #include "runtime/signals.hpp"
 #include "state/store.hpp"
@@ -68,7 +69,7 @@ state::Record running_container(const ExecRequest& request) {
 // load point follows the exec's own noNewPrivileges (plan_seccomp reads config.process).
 plan::InitPlan plan_exec(const spec::Config& config, const ExecRequest& request, const std::string& bundle) {
     plan::InitPlan plan;
-    plan.process = plan::make_process_plan(*config.process);
+    plan.process = plan::make_process_plan(*config.process, read_security_facts());
     plan.preserve_fds = request.preserve_fds;
     if (config.linux_ && config.linux_->seccomp) {
         plan.seccomp = plan::plan_seccomp(*config.linux_->seccomp, config, bundle);

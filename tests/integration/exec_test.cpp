@@ -118,6 +118,26 @@ TEST_CASE("exec: --env, --cwd, --user uid:gid and --additional-gids shape the pr
     CHECK(uid_only.out == "uid=1000 gid=0(root)\n");
 }
 
+TEST_CASE("exec: --cap adds a capability to the config's bounding, effective and permitted sets") {
+    Ocirt ocirt;
+    SleepingBundle bundle;
+    RunningContainer container(ocirt, bundle, "exec-cap");
+    std::string script = "grep -E '^Cap(Bnd|Prm|Eff):' /proc/self/status; mkdir -p /tmp/m; mount -t tmpfs t /tmp/m && echo mounted";
+    // capabilities(7): CAP_AUDIT_WRITE (29), CAP_KILL (5) and CAP_NET_BIND_SERVICE (10) from the config.
+    auto plain = ocirt({"exec", container.id(), "sh", "-c", script});
+    CHECK(plain.out == "CapPrm:\t0000000020000420\nCapEff:\t0000000020000420\nCapBnd:\t0000000020000420\n");
+    CHECK(plain.exit_code != 0);  // mount(2) needs CAP_SYS_ADMIN
+    // CAP_SYS_ADMIN is 21.
+    auto added = ocirt({"exec", "--cap", "CAP_SYS_ADMIN", container.id(), "sh", "-c", script});
+    INFO(added.err);
+    CHECK(added.exit_code == 0);
+    CHECK(added.out ==
+          "CapPrm:\t0000000020200420\nCapEff:\t0000000020200420\nCapBnd:\t0000000020200420\nmounted\n");
+    auto unknown = ocirt({"exec", "--cap", "CAP_NONSENSE", container.id(), "true"});
+    CHECK(unknown.exit_code == 1);
+    CHECK(unknown.err.find("CAP_NONSENSE") != std::string::npos);
+}
+
 TEST_CASE("exec: --no-new-privs sets NoNewPrivs where the config does not") {
     Ocirt ocirt;
     SleepingBundle bundle;
