@@ -259,7 +259,7 @@ TEST_CASE("exec: --preserve-fds passes fds 3.. and nothing else of ocirt or its 
     }
 }
 
-TEST_CASE("exec -t: the pty master comes through the console socket; consoleSize from --process, the exit code returned") {
+TEST_CASE("exec -t: the pty master comes through the console socket; consoleSize from --process, the exit code returned, the pty owned by the user") {
     Ocirt ocirt;
     SleepingBundle bundle;
     RunningContainer container(ocirt, bundle, "exec-tty");
@@ -296,11 +296,15 @@ TEST_CASE("exec -t: the pty master comes through the console socket; consoleSize
     INFO(read_file(spawn.err_file));
 
     ConsoleReceiver detached_console;
-    auto detached = ocirt({"exec", "-d", "-t", "--console-socket", detached_console.path(), container.id(), "sh"});
+    auto detached = ocirt({"exec", "-d", "-t", "--user", "1000:1000", "--console-socket", detached_console.path(),
+                           container.id(), "sh"});
     CHECK(detached.exit_code == 0);
     UniqueFd detached_master(detached_console.receive_master(payload));
     REQUIRE(detached_master);
-    CHECK(converse(detached_master.get(), "echo tty=$(tty)", "tty=/dev/pts/").find("tty=/dev/pts/") != std::string::npos);
+    std::string owned = converse(detached_master.get(), "echo tty=$(tty) owner=$(stat -c %u $(tty)); echo DO\"\"NE", "DONE");
+    INFO(owned);
+    CHECK(owned.find("\ntty=/dev/pts/") != std::string::npos);
+    CHECK(owned.find(" owner=1000\n") != std::string::npos);
     send_line(detached_master.get(), "exit");
     read_until_hangup(detached_master.get());
 }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <filesystem>
 #include <fstream>
@@ -28,13 +30,14 @@ void write_text(const std::string& path, const std::string& text) { std::ofstrea
 
 }  // namespace
 
-TEST_CASE("terminal: the pty master comes through the console socket; the shell reads consoleSize, its /dev/pts/N and /dev/console as that pty") {
+TEST_CASE("terminal: the pty master comes through the console socket; the shell reads consoleSize, its /dev/pts/N, owned by its user, and /dev/console as that pty") {
     Ocirt ocirt;
     Bundle bundle;
     ConsoleReceiver console;
     bundle.config["process"]["terminal"] = true;
     bundle.config["process"]["consoleSize"] = {{"height", 37}, {"width", 91}};
     bundle.config["process"]["args"] = {"/bin/sh"};
+    bundle.config["process"]["user"] = {{"uid", 1000}, {"gid", 1000}};
     RunningContainer container(ocirt, bundle, "tty", {"--console-socket", console.path()});
 
     std::string payload;
@@ -49,7 +52,7 @@ TEST_CASE("terminal: the pty master comes through the console socket; the shell 
     std::string out = converse(master.get(),
                                "echo size=$(stty size); echo tty=$(tty); echo fds=$(for fd in 0 1 2; do readlink "
                                "/proc/$$/fd/$fd; done); echo console=$(stat -L -c %t:%T /dev/console); echo pts=$(stat -L -c %t:%T "
-                               "$(tty)); echo sid=$(cut -d' ' -f6 /proc/$$/stat) pid=$$; echo DO\"\"NE",
+                               "$(tty)); echo sid=$(cut -d' ' -f6 /proc/$$/stat) pid=$$; echo owner=$(stat -c %u $(tty)); echo DO\"\"NE",
                                "DONE");
     INFO(out);
     CHECK(line_value(out, "size=") == "37 91");
@@ -58,6 +61,16 @@ TEST_CASE("terminal: the pty master comes through the console socket; the shell 
     CHECK(!line_value(out, "pts=").empty());
     CHECK(line_value(out, "console=") == line_value(out, "pts="));
     CHECK(line_value(out, "sid=") == "1 pid=1");  // the shell leads its session: the pty is its controlling tty
+    CHECK(line_value(out, "owner=") == "1000");
+    // Every fd of the init is the pty (136:N, pts(4)) or the /dev/tty (5:0) the interactive shell opens
+    // for job control: the console socket did not stay open.
+    for (int fd : open_fds(container.pid())) {
+        CAPTURE(fd);
+        struct stat st {};
+        CHECK(::stat(("/proc/" + std::to_string(container.pid()) + "/fd/" + std::to_string(fd)).c_str(), &st) == 0);
+        CHECK(S_ISCHR(st.st_mode));
+        CHECK((st.st_rdev == makedev(136, pty_number) || st.st_rdev == makedev(5, 0)));
+    }
 
     send_line(master.get(), "exit");
     read_until_hangup(master.get());
