@@ -19,6 +19,7 @@
 #include "runtime/security_facts.hpp"
 #include "runtime/signal_forwarder.hpp"
 #include "runtime/signals.hpp"
+#include "runtime/tty_proxy.hpp"
 #include "state/store.hpp"
 #include "sync/await_child.hpp"
 #include "sync/step_log.hpp"
@@ -85,14 +86,20 @@ int exec_process(const ExecRequest& request) {
     UniqueFd init_pidfd = open_init_pidfd(record);
     if (!init_pidfd) throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
     plan::InitPlan plan = plan_exec(exec_config(request, record.bundle), request, record.bundle);
-    UniqueFd console = console_socket_for(plan.process.terminal, request.detach, request.console_socket);
+    std::optional<TtyProxy> proxy;
+    UniqueFd console;
+    if (plan.process.terminal && !request.detach && request.console_socket.empty())
+        proxy.emplace();
+    else
+        console = console_socket_for(plan.process.terminal, request.detach, request.console_socket);
     std::string pid_file;
     if (!request.pid_file.empty()) pid_file = std::filesystem::absolute(request.pid_file).lexically_normal().string();
 
     std::string root_path = "/proc/" + std::to_string(record.pid) + "/root";
     UniqueFd root(::open(root_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) throw SysError("open " + ocirt::quoted(root_path));
-    init::ExecTarget target{init_pidfd.get(), namespaces_to_join(record.pid), root.get(), console.get()};
+    init::ExecTarget target{init_pidfd.get(), namespaces_to_join(record.pid), root.get(),
+                            proxy ? proxy->child_end() : console.get()};
     // The pid might have been reused between the pidfd and the /proc lookups above.
     if (state::process_start_time(record.pid) != record.pid_start_time)
         throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
@@ -108,6 +115,7 @@ int exec_process(const ExecRequest& request) {
         init::run_exec_child(target, plan, child_end);
     }
     child_end.close();
+    if (proxy) proxy->close_child_end();
     linux_::ChildProcess first(pid);
     sync::Message message = sync::await_from_child(parent_end, first, sync::MsgType::InitPid, "exec");
     linux_::ChildProcess child(message.pid());
@@ -119,11 +127,12 @@ int exec_process(const ExecRequest& request) {
     sync::await_from_child(parent_end, child, sync::MsgType::Ready, "exec");
     sync::log_step("exec", "process is pid " + std::to_string(child.pid()));
     if (!pid_file.empty()) write_pid_file(pid_file, child.pid());
+    if (proxy) proxy->receive_master();
     if (request.detach) {
         child.release();
         return 0;
     }
-    return forwarder->wait(child).shell_code();
+    return (proxy ? proxy->run(child, *forwarder) : forwarder->wait(child)).shell_code();
 }
 
 }  // namespace ocirt::runtime

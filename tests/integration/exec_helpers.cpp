@@ -158,9 +158,13 @@ pid_t spawn_ocirt(const Ocirt& ocirt, const Spawn& spawn) {
         ::close(fd);
         moves.emplace_back(high, target);
     };
-    add(open_cloexec("/dev/null", O_RDONLY), 0);
-    add(open_cloexec(spawn.out_file, O_WRONLY | O_CREAT | O_APPEND), 1);
-    add(open_cloexec(spawn.err_file, O_WRONLY | O_CREAT | O_APPEND), 2);
+    if (!spawn.tty.empty()) {
+        for (int target : {0, 1, 2}) add(open_cloexec(spawn.tty, O_RDWR | O_NOCTTY), target);
+    } else {
+        add(open_cloexec("/dev/null", O_RDONLY), 0);
+        add(open_cloexec(spawn.out_file, O_WRONLY | O_CREAT | O_APPEND), 1);
+        add(open_cloexec(spawn.err_file, O_WRONLY | O_CREAT | O_APPEND), 2);
+    }
     for (size_t i = 0; i < spawn.fd_files.size(); ++i) add(open_cloexec(spawn.fd_files[i], O_RDONLY), 3 + static_cast<int>(i));
     if (!spawn.stray_file.empty())
         add(open_cloexec(spawn.stray_file, O_RDONLY), 3 + static_cast<int>(spawn.fd_files.size()) + 1);

@@ -60,6 +60,7 @@ std::vector<int> open_fds(pid_t pid);
 struct Spawn {
     std::vector<std::string> args;        // after `ocirt --root ROOT`
     std::string out_file, err_file;       // stdout, stderr (stdin is /dev/null)
+    std::string tty;                      // when set, this terminal is stdin, stdout and stderr instead
     std::vector<std::string> fd_files;    // opened read-only on fds 3, 4, ... (without FD_CLOEXEC)
     bool listen_fds = false;              // LISTEN_FDS=<fd_files.size()>, LISTEN_PID=<ocirt's own pid>
     std::string stray_file;               // when set, also opened on fd 3 + fd_files.size() + 1 (not passed on)

@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -324,6 +327,35 @@ TEST_CASE("exec: in the foreground, a SIGTERM sent to ocirt reaches the process 
     ::kill(exec, ready ? SIGTERM : SIGKILL);
     CHECK(wait_exit(exec) == 42);
     CHECK(read_file(spawn.out_file) == "ready\ngot TERM\n");
+}
+
+TEST_CASE("exec -t in the foreground without --console-socket: ocirt copies its own terminal to the process's pty") {
+    Ocirt ocirt;
+    SleepingBundle bundle;
+    RunningContainer container(ocirt, bundle, "exec-tty-fg");
+    // The test's own pty stands for the user's terminal: ocirt gets its peer as stdin, stdout and stderr.
+    UniqueFd terminal(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+    REQUIRE(terminal);
+    REQUIRE(::grantpt(terminal.get()) == 0);
+    REQUIRE(::unlockpt(terminal.get()) == 0);
+    winsize size{};
+    size.ws_row = 30;
+    size.ws_col = 100;
+    REQUIRE(::ioctl(terminal.get(), TIOCSWINSZ, &size) == 0);
+    Spawn spawn;
+    spawn.args = {"exec", "-t", container.id(), "sh"};
+    spawn.tty = ::ptsname(terminal.get());
+    pid_t exec = spawn_ocirt(ocirt, spawn);
+    std::string out = converse(terminal.get(), "echo size=$(stty size) tty=$(tty) pid=$(cut -d' ' -f6 /proc/$$/stat); echo DO\"\"NE", "DONE");
+    INFO(out);
+    CHECK(out.find("\nsize=30 100 tty=/dev/pts/0 pid=") != std::string::npos);
+    send_line(terminal.get(), "exit 9");
+    CHECK(wait_exit(exec) == 9);
+    // termios(3): ocirt made the terminal raw while it ran and gave it back as it found it.
+    termios mode{};
+    REQUIRE(::tcgetattr(terminal.get(), &mode) == 0);
+    CHECK((mode.c_lflag & ICANON) != 0);
+    CHECK((mode.c_lflag & ECHO) != 0);
 }
 
 TEST_CASE("exec: a stopped or unknown container is refused with its name") {
