@@ -372,3 +372,19 @@ TEST_CASE("exec: a stopped or unknown container is refused with its name") {
     CHECK(unknown.exit_code == 1);
     CHECK(unknown.err.find("container \"no-such-container\" does not exist") != std::string::npos);
 }
+
+TEST_CASE("exec: -d -t without --console-socket, or --console-socket without -t, is refused before anything starts") {
+    Ocirt ocirt;
+    SleepingBundle bundle;
+    RunningContainer container(ocirt, bundle, "exec-tty-flags");
+    ConsoleReceiver console;
+    auto no_socket = ocirt({"exec", "-d", "-t", container.id(), "sleep", "7771234"});
+    CHECK(no_socket.exit_code == 1);
+    CHECK(no_socket.err.find("needs --console-socket") != std::string::npos);
+    auto no_tty = ocirt({"exec", "-d", "--console-socket", console.path(), container.id(), "sleep", "7771234"});
+    CHECK(no_tty.exit_code == 1);
+    CHECK(no_tty.err.find("--console-socket is only used when process.terminal is true") != std::string::npos);
+    CHECK(processes_mentioning("7771234").empty());
+    auto ps = ocirt({"ps", "--format", "json", container.id()});
+    CHECK(json::parse(ps.out) == json::array({container.pid()}));
+}
