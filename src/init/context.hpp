@@ -1,5 +1,6 @@
 #pragma once
 // What every init step gets: the plan, the child's end of the sync channel, the fds opened for it.
+#include <string>
 #include <string_view>
 
 #include "plan/init_plan.hpp"
@@ -16,6 +17,7 @@ struct InitContext {
     const plan::InitPlan& plan;
     const sync::Channel& channel;
     InitFds fds;
+    mutable std::string hook_state;  // the state JSON for createContainer and startContainer hooks
 
     void step(std::string_view what) const {
         if (log::debug_enabled()) channel.log(log::Level::debug, sync::step_line("init", what));

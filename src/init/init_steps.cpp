@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "init/hook_steps.hpp"
 #include "init/process_setup.hpp"
 #include "init/rootfs.hpp"
 #include "linux/exec.hpp"
@@ -32,6 +33,7 @@ void build_filesystem(const InitContext& ctx) {
     setup_dev(ctx, root.get());
     // Call point: devices from linux.devices, the console (/dev/console), then HooksPlease → HooksDone
     // (prestart, createRuntime) and the createContainer hooks, before the root changes.
+    run_create_hooks(ctx);
     enter_root(ctx, root.get());
     mask_paths(ctx);
     make_paths_readonly(ctx);
@@ -61,7 +63,6 @@ void run_init(const InitContext& ctx) {
     ctx.channel.send(sync::Message::plain(sync::MsgType::Ready));
     try {
         wait_for_start(ctx);
-        // Call point: startContainer hooks.
         linux_::close_fds_on_exec(ctx.plan.preserve_fds);
         linux_::exec_program(program, p.args, p.env);
     } catch (const Error& e) {

@@ -6,8 +6,10 @@
 
 #include <cerrno>
 
+#include "init/hook_steps.hpp"
 #include "linux/identity.hpp"
 #include "linux/mounts.hpp"
+#include "sync/exec_fifo.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::init {
@@ -48,11 +50,15 @@ void wait_for_start(const InitContext& ctx) {
     do fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     while (fd < 0 && errno == EINTR);
     if (fd < 0) throw SysError("open exec fifo");
-    char byte = '0';
-    ssize_t n = ::write(fd, &byte, 1);
-    int err = errno;
-    ::close(fd);
-    if (n != 1) throw SysError("write exec fifo", err);
+    UniqueFd fifo(fd);
+    try {
+        run_start_hooks(ctx);
+    } catch (const Error& e) {
+        sync::write_start_failure(fifo.get(), e.full());
+        throw;
+    }
+    char byte = sync::kStarted;
+    if (::write(fifo.get(), &byte, 1) != 1) throw SysError("write exec fifo");
 }
 
 }  // namespace ocirt::init

@@ -11,7 +11,8 @@ void set_hostname(const InitContext& ctx);
 void apply_rlimits(const InitContext& ctx);
 void apply_identity(const InitContext& ctx);  // groups, gid, uid, umask, cwd
 void apply_no_new_privileges(const InitContext& ctx);
-// Blocks until `start` opens exec.fifo for reading, then writes one byte to it.
+// Blocks until `start` opens exec.fifo for reading, runs the startContainer hooks, then writes their
+// outcome to it (src/sync/exec_fifo.hpp).
 void wait_for_start(const InitContext& ctx);
 
 }  // namespace ocirt::init

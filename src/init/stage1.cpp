@@ -51,7 +51,7 @@ pid_t fork_init_as_sibling() {
 }  // namespace
 
 void run_child(const plan::InitPlan& plan, const sync::Channel& channel, InitFds fds) {
-    InitContext ctx{plan, channel, fds};
+    InitContext ctx{plan, channel, fds, {}};
     try {
         ctx.step("child started");
         join_namespaces(ctx);

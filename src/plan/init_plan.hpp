@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "plan/hook_plan.hpp"
 #include "spec/config.hpp"
 
 namespace ocirt::plan {
@@ -100,6 +101,7 @@ struct InitPlan {
 
     ProcessPlan process;
     int preserve_fds = 0;
+    HookPlan hooks;
 };
 
 // Throws Error (with the JSON pointer) for what the config asks that this runtime cannot plan.

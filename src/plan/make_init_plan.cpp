@@ -136,6 +136,7 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
     plan.no_pivot = options.no_pivot;
     plan.process = plan_process(*config.process);
     plan.preserve_fds = options.preserve_fds;
+    plan.hooks = plan_hooks(config.hooks, options.bundle);
     return plan;
 }
 

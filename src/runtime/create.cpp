@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cgroups/manager.hpp"
+#include "hooks/lifecycle_hooks.hpp"
 #include "plan/init_plan.hpp"
 #include "runtime/cleanup_stack.hpp"
 #include "runtime/host_facts.hpp"
@@ -88,14 +89,9 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
     sync::log_step("parent", "cgroup created");
 
-    UniqueFd fifo = make_exec_fifo(container.exec_fifo_path());
-    linux_::ChildProcess init = launch_init(plan, {fifo.get(), container.lock_fd()}, *cgroup);
-
     state::Record record;
     record.oci_version = config.ociVersion;
     record.id = request.id;
-    record.pid = init.pid();
-    record.pid_start_time = state::process_start_time(init.pid());
     record.bundle = bundle;
     record.rootfs = plan.rootfs;
     record.created = log::rfc3339_now();
@@ -103,6 +99,16 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     record.annotations = config.annotations;
     record.cgroup_path = cgroup->path();
     record.systemd_cgroup = request.systemd_cgroup;
+    record.hooks = config.hooks;
+    plan.hooks.state = state::oci_state(record, hooks::kStatusBeforeStart);
+
+    UniqueFd fifo = make_exec_fifo(container.exec_fifo_path());
+    linux_::ChildProcess init = launch_init(plan, {fifo.get(), container.lock_fd()}, *cgroup, [&](pid_t pid) {
+        record.pid = pid;
+        hooks::run_create_runtime_hooks(config.hooks, record);
+    });
+    record.pid = init.pid();
+    record.pid_start_time = state::process_start_time(init.pid());
     container.save(record);
     if (!pid_file.empty()) {
         write_pid_file(pid_file, init.pid());

@@ -3,6 +3,7 @@
 #include <csignal>
 
 #include "cgroups/manager.hpp"
+#include "hooks/lifecycle_hooks.hpp"
 #include "runtime/signals.hpp"
 #include "state/store.hpp"
 #include "util/error.hpp"
@@ -19,10 +20,6 @@ void kill_everything(const std::string& id, const state::Record& record, cgroups
     if (!wait_init_exit(record, kExitTimeout))
         throw Error("container " + ocirt::quoted(id) + ": init " + std::to_string(record.pid) + " did not die after SIGKILL");
 }
-
-// runtime.md "Lifecycle" step 11: poststop hooks run after the container is deleted. They come with the
-// hooks issue (src/hooks); this is where they will be called.
-void run_poststop_hooks(const state::Record&) {}
 
 }  // namespace
 
@@ -57,7 +54,7 @@ void delete_container(const DeleteRequest& request) {
         with_context("kill the processes left in the cgroup", [&] { cgroup.signal_all(SIGKILL); });
     with_context("remove cgroup", [&] { cgroup.destroy(); });
     container.remove();
-    run_poststop_hooks(record);
+    hooks::run_poststop_hooks(record);
 }
 
 }  // namespace ocirt::runtime

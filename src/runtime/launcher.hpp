@@ -5,6 +5,7 @@
 #include "cgroups/manager.hpp"
 #include "linux/child_process.hpp"
 #include "plan/init_plan.hpp"
+#include "runtime/hooks_exchange.hpp"
 
 namespace ocirt::runtime {
 
@@ -13,6 +14,7 @@ struct LaunchFds {
     int lock = -1;       // the state directory's flock: closed in the child at once
 };
 
-linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup);
+linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup,
+                                 const RuntimeHooks& run_runtime_hooks = {});
 
 }  // namespace ocirt::runtime

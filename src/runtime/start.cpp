@@ -6,8 +6,10 @@
 
 #include <cerrno>
 
+#include "hooks/lifecycle_hooks.hpp"
 #include "linux/child_process.hpp"
 #include "state/store.hpp"
+#include "sync/exec_fifo.hpp"
 #include "sync/step_log.hpp"
 #include "util/error.hpp"
 
@@ -34,6 +36,7 @@ void release_init(const std::string& fifo_path, pid_t pid) {
         if (fds[0].revents & POLLIN) {
             char byte;
             ssize_t n = ::read(fifo.get(), &byte, 1);
+            if (n == 1 && byte == sync::kStartFailed) throw Error(sync::read_start_failure(fifo.get()));
             if (n == 1) return;
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
             if (n < 0) throw SysError("read exec fifo");
@@ -56,7 +59,7 @@ void start_container(const std::string& root, const std::string& id) {
     release_init(fifo, record.pid);
     if (::unlink(fifo.c_str()) < 0) throw SysError("remove " + ocirt::quoted(fifo));
     sync::log_step("parent", "started");
-    // Call point: poststart hooks.
+    hooks::run_poststart_hooks(record);
 }
 
 }  // namespace ocirt::runtime

@@ -1,5 +1,6 @@
 #include "state/record.hpp"
 
+#include "hooks/saved_hooks.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::state {
@@ -16,7 +17,7 @@ std::string_view to_string(Status status) {
 }
 
 nlohmann::json Record::to_json() const {
-    return {
+    nlohmann::json j = {
         {"ociVersion", oci_version},
         {"id", id},
         {"pid", pid},
@@ -29,6 +30,8 @@ nlohmann::json Record::to_json() const {
         {"cgroupPath", cgroup_path},
         {"systemdCgroup", systemd_cgroup},
     };
+    if (auto saved = hooks::saved_hooks_to_json(hooks); !saved.empty()) j["hooks"] = saved;
+    return j;
 }
 
 Record Record::from_json(const nlohmann::json& j) {
@@ -45,6 +48,7 @@ Record Record::from_json(const nlohmann::json& j) {
         r.annotations = j.value("annotations", std::map<std::string, std::string>{});
         r.cgroup_path = j.value("cgroupPath", "");
         r.systemd_cgroup = j.value("systemdCgroup", false);
+        if (j.contains("hooks")) r.hooks = hooks::saved_hooks_from_json(j.at("hooks"));
         return r;
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("state.json: ") + e.what());

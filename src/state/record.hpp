@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "spec/config.hpp"
+
 namespace ocirt::state {
 
 enum class Status { creating, created, running, paused, stopped };
@@ -24,6 +26,7 @@ struct Record {
     std::map<std::string, std::string> annotations;
     std::string cgroup_path;           // as placed (relative to each hierarchy's root)
     bool systemd_cgroup = false;
+    spec::Hooks hooks;                 // poststart and poststop as config.json had them at create
 
     nlohmann::json to_json() const;               // the on-disk form
     static Record from_json(const nlohmann::json& j);
