@@ -46,5 +46,7 @@ int cmd_kill(const GlobalOptions&, const Args&);
 int cmd_delete(const GlobalOptions&, const Args&);
 int cmd_list(const GlobalOptions&, const Args&);
 int cmd_spec(const GlobalOptions&, const Args&);
+int cmd_exec(const GlobalOptions&, const Args&);
+int cmd_ps(const GlobalOptions&, const Args&);
 
 }  // namespace ocirt::cli

@@ -1,5 +1,7 @@
 #include "cli/create_options.hpp"
 
+#include "runtime/rootless.hpp"
+
 namespace po = boost::program_options;
 
 namespace ocirt::cli {
@@ -20,6 +22,7 @@ void finish_create_request(const char* command, const GlobalOptions& global, run
     if (request.preserve_fds < 0) throw UsageError(std::string(command) + ": --preserve-fds must not be negative");
     request.root = global.root;
     request.systemd_cgroup = global.systemd_cgroup;
+    request.rootless = runtime::rootless_mode(global.rootless);
 }
 
 void add_container_id(po::options_description& options, po::positional_options_description& positional,

@@ -1,8 +1,12 @@
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
 #include "cli/cli.hpp"
+#include "runtime/rootless.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -23,8 +27,10 @@ const std::map<std::string, CommandEntry>& commands() {
         {"check", {cmd_check, "validate a bundle's config.json and print every problem"}},
         {"create", {cmd_create, "create a container"}},
         {"delete", {cmd_delete, "delete a container and the resources it holds"}},
+        {"exec", {cmd_exec, "run a new process inside a running container"}},
         {"kill", {cmd_kill, "send a signal to the container's init process"}},
         {"list", {cmd_list, "list containers started by ocirt with the given root"}},
+        {"ps", {cmd_ps, "list the processes running inside a container"}},
         {"run", {cmd_run, "create and start a container"}},
         {"spec", {cmd_spec, "write a new default config.json"}},
         {"start", {cmd_start, "run the user process of a created container"}},
@@ -36,7 +42,7 @@ const std::map<std::string, CommandEntry>& commands() {
 po::options_description global_options(GlobalOptions& g) {
     po::options_description d("Global options");
     d.add_options()
-        ("root", po::value(&g.root)->default_value("/run/ocirt"), "state directory")
+        ("root", po::value(&g.root), "state directory (default /run/ocirt; $XDG_RUNTIME_DIR/ocirt when not root)")
         ("log", po::value(&g.log), "log file (default: stderr)")
         ("log-format", po::value(&g.log_format)->default_value("text"), "log format: text or json")
         ("debug", po::bool_switch(&g.debug), "log debug messages")
@@ -103,6 +109,7 @@ int dispatch(int argc, char** argv) {
     try {
         po::store(po::command_line_parser(global_words).options(desc).run(), vm);
         po::notify(vm);
+        if (g.root.empty()) g.root = runtime::default_state_root(::geteuid(), std::getenv("XDG_RUNTIME_DIR"));
         if (g.log_format != "text" && g.log_format != "json")
             throw UsageError("--log-format: must be \"text\" or \"json\", got " + quoted(g.log_format));
     } catch (const po::error& e) {

@@ -19,6 +19,7 @@ int cmd_run(const GlobalOptions& g, const Args& args) {
                        options, positional, vm))
         return 0;
     finish_create_request("run", g, request.create);
+    request.create.detached = request.detach;
     return runtime::run_container(request);
 }
 

@@ -6,9 +6,11 @@
 
 #include <cstdio>
 
+#include "init/console.hpp"
 #include "init/hook_steps.hpp"
 #include "init/process_setup.hpp"
 #include "init/rootfs.hpp"
+#include "init/seccomp.hpp"
 #include "linux/exec.hpp"
 #include "linux/identity.hpp"
 #include "linux/namespaces.hpp"
@@ -31,6 +33,7 @@ void build_filesystem(const InitContext& ctx) {
     UniqueFd root = prepare_root(ctx);
     mount_all(ctx, root.get());
     setup_dev(ctx, root.get());
+    setup_console(ctx, root.get());
     // Call point: devices from linux.devices, the console (/dev/console), then HooksPlease → HooksDone
     // (prestart, createRuntime) and the createContainer hooks, before the root changes.
     run_create_hooks(ctx);
@@ -44,10 +47,11 @@ void configure_process(const InitContext& ctx) {
     if (ctx.plan.process.oom_score_adj) linux_::set_oom_score_adj(*ctx.plan.process.oom_score_adj);
     // Call point: sysctl, personality, scheduler, I/O priority.
     apply_rlimits(ctx);
+    load_seccomp(ctx, plan::SeccompStage::before_identity);
     // Call point: capabilities (PR_SET_KEEPCAPS before the uid change, the sets after it).
     apply_identity(ctx);
     apply_no_new_privileges(ctx);
-    // Call point: seccomp, last (SeccompFd when a listener is asked for).
+    load_seccomp(ctx, plan::SeccompStage::before_ready);
 }
 
 }  // namespace
@@ -64,6 +68,7 @@ void run_init(const InitContext& ctx) {
     try {
         wait_for_start(ctx);
         linux_::close_fds_on_exec(ctx.plan.preserve_fds);
+        load_seccomp(ctx, plan::SeccompStage::before_exec);
         linux_::exec_program(program, p.args, p.env);
     } catch (const Error& e) {
         // Nobody waits on the channel once Ready is sent: the process's own stderr gets the error.

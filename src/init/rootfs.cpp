@@ -10,6 +10,7 @@
 
 #include "linux/devices.hpp"
 #include "linux/mountinfo.hpp"
+#include "linux/mount_userns.hpp"
 #include "linux/mounts.hpp"
 #include "linux/resolve.hpp"
 #include "util/error.hpp"
@@ -19,35 +20,78 @@ namespace {
 
 using plan::MountStep;
 
-// pivot_root(2) fails when the parent mount of the new root is shared: make it private in our namespace.
-void make_parent_mount_private(const std::string& rootfs) {
-    std::string parent = linux_::mount_point_of(linux_::read_mountinfo(), rootfs);
-    linux_::set_propagation(parent, parent, MS_PRIVATE);
+// pivot_root(2) fails when the parent mount of the new root is shared, and a bind from an unbindable
+// mount fails. A shared parent becomes a slave (mount_namespaces(7): private when it has no peers), so
+// the host's mounts still reach a slave or shared rootfs; an unbindable one becomes private.
+void prepare_parent_mount(const std::string& rootfs) {
+    auto mounts = linux_::read_mountinfo();
+    std::string parent = linux_::mount_point_of(mounts, rootfs);
+    std::string optional;
+    for (const auto& m : mounts)
+        if (m.mount_point == parent) optional = m.optional;
+    if (optional.find("shared:") != std::string::npos)
+        linux_::set_propagation(parent, parent, MS_SLAVE);
+    else if (optional.find("unbindable") != std::string::npos)
+        linux_::set_propagation(parent, parent, MS_PRIVATE);
 }
 
 std::string join_path(const std::string& dir, const std::string& name) {
     return dir == "/" ? "/" + name : dir + "/" + name;
 }
 
-void mount_filesystem(int root_fd, const MountStep& m) {
-    UniqueFd target = linux_::make_in_root(root_fd, m.destination, false);
-    linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, m.type, m.flags, m.data);
-    if (m.propagation) {
-        UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
-        linux_::set_propagation(linux_::fd_path(mounted.get()), m.destination, m.propagation);
-    }
+// A mount target resolved inside the root, created when missing; never the root itself, which the
+// rootfs bind must keep for pivot_root(2).
+UniqueFd mount_target(int root_fd, const MountStep& m, bool as_file) {
+    UniqueFd target = linux_::make_in_root(root_fd, m.destination, as_file);
+    struct stat root_st {}, target_st {};
+    if (::fstat(root_fd, &root_st) < 0 || ::fstat(target.get(), &target_st) < 0) throw SysError("stat " + quoted(m.destination));
+    if (root_st.st_dev == target_st.st_dev && root_st.st_ino == target_st.st_ino)
+        throw Error("mount target " + quoted(m.destination) + " resolves to the container's root directory");
+    return target;
 }
 
-void mount_bind(int root_fd, const MountStep& m) {
+// mount_setattr(2) for the r* options, then the propagation, both on the mount just made.
+void finish_mount(int root_fd, const MountStep& m) {
+    if (m.recursive_attr_set == 0 && m.recursive_attr_clear == 0 && m.propagation == 0) return;
+    UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
+    if (m.recursive_attr_set || m.recursive_attr_clear)
+        linux_::set_tree_attributes(mounted.get(), m.destination, m.recursive_attr_set, m.recursive_attr_clear);
+    if (m.propagation) linux_::set_propagation(linux_::fd_path(mounted.get()), m.destination, m.propagation);
+}
+
+void mount_filesystem(int root_fd, const MountStep& m) {
+    UniqueFd target = mount_target(root_fd, m, false);
+    linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, m.type, m.flags, m.data);
+    finish_mount(root_fd, m);
+}
+
+UniqueFd idmap_user_namespace(const MountStep& m) {
+    if (!m.uid_mappings.empty()) return linux_::mapped_user_namespace(m.uid_mappings, m.gid_mappings);
+    // config.md idmap: without mappings of its own the mount takes the container's user namespace.
+    int fd = ::open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw SysError("open the container's user namespace");
+    return UniqueFd(fd);
+}
+
+void mount_bind(int root_fd, const MountStep& m, int idmapped_tree) {
     struct stat st {};
     if (::stat(m.source.c_str(), &st) < 0) throw SysError("bind " + quoted(m.source) + " on " + quoted(m.destination));
-    UniqueFd target = linux_::make_in_root(root_fd, m.destination, !S_ISDIR(st.st_mode));
-    linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, "", MS_BIND | (m.recursive ? MS_REC : 0), "");
+    UniqueFd target = mount_target(root_fd, m, !S_ISDIR(st.st_mode));
+    if (idmapped_tree >= 0) {
+        linux_::attach_tree(idmapped_tree, target.get(), m.destination);
+    } else if (m.idmap) {
+        UniqueFd userns = idmap_user_namespace(m);
+        UniqueFd tree = linux_::clone_idmapped(m.source, m.destination, m.recursive, m.idmap_recursive, userns.get());
+        linux_::attach_tree(tree.get(), target.get(), m.destination);
+    } else {
+        linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, "", MS_BIND | (m.recursive ? MS_REC : 0), "");
+    }
     // mount(2): a bind mount ignores the other flags; they take effect through a remount of the new mount.
-    if (m.flags == 0 && m.propagation == 0) return;
-    UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
-    if (m.flags) linux_::remount_bind(linux_::fd_path(mounted.get()), m.destination, m.flags);
-    if (m.propagation) linux_::set_propagation(linux_::fd_path(mounted.get()), m.destination, m.propagation);
+    if (m.flags) {
+        UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
+        linux_::remount_bind(linux_::fd_path(mounted.get()), m.destination, m.flags);
+    }
+    finish_mount(root_fd, m);
 }
 
 // A "cgroup" mount on a v1 or hybrid host: a tmpfs holding one mount per hierarchy, each showing the
@@ -84,7 +128,7 @@ void mount_cgroups(const InitContext& ctx, int root_fd, const MountStep& m) {
 UniqueFd prepare_root(const InitContext& ctx) {
     const auto& rootfs = ctx.plan.rootfs;
     linux_::set_propagation("/", "/", ctx.plan.root_propagation);
-    make_parent_mount_private(rootfs);
+    prepare_parent_mount(rootfs);
     linux_::mount_at(rootfs, rootfs, rootfs, "", MS_BIND | MS_REC, "");
     int fd = ::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) throw SysError("open the root filesystem " + quoted(rootfs));
@@ -93,10 +137,12 @@ UniqueFd prepare_root(const InitContext& ctx) {
 }
 
 void mount_all(const InitContext& ctx, int root_fd) {
-    for (const auto& m : ctx.plan.mounts) {
+    for (size_t i = 0; i < ctx.plan.mounts.size(); ++i) {
+        const auto& m = ctx.plan.mounts[i];
+        int idmapped_tree = ctx.idmapped_binds && i < ctx.idmapped_binds->size() ? (*ctx.idmapped_binds)[i].get() : -1;
         switch (m.kind) {
             case MountStep::Kind::filesystem: mount_filesystem(root_fd, m); break;
-            case MountStep::Kind::bind: mount_bind(root_fd, m); break;
+            case MountStep::Kind::bind: mount_bind(root_fd, m, idmapped_tree); break;
             case MountStep::Kind::cgroup: mount_cgroups(ctx, root_fd, m); break;
         }
         ctx.step("mounted " + m.destination);
@@ -107,6 +153,7 @@ void setup_dev(const InitContext& ctx, int root_fd) {
     if (!ctx.plan.setup_dev) return;
     linux_::make_in_root(root_fd, "/dev", false);
     linux_::create_default_devices(root_fd);
+    for (const auto& d : ctx.plan.devices) linux_::make_device(root_fd, d.path, d.type, d.number, d.mode, d.uid, d.gid);
     linux_::create_default_dev_links(root_fd);
     ctx.step("devices created");
 }

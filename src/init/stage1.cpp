@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <vector>
 
+#include "init/idmap_binds.hpp"
 #include "init/init_steps.hpp"
+#include "init/user_namespace.hpp"
 #include "linux/namespaces.hpp"
 #include "util/error.hpp"
 
@@ -51,11 +53,13 @@ pid_t fork_init_as_sibling() {
 }  // namespace
 
 void run_child(const plan::InitPlan& plan, const sync::Channel& channel, InitFds fds) {
-    InitContext ctx{plan, channel, fds, {}};
+    InitContext ctx{plan, channel, fds};
     try {
         ctx.step("child started");
+        std::vector<UniqueFd> idmapped_binds = prepare_idmapped_binds(plan);
+        ctx.idmapped_binds = &idmapped_binds;
         join_namespaces(ctx);
-        if (plan.new_user_namespace) throw Error("creating a user namespace is not supported yet");
+        enter_user_namespace(ctx);
         linux_::unshare_namespaces(plan.unshare_flags);
         ctx.step("unshared " + linux_::clone_flag_names(plan.unshare_flags));
         write_time_offsets(ctx);

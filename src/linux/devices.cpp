@@ -27,9 +27,15 @@ constexpr DefaultDevice kDefaultDevices[] = {
     {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
 };
 
-void bind_host_device(int root_fd, const std::string& name) {
-    UniqueFd target = make_in_root(root_fd, "/dev/" + name, true);
-    mount_at("/dev/" + name, fd_path(target.get()), "/dev/" + name, "", MS_BIND, "");
+void bind_host_device(int root_fd, const std::string& path) {
+    UniqueFd target = make_in_root(root_fd, path, true);
+    mount_at(path, fd_path(target.get()), path, "", MS_BIND, "");
+}
+
+std::pair<std::string, std::string> split_parent(const std::string& path) {
+    auto slash = path.find_last_of('/');
+    if (slash == std::string::npos) return {"/", path};
+    return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
 }
 
 }  // namespace
@@ -42,11 +48,26 @@ void create_default_devices(int root_fd) {
         if (::mknodat(dev.get(), d.name, S_IFCHR | 0666, makedev(d.major, d.minor)) < 0) {
             // mknod(2): EPERM without CAP_MKNOD (e.g. in a user namespace): bind the host's node instead.
             if (errno != EPERM) throw SysError("mknod " + quoted(path));
-            bind_host_device(root_fd, d.name);
+            bind_host_device(root_fd, path);
             continue;
         }
         if (::fchmodat(dev.get(), d.name, 0666, 0) < 0) throw SysError("chmod " + quoted(path));
     }
+}
+
+void make_device(int root_fd, const std::string& path, mode_t type, dev_t number, mode_t mode, uid_t uid, gid_t gid) {
+    auto [dir, name] = split_parent(path);
+    if (name.empty() || name == "." || name == "..") throw Error("device path " + quoted(path) + " names no file");
+    UniqueFd parent = make_in_root(root_fd, dir, false);
+    if (::unlinkat(parent.get(), name.c_str(), 0) < 0 && errno != ENOENT) throw SysError("remove " + quoted(path));
+    if (::mknodat(parent.get(), name.c_str(), type | mode, number) < 0) {
+        // mknod(2): EPERM without CAP_MKNOD in the initial user namespace: bind the host's node instead.
+        if (errno != EPERM) throw SysError("mknod " + quoted(path));
+        bind_host_device(root_fd, path);
+        return;
+    }
+    if (::fchmodat(parent.get(), name.c_str(), mode, 0) < 0) throw SysError("chmod " + quoted(path));
+    if (::fchownat(parent.get(), name.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW) < 0) throw SysError("chown " + quoted(path));
 }
 
 void create_default_dev_links(int root_fd) {

@@ -27,7 +27,9 @@ void set_rlimit(int resource, const std::string& name, uint64_t soft, uint64_t h
 }
 
 void set_identity(uid_t uid, gid_t gid, const std::vector<gid_t>& additional_gids) {
-    if (::setgroups(additional_gids.size(), additional_gids.data()) < 0) throw SysError("setgroups");
+    // user_namespaces(7): with /proc/self/setgroups "deny" (rootless) the call fails with EPERM; no group asked, none set.
+    if (::setgroups(additional_gids.size(), additional_gids.data()) < 0 && !(errno == EPERM && additional_gids.empty()))
+        throw SysError("setgroups");
     if (::setresgid(gid, gid, gid) < 0) throw SysError("setgid " + std::to_string(gid));
     if (::setresuid(uid, uid, uid) < 0) throw SysError("setuid " + std::to_string(uid));
 }

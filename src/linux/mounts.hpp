@@ -1,6 +1,9 @@
 #pragma once
 // mount(2) with errors that name what was mounted where, and targets given as O_PATH fds.
+#include <cstdint>
 #include <string>
+
+#include "util/unique_fd.hpp"
 
 namespace ocirt::linux_ {
 
@@ -14,6 +17,14 @@ void set_propagation(const std::string& target_path, const std::string& shown_ta
 // MS_REMOUNT | MS_BIND with `flags`, keeping the flags the mount already has that cannot be dropped
 // (a remount must repeat the locked atime/nodev/nosuid/noexec flags, mount(2)).
 void remount_bind(const std::string& target_path, const std::string& shown_target, unsigned long flags);
+// mount_setattr(2) AT_RECURSIVE on the mount tree at `fd` (an O_PATH fd of its root): MOUNT_ATTR_* bits.
+void set_tree_attributes(int fd, const std::string& shown_target, uint64_t set, uint64_t clear);
+// A detached bind of `source` (its whole tree with `recursive`) idmapped through the user namespace
+// `userns_fd` (only its top mount unless `idmap_recursive`), ready for attach_tree.
+UniqueFd clone_idmapped(const std::string& source, const std::string& shown_target, bool recursive,
+                        bool idmap_recursive, int userns_fd);
+// move_mount(2) of the detached tree `tree_fd` onto `target_fd`.
+void attach_tree(int tree_fd, int target_fd, const std::string& shown_target);
 // The MS_* flags of the mount a path sits on (statvfs(3) f_flag).
 unsigned long mount_flags_of(const std::string& path);
 

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "linux/idmap.hpp"
 #include "plan/hook_plan.hpp"
+#include "plan/seccomp_plan.hpp"
 #include "spec/config.hpp"
 
 namespace ocirt::plan {
@@ -30,6 +32,7 @@ struct CgroupHierarchy {
 struct HostFacts {
     std::vector<CgroupHierarchy> cgroup_hierarchies;  // v1 hierarchies, then the cgroup2 mount if any
     bool cgroup2_only = false;                        // a pure cgroup v2 host: "cgroup" means cgroup2
+    bool selinux = false;                             // selinuxfs is mounted: labels can be applied
 };
 
 struct MountStep {
@@ -42,6 +45,22 @@ struct MountStep {
     unsigned long propagation = 0;  // MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (| MS_REC), 0 when none
     bool recursive = false;         // rbind
     std::string data;               // filesystem-specific options, comma-separated
+    uint64_t recursive_attr_set = 0;    // MOUNT_ATTR_* set on the whole tree by mount_setattr(2), 0 when none
+    uint64_t recursive_attr_clear = 0;  // MOUNT_ATTR_* cleared on the whole tree
+    bool idmap = false;                 // an idmapped bind (idmap, ridmap)
+    bool idmap_recursive = false;       // ridmap
+    std::vector<spec::IdMapping> uid_mappings;  // the idmap's own maps; empty: the container's user namespace
+    std::vector<spec::IdMapping> gid_mappings;
+};
+
+// A node from linux.devices (config-linux.md "Devices"), made by mknod(2) under the container's root.
+struct DeviceNode {
+    std::string path;   // absolute, inside the container
+    mode_t type = 0;    // S_IFCHR, S_IFBLK or S_IFIFO
+    dev_t number = 0;   // makedev(major, minor); 0 for a fifo
+    mode_t mode = 0666;
+    uid_t uid = 0;
+    gid_t gid = 0;
 };
 
 struct TimeOffset {
@@ -68,18 +87,23 @@ struct ProcessPlan {
     std::vector<Rlimit> rlimits;
     bool no_new_privileges = false;
     std::optional<int> oom_score_adj;
+    bool terminal = false;         // a pty on stdio, its master sent over the console socket
+    uint16_t console_rows = 0;     // process.consoleSize; 0 when not set
+    uint16_t console_columns = 0;
 };
 
 struct Options {
     std::string bundle;  // absolute: relative bind sources resolve against it
     bool no_pivot = false;
     int preserve_fds = 0;
+    bool rootless_euid = false;  // the parent's effective uid is not 0 (user_namespaces(7) map limits)
 };
 
 struct InitPlan {
     std::vector<NamespaceJoin> joins;  // setns(2) in this order (a user namespace first)
     int unshare_flags = 0;             // CLONE_NEW* made by unshare(2) in the first child (no cgroup)
     bool new_user_namespace = false;
+    linux_::IdMaps id_maps;             // written by the parent between UsernsReady and MapsWritten
     bool new_cgroup_namespace = false;  // unshared by the init once it is in its cgroup
     bool second_fork = false;           // a PID namespace is made or joined: the init is a second child
     bool has_mount_namespace = false;
@@ -95,16 +119,21 @@ struct InitPlan {
     std::vector<MountStep> mounts;
     std::vector<CgroupHierarchy> cgroup_hierarchies;
     bool setup_dev = true;  // /dev is not bound from the host: make the default devices and links
+    std::vector<DeviceNode> devices;  // linux.devices, made after the default devices
     std::vector<std::string> masked_paths;
     std::vector<std::string> readonly_paths;
     bool no_pivot = false;
 
     ProcessPlan process;
     int preserve_fds = 0;
+    std::optional<SeccompPlan> seccomp;
     HookPlan hooks;
 };
 
 // Throws Error (with the JSON pointer) for what the config asks that this runtime cannot plan.
 InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const Options& options);
+
+// The process part alone, for the init and for `exec`; pointers are under /process.
+ProcessPlan make_process_plan(const spec::Process& process);
 
 }  // namespace ocirt::plan

@@ -5,7 +5,10 @@
 
 #include "plan/init_plan.hpp"
 #include "plan/mount_options.hpp"
+#include "plan/mount_plan.hpp"
 #include "plan/names.hpp"
+#include "plan/user_namespace.hpp"
+#include "plan/terminal_plan.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::plan {
@@ -32,7 +35,7 @@ void plan_namespaces(const spec::Linux& linux_config, InitPlan& plan) {
         }
         if (ns.type == "user") {
             plan.new_user_namespace = true;
-            throw Error("creating a user namespace is not supported yet", 0, pointer);
+            continue;
         }
         if (ns.type == "cgroup") {
             plan.new_cgroup_namespace = true;
@@ -49,36 +52,6 @@ void plan_namespaces(const spec::Linux& linux_config, InitPlan& plan) {
             throw Error("timeOffsets need a new time namespace", 0, "/linux/timeOffsets/" + clock);
         plan.time_offsets.push_back({clock, offset.secs, offset.nanosecs});
     }
-}
-
-MountStep plan_mount(const spec::Mount& mount, size_t index, const HostFacts& host, const Options& options) {
-    std::string pointer = "/mounts/" + std::to_string(index);
-    ParsedMountOptions parsed = parse_mount_options(mount.options);
-    std::string type = mount.type.value_or("");
-    MountStep step;
-    step.destination = mount.destination.empty() || mount.destination[0] != '/' ? "/" + mount.destination
-                                                                               : mount.destination;
-    step.propagation = parsed.propagation;
-    step.data = parsed.data;
-    step.flags = parsed.flags & ~(MS_BIND | MS_REC);
-    if (parsed.bind || type == "bind") {
-        if (!mount.source || mount.source->empty())
-            throw Error("a bind mount needs a source", 0, pointer + "/source");
-        step.kind = MountStep::Kind::bind;
-        step.source = absolute_in(options.bundle, *mount.source);
-        step.recursive = parsed.recursive;
-        return step;
-    }
-    if (type.empty()) throw Error("a mount that is not a bind mount needs a type", 0, pointer + "/type");
-    step.source = mount.source.value_or(type);
-    step.type = type;
-    if (type == "cgroup") {
-        if (host.cgroup2_only)
-            step.type = "cgroup2";
-        else
-            step.kind = MountStep::Kind::cgroup;
-    }
-    return step;
 }
 
 ProcessPlan plan_process(const spec::Process& process) {
@@ -112,6 +85,8 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
     static const spec::Linux no_linux_section;
     const spec::Linux& linux_config = config.linux_ ? *config.linux_ : no_linux_section;
     plan_namespaces(linux_config, plan);
+    if (plan.new_user_namespace) plan.id_maps = plan_id_maps(linux_config, options.rootless_euid);
+    check_additional_gids(*config.process, plan.id_maps, plan.new_user_namespace);
 
     plan.hostname = config.hostname;
     plan.domainname = config.domainname;
@@ -126,18 +101,26 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
         plan.root_propagation = flags;
         plan.root_propagation_after_pivot = flags;
     }
-    for (size_t i = 0; i < config.mounts.size(); ++i) plan.mounts.push_back(plan_mount(config.mounts[i], i, host, options));
+    plan.mounts = plan_mounts(config, host, options);
     plan.setup_dev = std::none_of(plan.mounts.begin(), plan.mounts.end(), [](const MountStep& m) {
         return m.destination == "/dev" && m.kind == MountStep::Kind::bind;
     });
+    if (plan.setup_dev) plan.devices = plan_devices(linux_config.devices);
     plan.cgroup_hierarchies = host.cgroup_hierarchies;
     plan.masked_paths = linux_config.maskedPaths;
     plan.readonly_paths = linux_config.readonlyPaths;
     plan.no_pivot = options.no_pivot;
-    plan.process = plan_process(*config.process);
+    plan.process = make_process_plan(*config.process);
     plan.preserve_fds = options.preserve_fds;
     plan.hooks = plan_hooks(config.hooks, options.bundle);
+    if (linux_config.seccomp) plan.seccomp = plan_seccomp(*linux_config.seccomp, config, options.bundle);
     return plan;
+}
+
+ProcessPlan make_process_plan(const spec::Process& process) {
+    ProcessPlan p = plan_process(process);
+    plan_terminal(process, p);
+    return p;
 }
 
 }  // namespace ocirt::plan

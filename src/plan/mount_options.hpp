@@ -1,5 +1,7 @@
 #pragma once
-// mounts[].options → mount(2) flags, propagation and the data string (mount(8) option names).
+// mounts[].options → mount(2) flags, propagation, mount_setattr(2) recursive attributes, idmap and the
+// data string (config.md "Linux mount options", mount(8) option names).
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -7,9 +9,13 @@ namespace ocirt::plan {
 
 struct ParsedMountOptions {
     unsigned long flags = 0;        // MS_RDONLY, MS_NOSUID, ... (MS_BIND | MS_REC for bind/rbind)
-    unsigned long propagation = 0;  // MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE, with MS_REC for r*
+    unsigned long propagation = 0;  // MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE, with MS_REC for r*; last wins
+    uint64_t recursive_attr_set = 0;    // MOUNT_ATTR_* for the whole tree: rro, rnosuid, rnoatime, ...
+    uint64_t recursive_attr_clear = 0;  // MOUNT_ATTR_* cleared for the whole tree: rrw, rsuid, ratime, ...
     bool bind = false;
     bool recursive = false;  // rbind
+    bool idmap = false;      // idmap or ridmap
+    bool idmap_recursive = false;  // ridmap: submounts are idmapped too
     std::string data;        // everything else, comma-separated in the given order
 };
 

@@ -12,8 +12,11 @@
 #include "hooks/lifecycle_hooks.hpp"
 #include "plan/init_plan.hpp"
 #include "runtime/cleanup_stack.hpp"
+#include "runtime/console_socket.hpp"
 #include "runtime/host_facts.hpp"
 #include "runtime/launcher.hpp"
+#include "runtime/rootless.hpp"
+#include "runtime/listen_fds.hpp"
 #include "spec/load.hpp"
 #include "state/store.hpp"
 #include "sync/step_log.hpp"
@@ -70,10 +73,11 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     std::string bundle = absolute_bundle(request.bundle);
     spec::Config config = spec::load_bundle_or_throw(bundle);
     sync::log_step("parent", "config loaded");
-    if (config.process && config.process->terminal)
-        throw Error("process.terminal is not supported yet", 0, "/process/terminal");
     auto hierarchy = cgroups::Hierarchy::detect();
-    plan::InitPlan plan = plan::make_init_plan(config, host_facts(hierarchy), {bundle, request.no_pivot, request.preserve_fds});
+    plan::InitPlan plan = plan::make_init_plan(config, host_facts(hierarchy), {bundle, request.no_pivot, request.preserve_fds, ::geteuid() != 0});
+    if (plan.seccomp && plan.seccomp->listener) plan.seccomp->listener->id = request.id;
+    pass_listen_fds(plan);
+    UniqueFd console = console_socket_for(plan.process.terminal, request.detached, request.console_socket);
     std::string pid_file;
     if (!request.pid_file.empty()) pid_file = std::filesystem::absolute(request.pid_file).lexically_normal().string();
 
@@ -83,9 +87,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     CleanupStack cleanup;  // declared after what its steps refer to, so it unwinds while they still exist
     cleanup.push("remove the state directory", [&] { container.remove(); });
 
-    std::optional<std::string> cgroups_path = config.linux_ ? config.linux_->cgroupsPath : std::nullopt;
-    cgroup.emplace(cgroups::Manager::for_container(cgroups_path, request.id, hierarchy));
-    with_context("cgroup", [&] { cgroup->create(); });
+    cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, hierarchy));
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
     sync::log_step("parent", "cgroup created");
 
@@ -103,7 +105,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     plan.hooks.state = state::oci_state(record, hooks::kStatusBeforeStart);
 
     UniqueFd fifo = make_exec_fifo(container.exec_fifo_path());
-    linux_::ChildProcess init = launch_init(plan, {fifo.get(), container.lock_fd()}, *cgroup, [&](pid_t pid) {
+    linux_::ChildProcess init = launch_init(plan, {fifo.get(), container.lock_fd(), console.get()}, *cgroup, [&](pid_t pid) {
         record.pid = pid;
         hooks::run_create_runtime_hooks(config.hooks, record);
     });

@@ -12,10 +12,12 @@ struct CreateRequest {
     std::string bundle;  // "" = the current directory
     std::string pid_file;
     std::string console_socket;
+    bool detached = true;  // false for `run` in the foreground
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;
     bool systemd_cgroup = false;
+    bool rootless = false;  // --rootless resolved: no cgroup when the user may not create one
 };
 
 // Returns the init, blocked on exec.fifo (the caller releases it, or waits for it as `run` does).

@@ -34,8 +34,11 @@ ojson default_spec(bool rootless, uid_t uid, gid_t gid) {
         // A user namespace may not mount sysfs without owning the network namespace: bind the host's.
         rootless ? mount("/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"})
                  : mount("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}),
-        mount("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}),
     });
+    // cgroups(7): a cgroup mount needs a cgroup namespace owned by the user namespace; rootless, the /sys
+    // rbind already shows the host's hierarchies.
+    if (!rootless)
+        mounts.push_back(mount("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}));
     ojson namespaces = ojson::array();
     for (const char* type : {"pid", "network", "ipc", "uts", "mount"})
         if (!rootless || std::string(type) != "network") namespaces.push_back({{"type", type}});

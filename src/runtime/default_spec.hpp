@@ -8,7 +8,8 @@
 namespace ocirt::runtime {
 
 // With `rootless`: a user namespace mapping only `uid`/`gid` to root, no network namespace, /sys bound
-// from the host, no device cgroup rules (what runc's `spec --rootless` changes).
+// from the host, devpts without gid=5, no device cgroup rules (what runc's `spec --rootless` changes), and
+// no cgroup mount (runc keeps it; the kernel refuses it without a cgroup namespace of the user namespace).
 nlohmann::ordered_json default_spec(bool rootless, uid_t uid, gid_t gid);
 
 // Writes <bundle>/config.json with tab indentation as runc; refuses to replace an existing file.

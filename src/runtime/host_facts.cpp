@@ -1,5 +1,7 @@
 #include "runtime/host_facts.hpp"
 
+#include <unistd.h>
+
 namespace ocirt::runtime {
 namespace {
 
@@ -13,6 +15,7 @@ std::string base_name(const std::string& path) {
 plan::HostFacts host_facts(const cgroups::Hierarchy& hierarchy) {
     plan::HostFacts facts;
     facts.cgroup2_only = hierarchy.mode() == cgroups::Hierarchy::Mode::v2;
+    facts.selinux = ::access("/sys/fs/selinux/enforce", F_OK) == 0;
     for (const auto& h : hierarchy.v1()) {
         std::string options;
         for (const auto& c : h.controllers) options += (options.empty() ? "" : ",") + c;

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include "init/stage1.hpp"
+#include "runtime/user_namespace_maps.hpp"
+#include "runtime/seccomp_listener.hpp"
 #include "sync/await_child.hpp"
 #include "sync/channel.hpp"
 #include "sync/step_log.hpp"
@@ -20,10 +22,11 @@ linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fd
         // flock(2): the lock lives in the open file description, which the child shares until it closes it.
         ::close(fds.lock);
         parent_end.close();
-        init::run_child(plan, child_end, init::InitFds{fds.exec_fifo});
+        init::run_child(plan, child_end, init::InitFds{fds.exec_fifo, fds.console_socket});
     }
     child_end.close();
     linux_::ChildProcess first(pid);
+    map_user_namespace(parent_end, first, plan);
     linux_::ChildProcess init;
     if (plan.second_fork) {
         sync::Message message = sync::await_from_child(parent_end, first, sync::MsgType::InitPid);
@@ -38,8 +41,9 @@ linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fd
     with_context("join cgroup", [&] { cgroup.add_process(init.pid()); });
     parent_end.send(sync::Message::plain(sync::MsgType::CgroupReady));
     sync::log_step("parent", "cgroup ready");
-    // Call point: HooksPlease → prestart/createRuntime hooks → HooksDone; SeccompFd.
+    // Call point: HooksPlease → prestart/createRuntime hooks → HooksDone.
     if (plan.hooks.ask_parent) answer_hooks_please(parent_end, init, run_runtime_hooks);
+    forward_seccomp_fd(parent_end, init, plan);
     sync::await_from_child(parent_end, init, sync::MsgType::Ready);
     sync::log_step("parent", "init ready");
     return init;

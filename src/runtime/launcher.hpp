@@ -12,6 +12,7 @@ namespace ocirt::runtime {
 struct LaunchFds {
     int exec_fifo = -1;  // O_PATH, inherited by the init
     int lock = -1;       // the state directory's flock: closed in the child at once
+    int console_socket = -1;  // connected to --console-socket, inherited by the init
 };
 
 linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup,

@@ -47,7 +47,8 @@ int parse_realtime(const std::string& name) {
 int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0U)); }
 int pidfd_send_signal(int pidfd, int sig) { return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0U)); }
 
-// The init's pidfd, or an empty fd when the recorded process is gone or the pid now names another one.
+}  // namespace
+
 UniqueFd open_init_pidfd(const state::Record& record) {
     if (record.pid <= 0) return {};
     UniqueFd fd(pidfd_open(record.pid));
@@ -58,8 +59,6 @@ UniqueFd open_init_pidfd(const state::Record& record) {
     if (state::process_start_time(record.pid) != record.pid_start_time) return {};
     return fd;
 }
-
-}  // namespace
 
 int parse_signal(const std::string& text) {
     int number = 0;

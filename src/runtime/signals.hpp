@@ -4,6 +4,7 @@
 #include <string>
 
 #include "state/record.hpp"
+#include "util/unique_fd.hpp"
 
 namespace ocirt::runtime {
 
@@ -13,6 +14,9 @@ int parse_signal(const std::string& text);
 // "SIGTERM", "SIGRTMIN+3", or the number when the signal has no name.
 std::string signal_name(int sig);
 
+// The init's pidfd, opened and then checked against the recorded start time; empty when the recorded
+// process is gone or the pid now names another one.
+UniqueFd open_init_pidfd(const state::Record& record);
 // pidfd_send_signal(2) to the record's init, through a pidfd opened and then checked against the recorded
 // start time, so a reused pid is never signalled. False when the init is gone.
 bool signal_init(const state::Record& record, int sig);

@@ -1,0 +1,49 @@
+#include "init/console.hpp"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+
+#include "linux/mounts.hpp"
+#include "linux/resolve.hpp"
+#include "linux/terminal.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::init {
+namespace {
+
+linux_::Pty make_sized_pty(const plan::ProcessPlan& process, UniqueFd ptmx) {
+    linux_::Pty pty = linux_::open_pty(std::move(ptmx));
+    if (process.console_rows || process.console_columns)
+        linux_::set_window_size(pty.master.get(), process.console_rows, process.console_columns);
+    return pty;
+}
+
+void hand_over(linux_::Pty& pty, int console_socket) {
+    linux_::send_fd(console_socket, pty.master.get(), pty.peer_path);
+    pty.master.reset();
+    linux_::make_controlling_terminal(pty.peer.get());
+}
+
+}  // namespace
+
+void setup_console(const InitContext& ctx, int root_fd) {
+    if (!ctx.plan.process.terminal) return;
+    if (ctx.fds.console_socket < 0) throw Error("process.terminal needs a console socket", 0, "/process/terminal");
+    // pts(4): /dev/ptmx links to pts/ptmx, so the pty comes from the container's devpts instance.
+    linux_::Pty pty = make_sized_pty(ctx.plan.process, linux_::open_in_root(root_fd, "/dev/ptmx", O_RDWR | O_NOCTTY));
+    UniqueFd console = linux_::make_in_root(root_fd, "/dev/console", true);
+    linux_::mount_at(linux_::fd_path(pty.peer.get()), linux_::fd_path(console.get()), "/dev/console", "", MS_BIND, "");
+    hand_over(pty, ctx.fds.console_socket);
+    ::close(ctx.fds.console_socket);
+    ctx.step("console " + pty.peer_path);
+}
+
+void setup_exec_terminal(const plan::ProcessPlan& process, int console_socket) {
+    if (!process.terminal) return;
+    UniqueFd ptmx(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!ptmx) throw SysError("open /dev/ptmx");
+    linux_::Pty pty = make_sized_pty(process, std::move(ptmx));
+    hand_over(pty, console_socket);
+}
+
+}  // namespace ocirt::init

@@ -1,0 +1,88 @@
+#include "init/exec_child.hpp"
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "init/console.hpp"
+#include "init/process_setup.hpp"
+#include "linux/exec.hpp"
+#include "linux/identity.hpp"
+#include "linux/namespaces.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::init {
+namespace {
+
+void enter_container(const ExecTarget& target) {
+    // setns(2) with a pidfd: every namespace in `namespaces` at once, the user namespace first.
+    if (target.namespaces && ::setns(target.init_pidfd, target.namespaces) < 0)
+        throw SysError("join the " + linux_::clone_flag_names(target.namespaces) + " namespaces of the init");
+    if (::fchdir(target.root) < 0) throw SysError("chdir to the init's root");
+    if (::chroot(".") < 0) throw SysError("chroot to the init's root");
+    if (::chdir("/") < 0) throw SysError("chdir \"/\"");
+}
+
+// clone(2) CLONE_PARENT: the process becomes a child of `ocirt exec`, inside the joined PID namespace
+// (pid_namespaces(7): setns only moves the children that follow).
+pid_t fork_as_sibling() {
+    long pid = ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+    if (pid < 0) throw SysError("fork the process");
+    return static_cast<pid_t>(pid);
+}
+
+[[noreturn]] void run_process(const ExecTarget& target, const InitContext& ctx) {
+    ctx.channel.expect(sync::MsgType::CgroupReady);
+    const auto& p = ctx.plan.process;
+    setup_exec_terminal(p, target.console_socket);
+    apply_rlimits(ctx);
+    // Call point: capabilities (PR_SET_KEEPCAPS before the uid change, the sets after it).
+    apply_identity(ctx);
+    apply_no_new_privileges(ctx);
+    // Call point: seccomp, last.
+    std::string program = linux_::find_executable(p.args[0], p.env);
+    linux_::reset_signals();
+    ctx.channel.send(sync::Message::plain(sync::MsgType::Ready));
+    try {
+        linux_::close_fds_on_exec(target.preserve_fds);
+        linux_::exec_program(program, p.args, p.env);
+    } catch (const Error& e) {
+        std::fprintf(stderr, "ocirt: exec: %s\n", e.what());
+        ::_exit(127);
+    }
+}
+
+}  // namespace
+
+void run_exec_child(const ExecTarget& target, const plan::ProcessPlan& process, const sync::Channel& channel) {
+    plan::InitPlan plan;
+    plan.process = process;
+    InitContext ctx{plan, channel, {}};
+    try {
+        enter_container(target);
+        ctx.step("entered " + linux_::clone_flag_names(target.namespaces));
+        pid_t pid = fork_as_sibling();
+        if (pid > 0) {
+            channel.send(sync::Message::init_pid(pid));
+            ::_exit(0);
+        }
+        run_process(target, ctx);
+    } catch (Error& e) {
+        e.context("process");
+        try {
+            channel.send(sync::Message::fail(e));
+        } catch (...) {
+        }
+    } catch (const std::exception& e) {
+        try {
+            channel.send(sync::Message::fail(Error(std::string(e.what())).context("process")));
+        } catch (...) {
+        }
+    }
+    ::_exit(1);
+}
+
+}  // namespace ocirt::init

@@ -1,0 +1,115 @@
+#include "linux/seccomp.hpp"
+
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
+
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace ocirt::linux_ {
+namespace {
+
+struct FilterRelease {
+    void operator()(void* ctx) const { seccomp_release(ctx); }
+};
+using FilterCtx = std::unique_ptr<void, FilterRelease>;
+
+std::string flag_names(unsigned int flags) {
+    static const std::pair<unsigned int, const char*> names[] = {
+        {SECCOMP_FILTER_FLAG_TSYNC, "SECCOMP_FILTER_FLAG_TSYNC"},
+        {SECCOMP_FILTER_FLAG_LOG, "SECCOMP_FILTER_FLAG_LOG"},
+        {SECCOMP_FILTER_FLAG_SPEC_ALLOW, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"},
+        {SECCOMP_FILTER_FLAG_NEW_LISTENER, "SECCOMP_FILTER_FLAG_NEW_LISTENER"},
+        {SECCOMP_FILTER_FLAG_TSYNC_ESRCH, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH"},
+        {SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"},
+    };
+    std::string out;
+    for (const auto& [flag, name] : names)
+        if (flags & flag) out += (out.empty() ? "" : "|") + std::string(name);
+    return out.empty() ? "0" : out;
+}
+
+long seccomp_syscall(unsigned int operation, unsigned int flags, void* args) {
+    return ::syscall(SYS_seccomp, operation, flags, args);
+}
+
+// seccomp(2) checks the flags before it reads the program: a null program gives EFAULT for flags this
+// kernel accepts and EINVAL for the others. This tells before fork whether the load can succeed.
+void check_kernel_takes_flags(unsigned int flags) {
+    if (flags == 0) return;
+    if (seccomp_syscall(SECCOMP_SET_MODE_FILTER, flags, nullptr) == 0 || errno != EINVAL) return;
+    for (unsigned int bit = 1; bit != 0 && bit <= flags; bit <<= 1) {
+        if (!(flags & bit)) continue;
+        unsigned int alone = bit == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ? bit | SECCOMP_FILTER_FLAG_NEW_LISTENER : bit;
+        if (seccomp_syscall(SECCOMP_SET_MODE_FILTER, alone, nullptr) < 0 && errno == EINVAL)
+            throw Error(flag_names(bit) + " is not supported by this kernel");
+    }
+    throw Error("this kernel refuses the flags " + flag_names(flags) + " together");
+}
+
+void check(int rc, const std::string& what) {
+    if (rc < 0) throw SysError(what, -rc);
+}
+
+// libseccomp 2.5.4 exports BPF only to a file descriptor (seccomp_export_bpf_mem came in 2.6).
+std::vector<sock_filter> export_program(void* ctx) {
+    int fd = ::memfd_create("ocirt-seccomp", MFD_CLOEXEC);
+    if (fd < 0) throw SysError("memfd_create");
+    UniqueFd file(fd);
+    check(seccomp_export_bpf(ctx, file.get()), "export the filter");
+    off_t size = ::lseek(file.get(), 0, SEEK_END);
+    if (size < 0 || size % sizeof(sock_filter) != 0) throw SysError("size of the exported filter");
+    std::vector<sock_filter> program(static_cast<size_t>(size) / sizeof(sock_filter));
+    if (::pread(file.get(), program.data(), static_cast<size_t>(size), 0) != size) throw SysError("read the exported filter");
+    // bpf(4) via seccomp(2): one program holds at most BPF_MAXINSNS instructions.
+    if (program.size() > BPF_MAXINSNS)
+        throw Error("the filter needs " + std::to_string(program.size()) + " BPF instructions, the kernel takes at most " +
+                    std::to_string(BPF_MAXINSNS));
+    return program;
+}
+
+}  // namespace
+
+std::vector<sock_filter> compile_seccomp_filter(const plan::SeccompPlan& plan) {
+    for (const auto& name : plan.skipped_names) log::debug("seccomp: syscall " + quoted(name) + " is unknown to libseccomp, its rule is skipped");
+    FilterCtx ctx(seccomp_init(plan.default_action));
+    if (!ctx) throw Error("libseccomp refuses the default action");
+    for (uint32_t arch : plan.architectures) {
+        int rc = seccomp_arch_add(ctx.get(), arch);
+        if (rc != -EEXIST) check(rc, "add architecture " + std::to_string(arch));
+    }
+    for (const auto& rule : plan.rules) {
+        std::vector<scmp_arg_cmp> conditions;
+        for (const auto& c : rule.conditions)
+            conditions.push_back({c.index, static_cast<scmp_compare>(c.op), c.value, c.value_two});
+        check(seccomp_rule_add_array(ctx.get(), rule.action, rule.syscall, static_cast<unsigned int>(conditions.size()),
+                                     conditions.data()),
+              "add the rule for " + quoted(rule.name));
+    }
+    check_kernel_takes_flags(plan.flags);
+    return export_program(ctx.get());
+}
+
+UniqueFd load_seccomp_filter(const plan::SeccompPlan& plan) {
+    sock_fprog program{static_cast<unsigned short>(plan.program.size()), const_cast<sock_filter*>(plan.program.data())};
+    // Loaded by seccomp(2) rather than seccomp_load(3): libseccomp 2.5.4 cannot set WAIT_KILLABLE_RECV,
+    // and the child then has nothing left to compute.
+    long rc = seccomp_syscall(SECCOMP_SET_MODE_FILTER, plan.flags, &program);
+    if (rc < 0) {
+        int err = errno;
+        std::string what = "load the seccomp filter (flags " + flag_names(plan.flags) + ")";
+        // seccomp(2): without no_new_privs the caller needs CAP_SYS_ADMIN.
+        if (err == EACCES) what += ": noNewPrivileges is off and CAP_SYS_ADMIN is missing";
+        throw SysError(what, err);
+    }
+    if (plan.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) return UniqueFd(static_cast<int>(rc));
+    return UniqueFd();
+}
+
+}  // namespace ocirt::linux_

@@ -1,0 +1,15 @@
+#pragma once
+// mounts[], linux.mountLabel and linux.devices → the mount steps and device nodes of the InitPlan.
+#include <vector>
+
+#include "plan/init_plan.hpp"
+
+namespace ocirt::plan {
+
+// Throws Error naming /mounts/N/... or /linux/mountLabel for what cannot be mounted as asked.
+std::vector<MountStep> plan_mounts(const spec::Config& config, const HostFacts& host, const Options& options);
+
+// Throws Error naming /linux/devices/N/... for a type that is not c, u, b or p.
+std::vector<DeviceNode> plan_devices(const std::vector<spec::LinuxDevice>& devices);
+
+}  // namespace ocirt::plan

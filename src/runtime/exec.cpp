@@ -1,0 +1,114 @@
+#include "runtime/exec.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <optional>
+
+#include "cgroups/manager.hpp"
+#include "init/exec_child.hpp"
+#include "linux/child_process.hpp"
+#include "plan/init_plan.hpp"
+#include "runtime/console_socket.hpp"
+#include "runtime/create.hpp"
+#include "runtime/exec_spec.hpp"
+#include "runtime/signal_forwarder.hpp"
+#include "runtime/signals.hpp"
+#include "state/store.hpp"
+#include "sync/await_child.hpp"
+#include "sync/step_log.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::runtime {
+namespace {
+
+struct NamespaceKind {
+    const char* name;  // under /proc/PID/ns
+    int clone_flag;
+};
+
+constexpr NamespaceKind kNamespaces[] = {
+    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},         {"pid", CLONE_NEWPID},   {"net", CLONE_NEWNET},
+    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},        {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
+};
+
+bool same_file(const std::string& a, const std::string& b) {
+    struct stat sa {}, sb {};
+    if (::stat(a.c_str(), &sa) < 0) throw SysError("stat " + ocirt::quoted(a));
+    if (::stat(b.c_str(), &sb) < 0) throw SysError("stat " + ocirt::quoted(b));
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+// namespaces(7): two processes share a namespace when its /proc/PID/ns link names the same inode.
+int namespaces_to_join(pid_t init) {
+    int flags = 0;
+    for (const auto& ns : kNamespaces) {
+        std::string theirs = "/proc/" + std::to_string(init) + "/ns/" + ns.name;
+        if (::access(theirs.c_str(), F_OK) < 0 && errno == ENOENT) continue;
+        if (!same_file(theirs, std::string("/proc/self/ns/") + ns.name)) flags |= ns.clone_flag;
+    }
+    return flags;
+}
+
+state::Record running_container(const ExecRequest& request) {
+    state::Container container = state::Store(request.root).open_unlocked(request.id);
+    if (!container.has_record()) throw Error("container " + ocirt::quoted(request.id) + " is still being created");
+    state::Record record = container.load();
+    state::Status status = state::derive_status(record, container.dir());
+    if (status == state::Status::stopped) throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
+    if (status == state::Status::paused) throw Error("cannot exec in the paused container " + ocirt::quoted(request.id));
+    return record;
+}
+
+}  // namespace
+
+int exec_process(const ExecRequest& request) {
+    state::Record record = running_container(request);
+    UniqueFd init_pidfd = open_init_pidfd(record);
+    if (!init_pidfd) throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
+    plan::ProcessPlan process = plan::make_process_plan(exec_process_spec(request, record.bundle));
+    UniqueFd console = console_socket_for(process.terminal, request.detach, request.console_socket);
+    std::string pid_file;
+    if (!request.pid_file.empty()) pid_file = std::filesystem::absolute(request.pid_file).lexically_normal().string();
+
+    std::string root_path = "/proc/" + std::to_string(record.pid) + "/root";
+    UniqueFd root(::open(root_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root) throw SysError("open " + ocirt::quoted(root_path));
+    init::ExecTarget target{init_pidfd.get(), namespaces_to_join(record.pid), root.get(), console.get(),
+                            request.preserve_fds};
+    // The pid might have been reused between the pidfd and the /proc lookups above.
+    if (state::process_start_time(record.pid) != record.pid_start_time)
+        throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
+
+    std::optional<SignalForwarder> forwarder;  // before fork, so that no signal slips by while the process starts
+    if (!request.detach) forwarder.emplace();
+    auto [parent_end, child_end] = sync::Channel::pair();
+    sync::log_step("exec", "fork");
+    pid_t pid = ::fork();
+    if (pid < 0) throw SysError("fork");
+    if (pid == 0) {
+        parent_end.close();
+        init::run_exec_child(target, process, child_end);
+    }
+    child_end.close();
+    linux_::ChildProcess first(pid);
+    sync::Message message = sync::await_from_child(parent_end, first, sync::MsgType::InitPid, "exec");
+    linux_::ChildProcess child(message.pid());
+    if (auto status = first.wait(); status.signaled || status.value != 0)
+        throw Error("the first child ended badly after forking the process: " + status.describe());
+    with_context("join cgroup", [&] { cgroups::Manager::from_state(record.cgroup_path).add_process(child.pid()); });
+    parent_end.send(sync::Message::plain(sync::MsgType::CgroupReady));
+    sync::await_from_child(parent_end, child, sync::MsgType::Ready, "exec");
+    sync::log_step("exec", "process is pid " + std::to_string(child.pid()));
+    if (!pid_file.empty()) write_pid_file(pid_file, child.pid());
+    if (request.detach) {
+        child.release();
+        return 0;
+    }
+    return forwarder->wait(child).shell_code();
+}
+
+}  // namespace ocirt::runtime

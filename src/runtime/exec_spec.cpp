@@ -1,0 +1,118 @@
+#include "runtime/exec_spec.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+
+#include "spec/load.hpp"
+#include "spec/parse_json.hpp"
+#include "util/error.hpp"
+#include "util/unique_fd.hpp"
+
+namespace ocirt::runtime {
+namespace {
+
+using nlohmann::json;
+
+std::string read_text(const std::string& path) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) throw SysError("open " + ocirt::quoted(path));
+    std::string text;
+    char buf[16384];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw SysError("read " + ocirt::quoted(path));
+        if (n == 0) return text;
+        text.append(buf, static_cast<size_t>(n));
+    }
+}
+
+json parse_or_throw(const std::string& text, const std::string& name) {
+    spec::ParsedJson parsed = spec::parse_json(text);
+    if (parsed.error) throw Error(parsed.error->describe()).context(name);
+    return std::move(*parsed.doc);
+}
+
+uint32_t parse_id(const std::string& text, const std::string& what) {
+    uint32_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+        throw Error("--user: " + what + " " + ocirt::quoted(text) + " is not a number");
+    return value;
+}
+
+void set_env(json& env, const std::string& entry) {
+    std::string key = entry.substr(0, entry.find('=')) + "=";
+    for (auto& existing : env)
+        if (existing.is_string() && existing.get<std::string>().rfind(key, 0) == 0) {
+            existing = entry;
+            return;
+        }
+    env.push_back(entry);
+}
+
+// runc's exec: the config's process with the command line's changes.
+void apply_flags(json& process, const ExecRequest& request) {
+    process["args"] = request.args;
+    process["terminal"] = request.tty;
+    if (request.cwd) process["cwd"] = *request.cwd;
+    if (!request.env.empty()) {
+        json& env = process["env"];
+        if (!env.is_array()) env = json::array();
+        for (const auto& entry : request.env) set_env(env, entry);
+    }
+    if (request.user) {
+        const std::string& user = *request.user;
+        size_t colon = user.find(':');
+        process["user"]["uid"] = parse_id(user.substr(0, colon), "uid");
+        if (colon != std::string::npos) process["user"]["gid"] = parse_id(user.substr(colon + 1), "gid");
+    }
+    if (!request.additional_gids.empty()) process["user"]["additionalGids"] = request.additional_gids;
+    if (!request.capabilities.empty()) {
+        json& caps = process["capabilities"];
+        if (!caps.is_object()) caps = json::object();
+        // capabilities(7): an ambient capability must also be inheritable, which --cap does not make it.
+        for (const char* set : {"bounding", "effective", "permitted", "ambient"}) {
+            if (std::string(set) == "ambient" && !caps.contains("inheritable")) continue;
+            json& list = caps[set];
+            if (!list.is_array()) list = json::array();
+            for (const auto& cap : request.capabilities)
+                if (std::find(list.begin(), list.end(), cap) == list.end()) list.push_back(cap);
+        }
+    }
+    if (request.no_new_privileges) process["noNewPrivileges"] = true;
+}
+
+std::string strip_prefix(const std::string& pointer, const std::string& prefix) {
+    if (pointer == prefix) return "";
+    if (pointer.rfind(prefix + "/", 0) == 0) return pointer.substr(prefix.size());
+    return pointer;
+}
+
+}  // namespace
+
+spec::Process exec_process_spec(const ExecRequest& request, const std::string& bundle) {
+    json config = parse_or_throw(read_text(bundle + "/config.json"), "config.json");
+    bool from_file = !request.process_file.empty();
+    if (from_file) {
+        config["process"] = parse_or_throw(read_text(request.process_file), "process file " + ocirt::quoted(request.process_file));
+    } else {
+        if (!config["process"].is_object()) config["process"] = json::object();
+        apply_flags(config["process"], request);
+    }
+    spec::LoadResult loaded = spec::load_config_text(config.dump(), bundle);
+    if (loaded.config && loaded.config->process) return std::move(*loaded.config->process);
+    if (loaded.diagnostics.empty()) throw Error("the container's config has no process");
+    const spec::Diagnostic& first = loaded.diagnostics.front();
+    if (!from_file) throw Error(first.describe(), 0, first.pointer).context("exec process");
+    std::string pointer = strip_prefix(first.pointer, "/process");
+    std::string where = pointer.empty() ? "" : pointer + ": ";
+    throw Error(where + first.message + " (" + first.rule + ")", 0, pointer)
+        .context("process file " + ocirt::quoted(request.process_file));
+}
+
+}  // namespace ocirt::runtime

@@ -1,0 +1,114 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "container_helpers.hpp"
+#include "harness.hpp"
+#include "mount_helpers.hpp"
+
+using namespace ocirt::test;
+namespace fs = std::filesystem;
+
+TEST_CASE("rootfs: rootfsPropagation private, shared, slave and unbindable read back from the mountinfo of /") {
+    Ocirt ocirt;
+    const std::vector<std::pair<std::string, std::vector<std::pair<std::string, bool>>>> cases = {
+        {"private", {{"shared:", false}, {"master:", false}, {"unbindable", false}}},
+        {"shared", {{"shared:", true}, {"unbindable", false}}},
+        {"slave", {{"master:", true}, {"shared:", false}}},
+        {"unbindable", {{"unbindable", true}, {"shared:", false}, {"master:", false}}},
+    };
+    for (const auto& [propagation, expect] : cases) {
+        CAPTURE(propagation);
+        Bundle bundle;
+        // The rootfs sits on a shared mount, so that a slave or shared root has a peer on the host.
+        SharedMount shared(bundle.path());
+        bundle.config["linux"]["rootfsPropagation"] = propagation;
+        auto r = run_script(ocirt, bundle, "cat /proc/self/mountinfo");
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        auto mounts = parse_mountinfo_text(r.out);
+        const MountEntry* root = find_mount(mounts, "/");
+        REQUIRE(root != nullptr);
+        CAPTURE(root->optional);
+        for (const auto& [token, present] : expect) {
+            CAPTURE(token);
+            CHECK((root->optional.find(token) != std::string::npos) == present);
+        }
+        CHECK(host_mount_points_containing(bundle.path()) == std::vector<std::string>{bundle.path()});
+    }
+}
+
+TEST_CASE("rootfs: a masked file reads as /dev/null, a masked directory is an empty read-only tmpfs") {
+    Ocirt ocirt;
+    Bundle bundle;
+    std::string rootfs = bundle.path() + "/rootfs";
+    fs::create_directories(rootfs + "/etc/secret-dir");
+    std::ofstream(rootfs + "/etc/secret-file") << "secret\n";
+    std::ofstream(rootfs + "/etc/secret-dir/key") << "key\n";
+    bundle.config["linux"]["maskedPaths"] = {"/etc/secret-file", "/etc/secret-dir", "/etc/not-there"};
+    auto r = run_script(ocirt, bundle,
+                        "cat /etc/secret-file; stat -c '%F %t,%T' /etc/secret-file; ls -A /etc/secret-dir | wc -l; "
+                        "touch /etc/secret-dir/x 2>/dev/null && echo written || echo refused; "
+                        "grep ' /etc/secret-dir ' /proc/self/mountinfo | cut -d' ' -f6,9");
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "character special file 1,3\n0\nrefused\nro,relatime tmpfs\n");
+    CHECK(read_file(rootfs + "/etc/secret-file") == "secret\n");
+}
+
+TEST_CASE("rootfs: read-only paths refuse writes and show ro in mountinfo, the rest of / stays writable") {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["root"]["readonly"] = false;
+    std::string rootfs = bundle.path() + "/rootfs";
+    fs::create_directories(rootfs + "/etc/locked");
+    std::ofstream(rootfs + "/etc/locked-file") << "locked\n";
+    bundle.config["linux"]["readonlyPaths"] = {"/etc/locked", "/etc/locked-file", "/etc/not-there"};
+    auto r = run_script(ocirt, bundle,
+                        "touch /etc/locked/x 2>/dev/null && echo dir-written || echo dir-refused; "
+                        "echo more >> /etc/locked-file 2>/dev/null && echo file-written || echo file-refused; "
+                        "touch /etc/free && echo free-written; "
+                        "grep ' /etc/locked ' /proc/self/mountinfo | cut -d' ' -f6");
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "dir-refused\nfile-refused\nfree-written\nro,relatime\n");
+    CHECK(fs::exists(rootfs + "/etc/free"));
+    CHECK(read_file(rootfs + "/etc/locked-file") == "locked\n");
+}
+
+TEST_CASE("rootfs: root.readonly shows ro on / in mountinfo and refuses writes") {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["root"]["readonly"] = true;
+    auto r = run_script(ocirt, bundle, "touch /new 2>/dev/null && echo written || echo refused; cat /proc/self/mountinfo");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.rfind("refused\n", 0) == 0);
+    auto mounts = parse_mountinfo_text(r.out);
+    const MountEntry* root = find_mount(mounts, "/");
+    REQUIRE(root != nullptr);
+    CHECK(has_item(root->options, "ro"));
+    bundle.config["root"]["readonly"] = false;
+    auto w = run_script(ocirt, bundle, "touch /new && echo written; grep ' / / ' /proc/self/mountinfo | cut -d' ' -f6");
+    CHECK(w.out.rfind("written\n", 0) == 0);
+    CHECK(fs::exists(bundle.path() + "/rootfs/new"));
+}
+
+TEST_CASE("rootfs: linux.mountLabel without SELinux fails create naming the pointer, leaving nothing behind") {
+    if (fs::exists("/sys/fs/selinux/enforce")) {
+        MESSAGE("SELinux is enabled on this host: a mount label is applied, not refused");
+        return;
+    }
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["linux"]["mountLabel"] = "system_u:object_r:container_file_t:s0:c1,c2";
+    bundle.write();
+    std::string id = unique_id("label");
+    auto r = ocirt({"create", "--bundle", bundle.path(), id});
+    CAPTURE(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("/linux/mountLabel: SELinux is not enabled on this host") != std::string::npos);
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+    CHECK(host_mount_points_containing(bundle.path()).empty());
+}

@@ -1,0 +1,124 @@
+// config.md: root, mounts, process and hostname, read back from inside the container.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "conformance.hpp"
+
+using namespace ocirt::conformance;
+
+TEST_CASE("config.md#root: readonly root makes the root filesystem read-only [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["root"]["readonly"] = true;
+    auto r = run_container(runtime, bundle, "touch /probe 2>&1; awk '$5 == \"/\" { print $6 }' /proc/self/mountinfo");
+    CHECK(r.out.find("Read-only file system") != std::string::npos);
+    CHECK(r.out.find("\nro,") != std::string::npos);
+}
+
+TEST_CASE("config.md#mounts: mounts are made in order with their type and options [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["mounts"].push_back({{"destination", "/data"}, {"type", "tmpfs"}, {"source", "tmpfs"},
+                                       {"options", {"nosuid", "nodev", "noexec", "size=1m"}}});
+    bundle.config["mounts"].push_back({{"destination", "/data/inner"}, {"type", "tmpfs"}, {"source", "tmpfs"},
+                                       {"options", {"ro"}}});
+    auto r = run_container(runtime, bundle, "grep -E ' /data(/inner)? ' /proc/self/mountinfo");
+    REQUIRE(r.exit_code == 0);
+    auto data = lines_with(r.out, " /data ");
+    auto inner = lines_with(r.out, " /data/inner ");
+    REQUIRE(data.size() == 1);
+    REQUIRE(inner.size() == 1);
+    CHECK(data[0].find("rw,nosuid,nodev,noexec") != std::string::npos);
+    CHECK(data[0].find("size=1024k") != std::string::npos);
+    CHECK(inner[0].find(" /data/inner ro") != std::string::npos);
+    CHECK(r.out.find(" /data ") < r.out.find(" /data/inner "));  // mountinfo lists mounts in the order made
+}
+
+TEST_CASE("config.md#mounts: a bind mount with ro shows the host directory read-only [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    ocirt::test::TempDir shared("conformance-bind");
+    std::ofstream(shared.path() + "/hello") << "from the host\n";
+    bundle.config["mounts"].push_back({{"destination", "/shared"}, {"type", "bind"}, {"source", shared.path()},
+                                       {"options", {"rbind", "ro"}}});
+    auto r = run_container(runtime, bundle, "cat /shared/hello; touch /shared/new 2>&1");
+    CHECK(r.out.find("from the host") != std::string::npos);
+    CHECK(r.out.find("Read-only file system") != std::string::npos);
+}
+
+TEST_CASE("config.md#process: args, env and cwd reach the process [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["process"]["env"].push_back("CONFORMANCE=yes");
+    bundle.config["process"]["cwd"] = "/etc";
+    auto r = run_container(runtime, bundle, "echo \"$CONFORMANCE $(pwd) $0\"");
+    CHECK(r.out == "yes /etc /bin/sh\n");
+}
+
+TEST_CASE("config.md#user: uid, gid and additionalGids are the process's [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["process"]["user"] = {{"uid", 1000}, {"gid", 1001}, {"additionalGids", {5, 1002}}};
+    auto r = run_container(runtime, bundle, "grep -E '^(Uid|Gid|Groups):' /proc/self/status");
+    CHECK(r.out.find("Uid:\t1000\t1000\t1000\t1000") != std::string::npos);
+    CHECK(r.out.find("Gid:\t1001\t1001\t1001\t1001") != std::string::npos);
+    CHECK(r.out.find("Groups:\t5 1002") != std::string::npos);
+}
+
+TEST_CASE("config.md#posix-process: rlimits are set [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["process"]["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 512}, {"hard", 768}},
+                                           {{"type", "RLIMIT_CORE"}, {"soft", 4096}, {"hard", 8192}}};
+    auto r = run_container(runtime, bundle, "grep -E 'open files|core file' /proc/self/limits");
+    auto nofile = lines_with(r.out, "Max open files");
+    auto core = lines_with(r.out, "Max core file size");
+    REQUIRE(nofile.size() == 1);
+    REQUIRE(core.size() == 1);
+    CHECK(words(nofile[0]) == std::vector<std::string>{"Max", "open", "files", "512", "768", "files"});
+    CHECK(words(core[0]) == std::vector<std::string>{"Max", "core", "file", "size", "4096", "8192", "bytes"});
+}
+
+TEST_CASE("config.md#linux-process: noNewPrivileges sets no_new_privs [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["process"]["noNewPrivileges"] = true;
+    CHECK(run_container(runtime, bundle, "grep NoNewPrivs /proc/self/status").out == "NoNewPrivs:\t1\n");
+    bundle.config["process"]["noNewPrivileges"] = false;
+    CHECK(run_container(runtime, bundle, "grep NoNewPrivs /proc/self/status").out == "NoNewPrivs:\t0\n");
+}
+
+TEST_CASE("config.md#linux-process: capabilities give exactly the listed sets [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    // CAP_KILL (5), CAP_NET_BIND_SERVICE (10), CAP_AUDIT_WRITE (29); inheritable and ambient absent: empty.
+    auto r = run_container(runtime, bundle, "grep -E '^Cap' /proc/self/status");
+    CHECK(r.out.find("CapBnd:\t0000000020000420") != std::string::npos);
+    CHECK(r.out.find("CapEff:\t0000000020000420") != std::string::npos);
+    CHECK(r.out.find("CapPrm:\t0000000020000420") != std::string::npos);
+    CHECK(r.out.find("CapInh:\t0000000000000000") != std::string::npos);
+    CHECK(r.out.find("CapAmb:\t0000000000000000") != std::string::npos);
+}
+
+// runc and crun only warn about an unknown capability name.
+TEST_CASE("config.md#linux-process: an unknown capability name is an error [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["process"]["capabilities"]["bounding"].push_back("CAP_TEST");
+    CHECK(run_container(runtime, bundle, "true").exit_code != 0);
+}
+
+TEST_CASE("config.md#linux-process: oomScoreAdj is written to oom_score_adj [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["process"]["oomScoreAdj"] = 123;
+    CHECK(run_container(runtime, bundle, "cat /proc/self/oom_score_adj").out == "123\n");
+}
+
+TEST_CASE("config.md#hostname: hostname is set in the new UTS namespace [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["hostname"] = "spec-host";
+    CHECK(run_container(runtime, bundle, "hostname").out == "spec-host\n");
+}

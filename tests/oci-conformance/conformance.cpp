@@ -1,0 +1,87 @@
+#include "conformance.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+namespace ocirt::conformance {
+namespace fs = std::filesystem;
+
+std::string runtime_binary() {
+    const char* env = std::getenv("RUNTIME");
+    std::string name = env && *env ? env : "";
+    if (name.empty() || name == "ocirt") return test::ocirt_binary();
+    if (name.find('/') != std::string::npos) return name;
+    const char* path = std::getenv("PATH");
+    std::stringstream dirs(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+    for (std::string dir; std::getline(dirs, dir, ':');)
+        if (::access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
+    return name;
+}
+
+std::string runtime_name() { return fs::path(runtime_binary()).filename().string(); }
+
+Runtime::Runtime() : root_("conformance-root"), output_("conformance-out") {}
+
+Runtime::~Runtime() {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(root_.path(), ec))
+        if (entry.is_directory()) (*this)({"delete", "--force", entry.path().filename().string()});
+}
+
+test::Result Runtime::operator()(std::vector<std::string> args) const {
+    args.insert(args.begin(), {runtime_binary(), "--root", root_.path()});
+    return test::run_program(args);
+}
+
+test::Result Runtime::to_files(std::vector<std::string> args) const {
+    static int counter = 0;
+    std::string base = output_.path() + "/" + std::to_string(counter++);
+    args.insert(args.begin(), {runtime_binary(), "--root", root_.path()});
+    return test::run_program_to_files(args, base + ".out", base + ".err");
+}
+
+SpecBundle::SpecBundle() {
+    config = nlohmann::json::parse(test::read_file(test::source_dir() + "/tests/oci-conformance/config.json"));
+}
+
+test::Result run_container(const Runtime& runtime, SpecBundle& bundle, const std::string& script) {
+    bundle.shell(script);
+    bundle.write();
+    return runtime.to_files({"run", "--bundle", bundle.path(), test::unique_id("conf")});
+}
+
+std::string status_of(const Runtime& runtime, const std::string& id) {
+    auto r = runtime({"state", id});
+    if (r.exit_code != 0) return "";
+    return nlohmann::json::parse(r.out, nullptr, false).value("status", "");
+}
+
+bool reaches_status(const Runtime& runtime, const std::string& id, const std::string& status) {
+    for (int i = 0; i < 100; ++i) {
+        if (status_of(runtime, id) == status) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
+std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {
+    std::vector<std::string> found;
+    std::stringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+        if (line.find(needle) != std::string::npos) found.push_back(line);
+    return found;
+}
+
+std::vector<std::string> words(const std::string& line) {
+    std::vector<std::string> found;
+    std::stringstream in(line);
+    for (std::string word; in >> word;) found.push_back(word);
+    return found;
+}
+
+}  // namespace ocirt::conformance

@@ -1,0 +1,57 @@
+#pragma once
+// The conformance suite's view of a runtime: any runc-compatible binary (RUNTIME=ocirt|runc|crun or a path),
+// driven only through its command line, so that the same cases run against ocirt and its peers.
+#include <string>
+#include <vector>
+
+#include "../integration/harness.hpp"
+
+namespace ocirt::conformance {
+
+// RUNTIME: a path, or a name looked up on PATH; unset means this build's ocirt.
+std::string runtime_binary();
+// "ocirt", "runc" or "crun": the binary's file name.
+std::string runtime_name();
+
+// The runtime under test with a private --root; on destruction it force-deletes what it created.
+class Runtime {
+public:
+    Runtime();
+    ~Runtime();
+    Runtime(const Runtime&) = delete;
+    Runtime& operator=(const Runtime&) = delete;
+
+    // For commands that leave no process behind (state, kill, delete): output through pipes.
+    test::Result operator()(std::vector<std::string> args) const;
+    // For create, start and run: the container inherits stdout/stderr, so they go to files.
+    test::Result to_files(std::vector<std::string> args) const;
+    std::string root() const { return root_.path(); }
+
+private:
+    test::TempDir root_;
+    test::TempDir output_;
+};
+
+// A bundle with the portable config (tests/oci-conformance/config.json, runtime-spec 1.0.2 so that the peers
+// accept it) and its own clone of the busybox rootfs.
+class SpecBundle : public test::Bundle {
+public:
+    SpecBundle();
+};
+
+// `run --bundle B ID` of `/bin/sh -c script`; exit code is the container process's.
+test::Result run_container(const Runtime& runtime, SpecBundle& bundle, const std::string& script);
+
+// `create` then the "status" field of `state`.
+std::string status_of(const Runtime& runtime, const std::string& id);
+
+// Waits until `state ID` reports `status` (up to 5 s).
+bool reaches_status(const Runtime& runtime, const std::string& id, const std::string& status);
+
+// The lines of `text` that contain `needle`.
+std::vector<std::string> lines_with(const std::string& text, const std::string& needle);
+
+// `line` split on blanks.
+std::vector<std::string> words(const std::string& line);
+
+}  // namespace ocirt::conformance
