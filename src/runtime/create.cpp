@@ -105,10 +105,18 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     plan.hooks.state = state::oci_state(record, hooks::kStatusBeforeStart);
 
     UniqueFd fifo = make_exec_fifo(container.exec_fifo_path());
-    linux_::ChildProcess init = launch_init(plan, {fifo.get(), container.lock_fd(), console.get()}, *cgroup, [&](pid_t pid) {
-        record.pid = pid;
-        hooks::run_create_runtime_hooks(config.hooks, record);
-    });
+    linux_::ChildProcess init;
+    try {
+        init = launch_init(plan, {fifo.get(), container.lock_fd(), console.get()}, *cgroup, [&](pid_t pid) {
+            record.pid = pid;
+            hooks::run_create_runtime_hooks(config.hooks, record);
+        });
+    } catch (...) {
+        // runtime.md "Lifecycle" steps 3-5: a failed create goes on at step 12 (destroy), then 13 (poststop).
+        cleanup.unwind();
+        hooks::run_poststop_hooks(record);
+        throw;
+    }
     record.pid = init.pid();
     record.pid_start_time = state::process_start_time(init.pid());
     container.save(record);

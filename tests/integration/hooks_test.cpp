@@ -160,7 +160,7 @@ TEST_CASE("hooks: createContainer runs in the container's namespaces, createRunt
     CHECK(read_file(dir.path() + "/createContainer") == container);
 }
 
-TEST_CASE("hooks: a failing prestart, createRuntime or createContainer hook fails create, named, leaving nothing") {
+TEST_CASE("hooks: a failing prestart, createRuntime or createContainer hook fails create, named, leaving nothing but poststop run") {
     for (const std::string point : {"prestart", "createRuntime", "createContainer"}) {
         CAPTURE(point);
         TempDir dir("ocirt-hooks");
@@ -168,15 +168,21 @@ TEST_CASE("hooks: a failing prestart, createRuntime or createContainer hook fail
         Bundle bundle;
         bundle.config["hooks"][point] = {recording_hook(dir.path(), "first"), recording_hook(dir.path(), point, 3),
                                          recording_hook(dir.path(), "never")};
+        std::string id = unique_id("hookfail");
+        // runtime.md "Lifecycle": the failure goes on at step 12 (destroy), then 13 (poststop hooks).
+        bundle.config["hooks"]["poststop"] = {
+            shell_hook("test -e " + ocirt.state_dir(id) + " && echo state-left >> " + dir.path() + "/order; echo poststop >> " +
+                       dir.path() + "/order; cat > " + dir.path() + "/poststop.json")};
         bundle.config["process"]["args"] = {"sleep", "100"};
         bundle.write();
-        std::string id = unique_id("hookfail");
         Result r = to_files(ocirt, {"create", "--bundle", bundle.path(), id});
         CHECK(r.exit_code == 1);
         CHECK(r.err.find(point + " hook #1 (\"/bin/sh\")") != std::string::npos);
         CHECK(r.err.find("exit status 3") != std::string::npos);
         CHECK(r.err.find(point + " says no") != std::string::npos);
-        CHECK(read_file(dir.path() + "/order") == "first\n" + point + "\n");
+        CHECK(read_file(dir.path() + "/order") == "first\n" + point + "\npoststop\n");
+        CHECK(saved_stdin(dir.path(), "poststop")["status"] == "stopped");
+        CHECK(saved_stdin(dir.path(), "poststop")["id"] == id);
         check_nothing_left(ocirt, id);
     }
 }
@@ -232,7 +238,7 @@ TEST_CASE("hooks: a hook that runs over its timeout is killed and create fails, 
         Ocirt ocirt;
         Bundle bundle;
         std::string marker = unique_id("slow-hook");
-        nlohmann::json hook = shell_hook("sleep 10; true", {marker});
+        nlohmann::json hook = shell_hook("sh -c 'sleep 10; true' " + marker + "; true");
         hook["timeout"] = 1;
         bundle.config["hooks"][point] = {hook};
         bundle.config["process"]["args"] = {"sleep", "100"};
