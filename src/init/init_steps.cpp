@@ -47,8 +47,6 @@ void configure_process(const InitContext& ctx) {
     if (ctx.plan.process.oom_score_adj) linux_::set_oom_score_adj(*ctx.plan.process.oom_score_adj);
     // Call point: sysctl, personality, scheduler, I/O priority.
     apply_rlimits(ctx);
-    // seccomp(2): a filter may forbid close_range, so the inherited fds are marked before any filter loads.
-    linux_::close_fds_on_exec(ctx.plan.preserve_fds);
     load_seccomp(ctx, plan::SeccompStage::before_identity);
     // Call point: capabilities (PR_SET_KEEPCAPS before the uid change, the sets after it).
     apply_identity(ctx);
@@ -69,6 +67,7 @@ void run_init(const InitContext& ctx) {
     ctx.channel.send(sync::Message::plain(sync::MsgType::Ready));
     try {
         wait_for_start(ctx);
+        linux_::close_fds_on_exec(ctx.plan.preserve_fds);
         load_seccomp(ctx, plan::SeccompStage::before_exec);
         linux_::exec_program(program, p.args, p.env);
     } catch (const Error& e) {

@@ -127,8 +127,10 @@ void mount_cgroups(const InitContext& ctx, int root_fd, const MountStep& m) {
 
 UniqueFd prepare_root(const InitContext& ctx) {
     const auto& rootfs = ctx.plan.rootfs;
-    linux_::set_propagation("/", "/", ctx.plan.root_propagation);
-    prepare_parent_mount(rootfs);
+    if (ctx.plan.has_mount_namespace) {
+        linux_::set_propagation("/", "/", ctx.plan.root_propagation);
+        prepare_parent_mount(rootfs);
+    }
     linux_::mount_at(rootfs, rootfs, rootfs, "", MS_BIND | MS_REC, "");
     int fd = ::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) throw SysError("open the root filesystem " + quoted(rootfs));
@@ -159,6 +161,15 @@ void setup_dev(const InitContext& ctx, int root_fd) {
 }
 
 void enter_root(const InitContext& ctx, int root_fd) {
+    if (!ctx.plan.has_mount_namespace) {
+        // Sharing the host's mount namespace: pivot_root(2) would move the host's root, so only chroot(2);
+        // the mounts stay in the host's namespace under the rootfs bind, which delete detaches.
+        if (::fchdir(root_fd) < 0) throw SysError("chdir to the root filesystem");
+        if (::chroot(".") < 0) throw SysError("chroot");
+        if (::chdir("/") < 0) throw SysError("chdir \"/\"");
+        ctx.step("chroot in the host's mount namespace");
+        return;
+    }
     if (ctx.plan.no_pivot) {
         // With --no-pivot: move the rootfs mount over "/" and chroot into it (runc's --no-pivot).
         if (::fchdir(root_fd) < 0) throw SysError("chdir to the root filesystem");

@@ -1,13 +1,16 @@
 #include "linux/exec.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 
 #include "util/error.hpp"
+#include "util/scope_exit.hpp"
 
 namespace ocirt::linux_ {
 namespace {
@@ -29,6 +32,18 @@ bool is_executable_file(const std::string& path, int* err) {
         return false;
     }
     return true;
+}
+
+void mark_cloexec_listed_in_proc(int first) {
+    DIR* dir = ::opendir("/proc/self/fd");
+    if (!dir) throw SysError("open /proc/self/fd");
+    ScopeExit close_dir([dir] { ::closedir(dir); });
+    while (const dirent* entry = ::readdir(dir)) {
+        int fd = std::atoi(entry->d_name);
+        if (fd < first || entry->d_name[0] == '.') continue;
+        int flags = ::fcntl(fd, F_GETFD);
+        if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    }
 }
 
 }  // namespace
@@ -62,7 +77,10 @@ void close_fds_on_exec(int preserve_fds) {
         int flags = ::fcntl(fd, F_GETFD);
         if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
     }
-    if (::close_range(first, ~0u, CLOSE_RANGE_CLOEXEC) < 0) throw SysError("close_range");
+    if (::close_range(first, ~0u, CLOSE_RANGE_CLOEXEC) == 0) return;
+    // A seccomp profile older than close_range(2) refuses it (EPERM or ENOSYS), as runtime-tools' default does.
+    if (errno != EPERM && errno != ENOSYS) throw SysError("close_range");
+    mark_cloexec_listed_in_proc(static_cast<int>(first));
 }
 
 void exec_program(const std::string& path, const std::vector<std::string>& args, const std::vector<std::string>& env) {

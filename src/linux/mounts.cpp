@@ -1,9 +1,12 @@
 #include "linux/mounts.hpp"
 
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include <fcntl.h>
+
+#include <cerrno>
 
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
@@ -76,6 +79,26 @@ void remount_bind(const std::string& target_path, const std::string& shown_targe
     unsigned long kept = mount_flags_of(target_path) & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
     if (::mount(nullptr, target_path.c_str(), nullptr, MS_REMOUNT | MS_BIND | flags | kept, nullptr) < 0)
         throw SysError("remount " + quoted(shown_target));
+}
+
+uint64_t mount_id_of(const std::string& path) {
+    struct statx st {};
+    if (::statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &st) < 0) throw SysError("statx " + quoted(path));
+    if (!(st.stx_mask & STATX_MNT_ID)) throw Error("statx " + quoted(path) + ": the kernel gave no mount id");
+    return st.stx_mnt_id;
+}
+
+void detach_mounts_over(const std::string& path, uint64_t original_id) {
+    for (int covered = 0; covered < 64; ++covered) {
+        struct statx st {};
+        if (::statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &st) < 0) {
+            if (errno == ENOENT) return;
+            throw SysError("statx " + quoted(path));
+        }
+        if (st.stx_mnt_id == original_id) return;
+        if (::umount2(path.c_str(), MNT_DETACH) < 0) throw SysError("unmount " + quoted(path));
+    }
+    throw Error("unmount " + quoted(path) + ": still covered after 64 unmounts");
 }
 
 }  // namespace ocirt::linux_

@@ -27,5 +27,10 @@ UniqueFd clone_idmapped(const std::string& source, const std::string& shown_targ
 void attach_tree(int tree_fd, int target_fd, const std::string& shown_target);
 // The MS_* flags of the mount a path sits on (statvfs(3) f_flag).
 unsigned long mount_flags_of(const std::string& path);
+// The id of the mount a path sits on (statx(2) STATX_MNT_ID), as in /proc/PID/mountinfo.
+uint64_t mount_id_of(const std::string& path);
+// Lazily unmounts (MNT_DETACH) whatever was mounted on `path` since it sat on mount `original_id`,
+// with everything beneath; nothing when `path` is gone or no longer covered.
+void detach_mounts_over(const std::string& path, uint64_t original_id);
 
 }  // namespace ocirt::linux_

@@ -45,8 +45,6 @@ void plan_namespaces(const spec::Linux& linux_config, InitPlan& plan) {
         plan.unshare_flags |= *flag;
     }
     plan.joins.insert(plan.joins.begin(), user_joins.begin(), user_joins.end());
-    if (!plan.has_mount_namespace)
-        throw Error("a mount namespace is required to set up the root filesystem", 0, "/linux/namespaces");
     for (const auto& [clock, offset] : linux_config.timeOffsets) {
         if (!(plan.unshare_flags & CLONE_NEWTIME))
             throw Error("timeOffsets need a new time namespace", 0, "/linux/timeOffsets/" + clock);

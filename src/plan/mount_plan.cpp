@@ -6,6 +6,7 @@
 
 #include "plan/mount_options.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace ocirt::plan {
 namespace {
@@ -68,10 +69,13 @@ MountStep plan_mount(const spec::Mount& mount, size_t index, const HostFacts& ho
 std::vector<MountStep> plan_mounts(const spec::Config& config, const HostFacts& host, const Options& options) {
     std::string mount_label;
     if (config.linux_ && config.linux_->mountLabel && !config.linux_->mountLabel->empty()) {
-        if (!host.selinux)
-            throw Error("/linux/mountLabel: SELinux is not enabled on this host (no selinuxfs at /sys/fs/selinux): "
-                        "a mount label cannot be applied", 0, "/linux/mountLabel");
-        mount_label = *config.linux_->mountLabel;
+        // Ignored rather than refused without SELinux, as crun does: runtime-tools' linux_mount_label expects
+        // create to succeed on such a host.
+        if (host.selinux)
+            mount_label = *config.linux_->mountLabel;
+        else
+            log::warn("/linux/mountLabel: SELinux is not enabled on this host (no selinuxfs at /sys/fs/selinux): "
+                      "the mount label is ignored");
     }
     std::vector<MountStep> steps;
     for (size_t i = 0; i < config.mounts.size(); ++i)

@@ -6,7 +6,8 @@
 
 namespace ocirt::plan {
 
-// Throws Error naming /mounts/N/... or /linux/mountLabel for what cannot be mounted as asked.
+// Throws Error naming /mounts/N/... for what cannot be mounted as asked; warns that linux.mountLabel is
+// ignored on a host without SELinux.
 std::vector<MountStep> plan_mounts(const spec::Config& config, const HostFacts& host, const Options& options);
 
 // Throws Error naming /linux/devices/N/... for a type that is not c, u, b or p.

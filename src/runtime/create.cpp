@@ -10,6 +10,7 @@
 
 #include "cgroups/manager.hpp"
 #include "hooks/lifecycle_hooks.hpp"
+#include "linux/mounts.hpp"
 #include "plan/init_plan.hpp"
 #include "runtime/cleanup_stack.hpp"
 #include "runtime/console_socket.hpp"
@@ -91,6 +92,13 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
     sync::log_step("parent", "cgroup created");
 
+    uint64_t rootfs_mount_id_before = 0;
+    if (!plan.has_mount_namespace) {
+        rootfs_mount_id_before = linux_::mount_id_of(plan.rootfs);
+        cleanup.push("detach the rootfs from the host's mount namespace",
+                     [&] { linux_::detach_mounts_over(plan.rootfs, rootfs_mount_id_before); });
+    }
+
     state::Record record;
     record.oci_version = config.ociVersion;
     record.id = request.id;
@@ -101,6 +109,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     record.annotations = config.annotations;
     record.cgroup_path = cgroup->path();
     record.systemd_cgroup = request.systemd_cgroup;
+    record.rootfs_mount_id_before = rootfs_mount_id_before;
     record.hooks = config.hooks;
     plan.hooks.state = state::oci_state(record, hooks::kStatusBeforeStart);
 

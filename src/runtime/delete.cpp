@@ -4,6 +4,7 @@
 
 #include "cgroups/manager.hpp"
 #include "hooks/lifecycle_hooks.hpp"
+#include "linux/mounts.hpp"
 #include "runtime/signals.hpp"
 #include "state/store.hpp"
 #include "util/error.hpp"
@@ -53,6 +54,9 @@ void delete_container(const DeleteRequest& request) {
     else if (!cgroup.pids().empty())
         with_context("kill the processes left in the cgroup", [&] { cgroup.signal_all(SIGKILL); });
     with_context("remove cgroup", [&] { cgroup.destroy(); });
+    if (record.rootfs_mount_id_before)
+        with_context("detach the rootfs from the host's mount namespace",
+                     [&] { linux_::detach_mounts_over(record.rootfs, record.rootfs_mount_id_before); });
     container.remove();
     hooks::run_poststop_hooks(record);
 }

@@ -29,6 +29,7 @@ nlohmann::json Record::to_json() const {
         {"annotations", annotations},
         {"cgroupPath", cgroup_path},
         {"systemdCgroup", systemd_cgroup},
+        {"rootfsMountIdBefore", rootfs_mount_id_before},
     };
     if (auto saved = hooks::saved_hooks_to_json(hooks); !saved.empty()) j["hooks"] = saved;
     return j;
@@ -48,6 +49,7 @@ Record Record::from_json(const nlohmann::json& j) {
         r.annotations = j.value("annotations", std::map<std::string, std::string>{});
         r.cgroup_path = j.value("cgroupPath", "");
         r.systemd_cgroup = j.value("systemdCgroup", false);
+        r.rootfs_mount_id_before = j.value("rootfsMountIdBefore", uint64_t{0});
         if (j.contains("hooks")) r.hooks = hooks::saved_hooks_from_json(j.at("hooks"));
         return r;
     } catch (const nlohmann::json::exception& e) {

@@ -27,6 +27,9 @@ struct Record {
     std::string cgroup_path;           // as placed (relative to each hierarchy's root)
     bool systemd_cgroup = false;
     spec::Hooks hooks;                 // poststart and poststop as config.json had them at create
+    // Without a mount namespace the rootfs is bound in the host's: the mount it sat on before, so delete
+    // detaches what create stacked on it (0: the container has its own mount namespace).
+    uint64_t rootfs_mount_id_before = 0;
 
     nlohmann::json to_json() const;               // the on-disk form
     static Record from_json(const nlohmann::json& j);

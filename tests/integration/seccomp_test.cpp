@@ -330,6 +330,16 @@ TEST_CASE("seccomp: after loading, the init makes no syscall a profile may refus
     CHECK(r.out == "Seccomp:\t2\n");
 }
 
+TEST_CASE("seccomp: without noNewPrivileges the filter comes before the uid change, and a refused close_range still closes every fd") {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["process"]["noNewPrivileges"] = false;
+    allow_all_but(bundle, {rule({"getcwd", "close_range"}, "SCMP_ACT_ERRNO")});
+    auto r = run_script(ocirt, bundle, "grep ^Seccomp: /proc/self/status; ls /proc/self/fd");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "Seccomp:\t2\n0\n1\n2\n3\n");
+}
+
 TEST_CASE("seccomp: a listener gets the notify fd with the container process state and its answer reaches the container") {
     for (bool nnp : {true, false}) {
         CAPTURE(nnp);
