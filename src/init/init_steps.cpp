@@ -66,7 +66,7 @@ void run_init(const InitContext& ctx) {
     linux_::reset_signals();
     ctx.channel.send(sync::Message::plain(sync::MsgType::Ready));
     try {
-        wait_for_start(ctx);
+        UniqueFd started = wait_for_start(ctx);
         linux_::close_fds_on_exec(ctx.plan.preserve_fds);
         load_seccomp(ctx, plan::SeccompStage::before_exec);
         linux_::exec_program(program, p.args, p.env);

@@ -42,7 +42,7 @@ void apply_no_new_privileges(const InitContext& ctx) {
     if (ctx.plan.process.no_new_privileges) linux_::set_no_new_privileges();
 }
 
-void wait_for_start(const InitContext& ctx) {
+UniqueFd wait_for_start(const InitContext& ctx) {
     // fifo(7): opening for writing blocks until a reader opens it; /proc/self/fd reopens the fifo
     // although the state directory is out of reach after pivot_root.
     std::string path = linux_::fd_path(ctx.fds.exec_fifo);
@@ -59,6 +59,7 @@ void wait_for_start(const InitContext& ctx) {
     }
     char byte = sync::kStarted;
     if (::write(fifo.get(), &byte, 1) != 1) throw SysError("write exec fifo");
+    return fifo;
 }
 
 }  // namespace ocirt::init

@@ -271,3 +271,20 @@ TEST_CASE("hooks: poststart and poststop come from config.json as it was at crea
     REQUIRE(ocirt({"delete", id}).exit_code == 0);
     CHECK(read_file(dir.path() + "/order") == "poststart\npoststop\n");
 }
+
+TEST_CASE("hooks: poststart runs once the user's program has run (its first write is there)") {
+    TempDir dir("ocirt-hooks");
+    Ocirt ocirt;
+    Bundle bundle;
+    bind_hook_dir(bundle, dir.path());
+    bundle.config["hooks"]["poststart"] = {
+        shell_hook("cat " + dir.path() + "/program > " + dir.path() + "/seen_by_poststart 2>&1")};
+    bundle.shell(std::string("echo ran > ") + kInside + "/program; exec sleep 100");
+    bundle.write();
+    std::string id = unique_id("poststartafter");
+    Result created = to_files(ocirt, {"create", "--bundle", bundle.path(), id});
+    REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+    Result started = to_files(ocirt, {"start", id});
+    REQUIRE_MESSAGE(started.exit_code == 0, started.err);
+    CHECK(read_file(dir.path() + "/seen_by_poststart") == "ran\n");
+}
