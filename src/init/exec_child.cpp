@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "init/console.hpp"
+#include "init/process_attributes.hpp"
 #include "init/process_setup.hpp"
 #include "linux/exec.hpp"
 #include "linux/identity.hpp"
@@ -35,12 +36,12 @@ pid_t fork_as_sibling() {
 }
 
 [[noreturn]] void run_process(const ExecTarget& target, const InitContext& ctx) {
-    ctx.channel.expect(sync::MsgType::CgroupReady);
     const auto& p = ctx.plan.process;
+    apply_initial_cpu_affinity(p);
+    ctx.channel.expect(sync::MsgType::CgroupReady);
+    apply_final_cpu_affinity(p);
     setup_exec_terminal(p, target.console_socket);
-    apply_rlimits(ctx);
-    // Call point: capabilities (PR_SET_KEEPCAPS before the uid change, the sets after it).
-    apply_identity(ctx);
+    apply_process_attributes(p, [&](std::string_view what) { ctx.step(what); });
     apply_no_new_privileges(ctx);
     // Call point: seccomp, last.
     std::string program = linux_::find_executable(p.args[0], p.env);

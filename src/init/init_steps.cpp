@@ -8,6 +8,8 @@
 
 #include "init/console.hpp"
 #include "init/hook_steps.hpp"
+#include "init/kernel_settings.hpp"
+#include "init/process_attributes.hpp"
 #include "init/process_setup.hpp"
 #include "init/rootfs.hpp"
 #include "init/seccomp.hpp"
@@ -44,12 +46,12 @@ void build_filesystem(const InitContext& ctx) {
 }
 
 void configure_process(const InitContext& ctx) {
-    if (ctx.plan.process.oom_score_adj) linux_::set_oom_score_adj(*ctx.plan.process.oom_score_adj);
-    // Call point: sysctl, personality, scheduler, I/O priority.
-    apply_rlimits(ctx);
+    apply_personality(ctx);
+    apply_privileged_attributes(ctx.plan.process);
+    ctx.step("limits and scheduling set");
     load_seccomp(ctx, plan::SeccompStage::before_identity);
-    // Call point: capabilities (PR_SET_KEEPCAPS before the uid change, the sets after it).
-    apply_identity(ctx);
+    apply_identity_and_capabilities(ctx.plan.process);
+    ctx.step("credentials and capabilities set");
     apply_no_new_privileges(ctx);
     load_seccomp(ctx, plan::SeccompStage::before_ready);
 }
@@ -59,6 +61,7 @@ void configure_process(const InitContext& ctx) {
 void run_init(const InitContext& ctx) {
     enter_cgroup_namespace(ctx);
     set_hostname(ctx);
+    apply_sysctls(ctx);
     build_filesystem(ctx);
     configure_process(ctx);
     const auto& p = ctx.plan.process;

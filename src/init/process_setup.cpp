@@ -22,22 +22,6 @@ void set_hostname(const InitContext& ctx) {
     if (ctx.plan.hostname || ctx.plan.domainname) ctx.step("hostname set");
 }
 
-void apply_rlimits(const InitContext& ctx) {
-    for (const auto& r : ctx.plan.process.rlimits) linux_::set_rlimit(r.resource, r.name, r.soft, r.hard);
-}
-
-void apply_identity(const InitContext& ctx) {
-    const auto& p = ctx.plan.process;
-    // runc's order: chdir while still root, and once more as the user if root could not.
-    bool in_cwd = ::chdir(p.cwd.c_str()) == 0;
-    int chdir_errno = errno;
-    linux_::set_identity(p.uid, p.gid, p.additional_gids);
-    ::umask(p.umask);
-    if (!in_cwd && ::chdir(p.cwd.c_str()) < 0)
-        throw SysError("chdir to cwd " + quoted(p.cwd), errno == ENOENT ? chdir_errno : errno);
-    ctx.step("credentials set");
-}
-
 void apply_no_new_privileges(const InitContext& ctx) {
     if (ctx.plan.process.no_new_privileges) linux_::set_no_new_privileges();
 }

@@ -1,6 +1,6 @@
 #pragma once
-// The process's own settings, applied after the filesystem is in place: oom_score_adj, rlimits,
-// groups/gid/uid, umask, cwd, no_new_privileges; and the exec gate on exec.fifo.
+// The init's own steps around the process attributes (init/process_attributes.hpp): hostname,
+// no_new_privileges, and the exec gate on exec.fifo.
 #include <string>
 
 #include "init/context.hpp"
@@ -9,8 +9,6 @@
 namespace ocirt::init {
 
 void set_hostname(const InitContext& ctx);
-void apply_rlimits(const InitContext& ctx);
-void apply_identity(const InitContext& ctx);  // groups, gid, uid, umask, cwd
 void apply_no_new_privileges(const InitContext& ctx);
 // Blocks until `start` opens exec.fifo for reading, runs the startContainer hooks, then writes their
 // outcome to it (src/sync/exec_fifo.hpp). The write end it returns is O_CLOEXEC: kept until execve(2),

@@ -10,6 +10,7 @@
 
 #include "linux/idmap.hpp"
 #include "plan/hook_plan.hpp"
+#include "plan/process_attributes.hpp"
 #include "plan/seccomp_plan.hpp"
 #include "spec/config.hpp"
 
@@ -32,7 +33,8 @@ struct CgroupHierarchy {
 struct HostFacts {
     std::vector<CgroupHierarchy> cgroup_hierarchies;  // v1 hierarchies, then the cgroup2 mount if any
     bool cgroup2_only = false;                        // a pure cgroup v2 host: "cgroup" means cgroup2
-    bool selinux = false;                             // selinuxfs is mounted: labels can be applied
+    bool selinux = false;                             // selinuxfs is mounted: labels can be applied (= security.selinux)
+    SecurityFacts security;
 };
 
 struct MountStep {
@@ -74,6 +76,7 @@ struct Rlimit {
     int resource = 0;
     uint64_t soft = 0;
     uint64_t hard = 0;
+    std::string pointer;  // "/process/rlimits/0", named when the kernel refuses it
 };
 
 struct ProcessPlan {
@@ -90,6 +93,11 @@ struct ProcessPlan {
     bool terminal = false;         // a pty on stdio, its master sent over the console socket
     uint16_t console_rows = 0;     // process.consoleSize; 0 when not set
     uint16_t console_columns = 0;
+    CapabilitySets capabilities;  // process.capabilities absent: every set empty, as runc does
+    std::optional<Scheduler> scheduler;
+    std::optional<IoPriority> io_priority;
+    ExecCpuAffinity exec_cpu_affinity;
+    std::string apparmor_profile;  // "" when none; set only on a host with AppArmor
 };
 
 struct Options {
@@ -124,6 +132,9 @@ struct InitPlan {
     std::vector<std::string> readonly_paths;
     bool no_pivot = false;
 
+    std::vector<Sysctl> sysctls;                 // written in this order
+    std::optional<unsigned long> personality;    // personality(2) persona, from linux.personality
+
     ProcessPlan process;
     int preserve_fds = 0;
     std::optional<SeccompPlan> seccomp;
@@ -133,7 +144,8 @@ struct InitPlan {
 // Throws Error (with the JSON pointer) for what the config asks that this runtime cannot plan.
 InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const Options& options);
 
-// The process part alone, for the init and for `exec`; pointers are under /process.
-ProcessPlan make_process_plan(const spec::Process& process);
+// The process part alone, for the init and for `exec`; pointers are under /process. `host` says which
+// security modules process.apparmorProfile and process.selinuxLabel may use.
+ProcessPlan make_process_plan(const spec::Process& process, const SecurityFacts& host);
 
 }  // namespace ocirt::plan

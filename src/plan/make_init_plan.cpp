@@ -4,9 +4,11 @@
 #include <sched.h>
 
 #include "plan/init_plan.hpp"
+#include "plan/kernel_settings.hpp"
 #include "plan/mount_options.hpp"
 #include "plan/mount_plan.hpp"
 #include "plan/names.hpp"
+#include "plan/process_plan.hpp"
 #include "plan/user_namespace.hpp"
 #include "plan/terminal_plan.hpp"
 #include "util/error.hpp"
@@ -52,29 +54,6 @@ void plan_namespaces(const spec::Linux& linux_config, InitPlan& plan) {
     }
 }
 
-ProcessPlan plan_process(const spec::Process& process) {
-    ProcessPlan p;
-    if (process.args.empty()) throw Error("must have at least 1 item", 0, "/process/args");
-    p.args = process.args;
-    p.env = process.env;
-    p.cwd = process.cwd.empty() ? "/" : process.cwd;
-    p.uid = process.user.uid;
-    p.gid = process.user.gid;
-    p.additional_gids.assign(process.user.additionalGids.begin(), process.user.additionalGids.end());
-    if (process.user.umask) p.umask = static_cast<mode_t>(*process.user.umask);
-    for (size_t i = 0; i < process.rlimits.size(); ++i) {
-        const auto& r = process.rlimits[i];
-        std::string pointer = "/process/rlimits/" + std::to_string(i);
-        auto resource = rlimit_resource(r.type);
-        if (!resource) throw Error("unknown rlimit type " + quoted(r.type), 0, pointer + "/type");
-        if (r.soft > r.hard) throw Error(r.type + ": soft limit above the hard limit", 0, pointer + "/soft");
-        p.rlimits.push_back({r.type, *resource, r.soft, r.hard});
-    }
-    p.no_new_privileges = process.noNewPrivileges;
-    p.oom_score_adj = process.oomScoreAdj;
-    return p;
-}
-
 }  // namespace
 
 InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const Options& options) {
@@ -108,15 +87,16 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
     plan.masked_paths = linux_config.maskedPaths;
     plan.readonly_paths = linux_config.readonlyPaths;
     plan.no_pivot = options.no_pivot;
-    plan.process = make_process_plan(*config.process);
+    plan_kernel_settings(config, host, plan);
+    plan.process = make_process_plan(*config.process, host.security);
     plan.preserve_fds = options.preserve_fds;
     plan.hooks = plan_hooks(config.hooks, options.bundle);
     if (linux_config.seccomp) plan.seccomp = plan_seccomp(*linux_config.seccomp, config, options.bundle);
     return plan;
 }
 
-ProcessPlan make_process_plan(const spec::Process& process) {
-    ProcessPlan p = plan_process(process);
+ProcessPlan make_process_plan(const spec::Process& process, const SecurityFacts& host) {
+    ProcessPlan p = plan_process(process, host);
     plan_terminal(process, p);
     return p;
 }

@@ -15,6 +15,7 @@
 #include "runtime/console_socket.hpp"
 #include "runtime/create.hpp"
 #include "runtime/exec_spec.hpp"
+#include "runtime/security_facts.hpp"
 #include "runtime/signal_forwarder.hpp"
 #include "runtime/signals.hpp"
 #include "state/store.hpp"
@@ -69,7 +70,7 @@ int exec_process(const ExecRequest& request) {
     state::Record record = running_container(request);
     UniqueFd init_pidfd = open_init_pidfd(record);
     if (!init_pidfd) throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
-    plan::ProcessPlan process = plan::make_process_plan(exec_process_spec(request, record.bundle));
+    plan::ProcessPlan process = plan::make_process_plan(exec_process_spec(request, record.bundle), read_security_facts());
     UniqueFd console = console_socket_for(process.terminal, request.detach, request.console_socket);
     std::string pid_file;
     if (!request.pid_file.empty()) pid_file = std::filesystem::absolute(request.pid_file).lexically_normal().string();

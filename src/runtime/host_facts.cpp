@@ -1,6 +1,6 @@
 #include "runtime/host_facts.hpp"
 
-#include <unistd.h>
+#include "runtime/security_facts.hpp"
 
 namespace ocirt::runtime {
 namespace {
@@ -15,7 +15,6 @@ std::string base_name(const std::string& path) {
 plan::HostFacts host_facts(const cgroups::Hierarchy& hierarchy) {
     plan::HostFacts facts;
     facts.cgroup2_only = hierarchy.mode() == cgroups::Hierarchy::Mode::v2;
-    facts.selinux = ::access("/sys/fs/selinux/enforce", F_OK) == 0;
     for (const auto& h : hierarchy.v1()) {
         std::string options;
         for (const auto& c : h.controllers) options += (options.empty() ? "" : ",") + c;
@@ -23,6 +22,8 @@ plan::HostFacts host_facts(const cgroups::Hierarchy& hierarchy) {
     }
     if (hierarchy.unified() && !facts.cgroup2_only)
         facts.cgroup_hierarchies.push_back({base_name(hierarchy.unified()->mount_point), "", true});
+    facts.security = read_security_facts();
+    facts.selinux = facts.security.selinux;
     return facts;
 }
 

@@ -10,6 +10,7 @@
 
 #include "spec/json_pointer.hpp"
 #include "spec/known_names.hpp"
+#include "spec/sysctl_rules.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::spec {
@@ -460,6 +461,7 @@ constexpr Rule kRules[] = {
     {"time-offset-clock", time_offset_clock},
     {"uts-namespace-needed", uts_namespace_needed},
     {"sysctl-key", sysctl_key},
+    {"sysctl-namespaced", sysctl_namespaced},
     {"annotation-key", annotation_key},
     {"seccomp-errno", seccomp_errno},
     {"seccomp-listener", seccomp_listener},

@@ -247,7 +247,7 @@ TEST_CASE("hooks: a hook that runs over its timeout is killed and create fails, 
         Result r = to_files(ocirt, {"create", "--bundle", bundle.path(), id});
         CHECK(r.exit_code == 1);
         CHECK(r.err.find(point + " hook #0 (\"/bin/sh\"): timed out after 1s and was killed") != std::string::npos);
-        CHECK(processes_mentioning(marker).empty());
+        CHECK(eventually([&] { return processes_mentioning(marker).empty(); }));
         check_nothing_left(ocirt, id);
     }
 }

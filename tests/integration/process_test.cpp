@@ -56,7 +56,7 @@ TEST_CASE("process: rlimits are applied, and one above the hard limit fails nami
     bundle.config["process"]["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", above}, {"hard", above}}};
     auto refused = run_script(ocirt, bundle, "true");
     CHECK(refused.exit_code == 1);
-    CHECK(refused.err.find("init: setrlimit RLIMIT_NOFILE") != std::string::npos);
+    CHECK(refused.err.find("init: /process/rlimits/0: setrlimit RLIMIT_NOFILE") != std::string::npos);
 }
 
 TEST_CASE("process: noNewPrivileges reaches the kernel") {

@@ -1,6 +1,11 @@
 #include "conformance.hpp"
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include <cstdlib>
 #include <filesystem>
@@ -67,6 +72,56 @@ bool reaches_status(const Runtime& runtime, const std::string& id, const std::st
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;
+}
+
+ConsoleSocket::ConsoleSocket() : dir_("conformance-console") {
+    listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path().c_str(), sizeof address.sun_path - 1);
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) < 0 || ::listen(listener_, 1) < 0) {
+        ::close(listener_);
+        listener_ = -1;
+    }
+}
+
+ConsoleSocket::~ConsoleSocket() {
+    if (listener_ >= 0) ::close(listener_);
+}
+
+int ConsoleSocket::receive_master() {
+    pollfd ready{listener_, POLLIN, 0};
+    if (listener_ < 0 || ::poll(&ready, 1, 5000) != 1) return -1;
+    int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (connection < 0) return -1;
+    char payload[4096];
+    iovec io{payload, sizeof payload};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    msghdr message{};
+    message.msg_iov = &io;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    int master = -1;
+    if (::recvmsg(connection, &message, MSG_CMSG_CLOEXEC) > 0) {
+        cmsghdr* header = CMSG_FIRSTHDR(&message);
+        if (header && header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS)
+            std::memcpy(&master, CMSG_DATA(header), sizeof master);
+    }
+    ::close(connection);
+    return master;
+}
+
+std::string read_until_hangup(int master) {
+    std::string out;
+    for (;;) {
+        pollfd ready{master, POLLIN, 0};
+        if (::poll(&ready, 1, 5000) != 1) return out;
+        char buffer[4096];
+        ssize_t n = ::read(master, buffer, sizeof buffer);
+        if (n <= 0) return out;  // EIO once no process holds the slave open (pty(7))
+        out.append(buffer, static_cast<size_t>(n));
+    }
 }
 
 std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {

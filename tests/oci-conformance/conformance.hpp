@@ -51,6 +51,26 @@ bool reaches_status(const Runtime& runtime, const std::string& id, const std::st
 // The lines of `text` that contain `needle`.
 std::vector<std::string> lines_with(const std::string& text, const std::string& needle);
 
+// A --console-socket listener (runc's command line, which crun and ocirt share): the runtime connects
+// and sends the pty master of a terminal container by SCM_RIGHTS.
+class ConsoleSocket {
+public:
+    ConsoleSocket();
+    ~ConsoleSocket();
+    ConsoleSocket(const ConsoleSocket&) = delete;
+    ConsoleSocket& operator=(const ConsoleSocket&) = delete;
+    std::string path() const { return dir_.path() + "/console.sock"; }
+    // The master received on the first connection (the caller owns it), or -1.
+    int receive_master();
+
+private:
+    test::TempDir dir_;
+    int listener_ = -1;
+};
+
+// What the pty master gives until the slave side is closed by the container's exit (or 5 s pass).
+std::string read_until_hangup(int master);
+
 // `line` split on blanks.
 std::vector<std::string> words(const std::string& line);
 

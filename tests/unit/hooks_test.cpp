@@ -116,7 +116,13 @@ TEST_CASE("hooks: a hook over its timeout is killed with the processes it starte
     std::string error = error_of(hook);
     CHECK(error.find("timed out after 1s and was killed") != std::string::npos);
     CHECK(error.find("stdout: \"started\"") != std::string::npos);
-    CHECK_FALSE(process_mentioning(marker));
+    // kill(2) returns before the killed processes are gone: they are looked for until they are.
+    bool gone = false;
+    for (int tries = 0; tries < 500 && !gone; ++tries) {
+        gone = !process_mentioning(marker);
+        if (!gone) ::usleep(10 * 1000);
+    }
+    CHECK(gone);
 }
 
 TEST_CASE("hooks: a hook that leaves a background process holding its stdout still ends at its exit") {

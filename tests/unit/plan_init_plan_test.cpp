@@ -173,8 +173,7 @@ TEST_CASE("plan: what cannot be planned is an Error naming the JSON pointer") {
 
     c = busybox_like();
     c.linux_->namespaces.erase(c.linux_->namespaces.begin() + 4);
-    CHECK(error_of([&] { plan::make_init_plan(c, hybrid_host(), {"/b", false, 0}); }).json_pointer() ==
-          "/linux/namespaces");
+    CHECK_FALSE(plan::make_init_plan(c, hybrid_host(), {"/b", false, 0}).has_mount_namespace);
 
     c = busybox_like();
     c.mounts[0].type.reset();

@@ -1,0 +1,71 @@
+#include "init/process_attributes.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "linux/apparmor.hpp"
+#include "linux/capabilities.hpp"
+#include "linux/identity.hpp"
+#include "linux/scheduling.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::init {
+namespace {
+
+void apply_rlimit(const plan::Rlimit& r) {
+    try {
+        linux_::set_rlimit(r.resource, r.name, r.soft, r.hard);
+    } catch (const Error& e) {
+        throw Error(e.frames(), r.pointer + ": " + e.message(), e.errno_value(), r.pointer);
+    }
+}
+
+}  // namespace
+
+void apply_privileged_attributes(const plan::ProcessPlan& p) {
+    if (p.oom_score_adj) linux_::set_oom_score_adj(*p.oom_score_adj);
+    if (p.scheduler) linux_::set_scheduler(*p.scheduler);
+    if (p.io_priority) linux_::set_io_priority(*p.io_priority);
+    if (!p.apparmor_profile.empty()) linux_::set_apparmor_exec_profile(p.apparmor_profile);
+    for (const auto& r : p.rlimits) apply_rlimit(r);
+    // capabilities(7): dropping from the bounding set needs CAP_SETPCAP, so it happens before the uid change.
+    linux_::drop_bounding_set(p.capabilities.bounding);
+    // capabilities(7): without PR_SET_KEEPCAPS, setuid from 0 to another uid clears the permitted set.
+    linux_::set_keep_capabilities(true);
+}
+
+void apply_identity_and_capabilities(const plan::ProcessPlan& p) {
+    // runc's order: chdir while still root, and once more as the user if root could not.
+    bool in_cwd = ::chdir(p.cwd.c_str()) == 0;
+    int chdir_errno = errno;
+    linux_::set_identity(p.uid, p.gid, p.additional_gids);
+    ::umask(p.umask);
+    if (!in_cwd && ::chdir(p.cwd.c_str()) < 0)
+        throw SysError("chdir to cwd " + quoted(p.cwd), errno == ENOENT ? chdir_errno : errno);
+    linux_::set_keep_capabilities(false);
+    const auto& caps = p.capabilities;
+    linux_::set_capabilities(caps.effective, caps.permitted, caps.inheritable);
+    // prctl(2) PR_CAP_AMBIENT_RAISE: the capability must already be permitted and inheritable.
+    linux_::set_ambient_capabilities(caps.ambient);
+}
+
+void apply_process_attributes(const plan::ProcessPlan& process, const StepNote& note) {
+    apply_privileged_attributes(process);
+    if (note) note("limits and scheduling set");
+    apply_identity_and_capabilities(process);
+    if (note) note("credentials and capabilities set");
+}
+
+void apply_initial_cpu_affinity(const plan::ProcessPlan& process) {
+    if (!process.exec_cpu_affinity.initial.empty())
+        with_context("execCPUAffinity initial", [&] { linux_::set_cpu_affinity(process.exec_cpu_affinity.initial); });
+}
+
+void apply_final_cpu_affinity(const plan::ProcessPlan& process) {
+    if (!process.exec_cpu_affinity.final_.empty())
+        with_context("execCPUAffinity final", [&] { linux_::set_cpu_affinity(process.exec_cpu_affinity.final_); });
+}
+
+}  // namespace ocirt::init

@@ -1,0 +1,120 @@
+#include <doctest/doctest.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "container_helpers.hpp"
+#include "harness.hpp"
+
+using namespace ocirt::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A started container whose init sleeps, for `ocirt exec --process` to join.
+struct Running {
+    const Ocirt& ocirt;
+    std::string id = unique_id("exec-attr");
+    TempDir files{"ocirt-exec-attr"};
+    Bundle bundle;
+
+    explicit Running(const Ocirt& o) : ocirt(o) {
+        bundle.shell("sleep 1000");
+        bundle.write();
+        Result created = run_to_files(ocirt, {"create", "--bundle", bundle.path(), id}, files.path() + "/init-out",
+                                      files.path() + "/init-err");
+        REQUIRE(created.exit_code == 0);
+        REQUIRE(ocirt({"start", id}).exit_code == 0);
+    }
+
+    Result exec(nlohmann::json process) const {
+        std::string file = files.path() + "/process.json";
+        std::ofstream(file) << process.dump();
+        return run_to_files(ocirt, {"exec", "--process", file, id}, files.path() + "/out", files.path() + "/err");
+    }
+    std::string out() const { return read_file(files.path() + "/out"); }
+    std::string err() const { return read_file(files.path() + "/err"); }
+};
+
+nlohmann::json shell_process(const std::string& script) {
+    return {{"args", {"/bin/sh", "-c", script}},
+            {"cwd", "/"},
+            {"env", {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}},
+            {"user", {{"uid", 0}, {"gid", 0}}}};
+}
+
+std::string status_line(const std::string& status, const std::string& key) {
+    std::istringstream in(status);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(key + ":", 0) == 0) return line;
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("exec process attributes: capabilities, ambient for a non-root user, rlimits, oomScoreAdj and nice") {
+    Ocirt ocirt;
+    Running container(ocirt);
+    auto process = shell_process("cat /proc/self/status; cat /proc/self/oom_score_adj; cat /proc/self/limits; "
+                                 "cut -d' ' -f19 /proc/self/stat");
+    process["user"] = {{"uid", 1000}, {"gid", 1000}};
+    process["capabilities"] = {{"bounding", {"CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_CHOWN"}},
+                               {"permitted", {"CAP_KILL", "CAP_NET_BIND_SERVICE"}},
+                               {"effective", {"CAP_KILL", "CAP_NET_BIND_SERVICE"}},
+                               {"inheritable", {"CAP_NET_BIND_SERVICE"}},
+                               {"ambient", {"CAP_NET_BIND_SERVICE"}}};
+    process["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 321}, {"hard", 654}}};
+    process["oomScoreAdj"] = 123;
+    process["scheduler"] = {{"policy", "SCHED_BATCH"}, {"nice", 7}};
+    Result r = container.exec(process);
+    INFO(container.err());
+    REQUIRE(r.exit_code == 0);
+    std::string out = container.out();
+    // capabilities(7): across execve a non-root process keeps only its ambient set in permitted and effective.
+    CHECK(status_line(out, "CapBnd") == "CapBnd:\t0000000000000421");
+    CHECK(status_line(out, "CapInh") == "CapInh:\t0000000000000400");
+    CHECK(status_line(out, "CapPrm") == "CapPrm:\t0000000000000400");
+    CHECK(status_line(out, "CapEff") == "CapEff:\t0000000000000400");
+    CHECK(status_line(out, "CapAmb") == "CapAmb:\t0000000000000400");
+    CHECK(status_line(out, "Uid") == "Uid:\t1000\t1000\t1000\t1000");
+    CHECK(out.find("\n123\n") != std::string::npos);
+    CHECK(out.find("Max open files            321                  654                  files") != std::string::npos);
+    CHECK(out.substr(out.rfind('\n', out.size() - 2) + 1) == "7\n");
+}
+
+TEST_CASE("exec process attributes: execCPUAffinity final is the affinity the process runs with") {
+    if (::sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+        MESSAGE("skipped: one CPU only, no affinity to tell apart");
+        return;
+    }
+    Ocirt ocirt;
+    Running container(ocirt);
+    auto process = shell_process("grep Cpus_allowed_list /proc/self/status");
+    process["execCPUAffinity"] = {{"initial", "0"}, {"final", "1"}};
+    Result r = container.exec(process);
+    INFO(container.err());
+    REQUIRE(r.exit_code == 0);
+    CHECK(container.out() == "Cpus_allowed_list:\t1\n");
+}
+
+TEST_CASE("exec process attributes: a bad rlimit or capability in process.json fails exec naming it") {
+    Ocirt ocirt;
+    Running container(ocirt);
+    auto process = shell_process("true");
+    process["capabilities"] = {{"bounding", {"CAP_TEST"}}};
+    Result r = container.exec(process);
+    CHECK(r.exit_code != 0);
+    CHECK(container.err().find("/capabilities/bounding/0: unknown capability \"CAP_TEST\"") != std::string::npos);
+
+    rlimit current{};
+    getrlimit(RLIMIT_NOFILE, &current);
+    process.erase("capabilities");
+    process["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 64}, {"hard", static_cast<uint64_t>(current.rlim_max) + 1}}};
+    r = container.exec(process);
+    CHECK(r.exit_code != 0);
+    CHECK(container.err().find("/process/rlimits/0: setrlimit RLIMIT_NOFILE to soft 64") != std::string::npos);
+}

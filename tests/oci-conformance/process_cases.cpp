@@ -1,0 +1,52 @@
+// config.md "Process" and config-linux.md "Personality": the terminal, its size, the umask and the
+// execution domain, read back from inside the container.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include "conformance.hpp"
+
+using namespace ocirt::conformance;
+
+TEST_CASE("config.md#process: terminal gives the process a pseudoterminal of consoleSize on its standard streams [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    ConsoleSocket console;
+    bundle.config["process"]["terminal"] = true;
+    bundle.config["process"]["consoleSize"] = {{"height", 21}, {"width", 77}};
+    bundle.shell("for fd in 0 1 2; do test -t $fd && echo tty$fd; done; stty size");
+    bundle.write();
+    std::string id = ocirt::test::unique_id("conf");
+    REQUIRE(runtime.to_files({"create", "--bundle", bundle.path(), "--console-socket", console.path(), id}).exit_code == 0);
+    int master = console.receive_master();
+    REQUIRE(master >= 0);
+    REQUIRE(runtime({"start", id}).exit_code == 0);
+    std::string out = read_until_hangup(master);
+    ::close(master);
+    CHECK(out == "tty0\r\ntty1\r\ntty2\r\n21 77\r\n");
+}
+
+TEST_CASE("config.md#process: consoleSize is ignored when terminal is false [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["process"]["consoleSize"] = {{"height", 21}, {"width", 77}};
+    auto r = run_container(runtime, bundle, "test -t 1 || echo no-tty");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "no-tty\n");
+}
+
+TEST_CASE("config.md#user: umask is the process's umask [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["process"]["user"]["umask"] = 027;
+    auto r = run_container(runtime, bundle, "umask");
+    CHECK(r.out == "0027\n");
+}
+
+TEST_CASE("config-linux.md#personality: the LINUX32 domain makes uname report a 32-bit machine [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["linux"]["personality"] = {{"domain", "LINUX32"}};
+    auto r = run_container(runtime, bundle, "uname -m");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "i686\n");
+}
