@@ -1,5 +1,6 @@
 #pragma once
 // What every init step gets: the plan, the child's end of the sync channel, the fds opened for it.
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct InitContext {
     const plan::InitPlan& plan;
     const sync::Channel& channel;
     InitFds fds;
+    mutable std::string hook_state{};  // the state JSON for createContainer and startContainer hooks
     const std::vector<UniqueFd>* idmapped_binds = nullptr;  // per plan.mounts index (init/idmap_binds.hpp)
 
     void step(std::string_view what) const {

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "init/console.hpp"
+#include "init/hook_steps.hpp"
 #include "init/kernel_settings.hpp"
 #include "init/process_attributes.hpp"
 #include "init/process_setup.hpp"
@@ -37,6 +38,7 @@ void build_filesystem(const InitContext& ctx) {
     setup_console(ctx, root.get());
     // Call point: devices from linux.devices, the console (/dev/console), then HooksPlease → HooksDone
     // (prestart, createRuntime) and the createContainer hooks, before the root changes.
+    run_create_hooks(ctx);
     enter_root(ctx, root.get());
     mask_paths(ctx);
     make_paths_readonly(ctx);
@@ -67,8 +69,7 @@ void run_init(const InitContext& ctx) {
     linux_::reset_signals();
     ctx.channel.send(sync::Message::plain(sync::MsgType::Ready));
     try {
-        wait_for_start(ctx);
-        // Call point: startContainer hooks.
+        UniqueFd started = wait_for_start(ctx);
         linux_::close_fds_on_exec(ctx.plan.preserve_fds);
         load_seccomp(ctx, plan::SeccompStage::before_exec);
         linux_::exec_program(program, p.args, p.env);

@@ -6,8 +6,10 @@
 
 #include <cerrno>
 
+#include "init/hook_steps.hpp"
 #include "linux/identity.hpp"
 #include "linux/mounts.hpp"
+#include "sync/exec_fifo.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::init {
@@ -24,7 +26,7 @@ void apply_no_new_privileges(const InitContext& ctx) {
     if (ctx.plan.process.no_new_privileges) linux_::set_no_new_privileges();
 }
 
-void wait_for_start(const InitContext& ctx) {
+UniqueFd wait_for_start(const InitContext& ctx) {
     // fifo(7): opening for writing blocks until a reader opens it; /proc/self/fd reopens the fifo
     // although the state directory is out of reach after pivot_root.
     std::string path = linux_::fd_path(ctx.fds.exec_fifo);
@@ -32,11 +34,16 @@ void wait_for_start(const InitContext& ctx) {
     do fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     while (fd < 0 && errno == EINTR);
     if (fd < 0) throw SysError("open exec fifo");
-    char byte = '0';
-    ssize_t n = ::write(fd, &byte, 1);
-    int err = errno;
-    ::close(fd);
-    if (n != 1) throw SysError("write exec fifo", err);
+    UniqueFd fifo(fd);
+    try {
+        run_start_hooks(ctx);
+    } catch (const Error& e) {
+        sync::write_start_failure(fifo.get(), e.full());
+        throw;
+    }
+    char byte = sync::kStarted;
+    if (::write(fifo.get(), &byte, 1) != 1) throw SysError("write exec fifo");
+    return fifo;
 }
 
 }  // namespace ocirt::init

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "linux/idmap.hpp"
+#include "plan/hook_plan.hpp"
 #include "plan/process_attributes.hpp"
 #include "plan/seccomp_plan.hpp"
 #include "spec/config.hpp"
@@ -137,6 +138,7 @@ struct InitPlan {
     ProcessPlan process;
     int preserve_fds = 0;
     std::optional<SeccompPlan> seccomp;
+    HookPlan hooks;
 };
 
 // Throws Error (with the JSON pointer) for what the config asks that this runtime cannot plan.

@@ -90,6 +90,7 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
     plan_kernel_settings(config, host, plan);
     plan.process = make_process_plan(*config.process, host.security);
     plan.preserve_fds = options.preserve_fds;
+    plan.hooks = plan_hooks(config.hooks, options.bundle);
     if (linux_config.seccomp) plan.seccomp = plan_seccomp(*linux_config.seccomp, config, options.bundle);
     return plan;
 }

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cgroups/manager.hpp"
+#include "hooks/lifecycle_hooks.hpp"
 #include "linux/mounts.hpp"
 #include "plan/init_plan.hpp"
 #include "runtime/cleanup_stack.hpp"
@@ -98,14 +99,9 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
                      [&] { linux_::detach_mounts_over(plan.rootfs, rootfs_mount_id_before); });
     }
 
-    UniqueFd fifo = make_exec_fifo(container.exec_fifo_path());
-    linux_::ChildProcess init = launch_init(plan, {fifo.get(), container.lock_fd(), console.get()}, *cgroup);
-
     state::Record record;
     record.oci_version = config.ociVersion;
     record.id = request.id;
-    record.pid = init.pid();
-    record.pid_start_time = state::process_start_time(init.pid());
     record.bundle = bundle;
     record.rootfs = plan.rootfs;
     record.created = log::rfc3339_now();
@@ -114,6 +110,24 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     record.cgroup_path = cgroup->path();
     record.systemd_cgroup = request.systemd_cgroup;
     record.rootfs_mount_id_before = rootfs_mount_id_before;
+    record.hooks = config.hooks;
+    plan.hooks.state = state::oci_state(record, hooks::kStatusBeforeStart);
+
+    UniqueFd fifo = make_exec_fifo(container.exec_fifo_path());
+    linux_::ChildProcess init;
+    try {
+        init = launch_init(plan, {fifo.get(), container.lock_fd(), console.get()}, *cgroup, [&](pid_t pid) {
+            record.pid = pid;
+            hooks::run_create_runtime_hooks(config.hooks, record);
+        });
+    } catch (...) {
+        // runtime.md "Lifecycle" steps 3-5: a failed create goes on at step 12 (destroy), then 13 (poststop).
+        cleanup.unwind();
+        hooks::run_poststop_hooks(record);
+        throw;
+    }
+    record.pid = init.pid();
+    record.pid_start_time = state::process_start_time(init.pid());
     container.save(record);
     if (!pid_file.empty()) {
         write_pid_file(pid_file, init.pid());

@@ -3,6 +3,7 @@
 #include <csignal>
 
 #include "cgroups/manager.hpp"
+#include "hooks/lifecycle_hooks.hpp"
 #include "linux/mounts.hpp"
 #include "runtime/signals.hpp"
 #include "state/store.hpp"
@@ -20,10 +21,6 @@ void kill_everything(const std::string& id, const state::Record& record, cgroups
     if (!wait_init_exit(record, kExitTimeout))
         throw Error("container " + ocirt::quoted(id) + ": init " + std::to_string(record.pid) + " did not die after SIGKILL");
 }
-
-// runtime.md "Lifecycle" step 11: poststop hooks run after the container is deleted. They come with the
-// hooks issue (src/hooks); this is where they will be called.
-void run_poststop_hooks(const state::Record&) {}
 
 }  // namespace
 
@@ -61,7 +58,7 @@ void delete_container(const DeleteRequest& request) {
         with_context("detach the rootfs from the host's mount namespace",
                      [&] { linux_::detach_mounts_over(record.rootfs, record.rootfs_mount_id_before); });
     container.remove();
-    run_poststop_hooks(record);
+    hooks::run_poststop_hooks(record);
 }
 
 }  // namespace ocirt::runtime

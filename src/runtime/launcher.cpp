@@ -12,7 +12,8 @@
 
 namespace ocirt::runtime {
 
-linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup) {
+linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup,
+                                 const RuntimeHooks& run_runtime_hooks) {
     auto [parent_end, child_end] = sync::Channel::pair();
     sync::log_step("parent", "fork");
     pid_t pid = ::fork();
@@ -41,6 +42,7 @@ linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fd
     parent_end.send(sync::Message::plain(sync::MsgType::CgroupReady));
     sync::log_step("parent", "cgroup ready");
     // Call point: HooksPlease → prestart/createRuntime hooks → HooksDone.
+    if (plan.hooks.ask_parent) answer_hooks_please(parent_end, init, run_runtime_hooks);
     forward_seccomp_fd(parent_end, init, plan);
     sync::await_from_child(parent_end, init, sync::MsgType::Ready);
     sync::log_step("parent", "init ready");

@@ -5,6 +5,7 @@
 #include "cgroups/manager.hpp"
 #include "linux/child_process.hpp"
 #include "plan/init_plan.hpp"
+#include "runtime/hooks_exchange.hpp"
 
 namespace ocirt::runtime {
 
@@ -14,6 +15,7 @@ struct LaunchFds {
     int console_socket = -1;  // connected to --console-socket, inherited by the init
 };
 
-linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup);
+linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup,
+                                 const RuntimeHooks& run_runtime_hooks = {});
 
 }  // namespace ocirt::runtime

@@ -6,8 +6,11 @@
 
 #include <cerrno>
 
+#include "hooks/lifecycle_hooks.hpp"
 #include "linux/child_process.hpp"
+#include "runtime/first_run.hpp"
 #include "state/store.hpp"
+#include "sync/exec_fifo.hpp"
 #include "sync/step_log.hpp"
 #include "util/error.hpp"
 
@@ -17,6 +20,22 @@ namespace {
 std::string strip_trailing_slashes(std::string path) {
     while (path.size() > 1 && path.back() == '/') path.pop_back();
     return path;
+}
+
+// fifo(7): the init's write end is O_CLOEXEC, so end-of-file means execve(2) replaced the init (or it
+// died): poststart hooks then run after the user's program started, as runtime.md "Lifecycle" step 9 asks.
+void wait_for_exec(int fifo) {
+    for (;;) {
+        pollfd p{fifo, POLLIN, 0};
+        if (::poll(&p, 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            throw SysError("poll exec fifo");
+        }
+        char byte;
+        ssize_t n = ::read(fifo, &byte, 1);
+        if (n == 0) return;
+        if (n < 0 && errno != EAGAIN && errno != EINTR) throw SysError("read exec fifo");
+    }
 }
 
 // fifo(7): a non-blocking reader opens at once and lets the init's blocking open for writing
@@ -34,7 +53,8 @@ void release_init(const std::string& fifo_path, pid_t pid) {
         if (fds[0].revents & POLLIN) {
             char byte;
             ssize_t n = ::read(fifo.get(), &byte, 1);
-            if (n == 1) return;
+            if (n == 1 && byte == sync::kStartFailed) throw Error(sync::read_start_failure(fifo.get()));
+            if (n == 1) return wait_for_exec(fifo.get());
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
             if (n < 0) throw SysError("read exec fifo");
         }
@@ -56,7 +76,8 @@ void start_container(const std::string& root, const std::string& id) {
     release_init(fifo, record.pid);
     if (::unlink(fifo.c_str()) < 0) throw SysError("remove " + ocirt::quoted(fifo));
     sync::log_step("parent", "started");
-    // Call point: poststart hooks.
+    if (!record.hooks.poststart.empty()) wait_for_first_run(record.pid);
+    hooks::run_poststart_hooks(record);
 }
 
 }  // namespace ocirt::runtime

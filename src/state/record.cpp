@@ -1,5 +1,6 @@
 #include "state/record.hpp"
 
+#include "hooks/saved_hooks.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::state {
@@ -16,7 +17,7 @@ std::string_view to_string(Status status) {
 }
 
 nlohmann::json Record::to_json() const {
-    return {
+    nlohmann::json j = {
         {"ociVersion", oci_version},
         {"id", id},
         {"pid", pid},
@@ -30,6 +31,8 @@ nlohmann::json Record::to_json() const {
         {"systemdCgroup", systemd_cgroup},
         {"rootfsMountIdBefore", rootfs_mount_id_before},
     };
+    if (auto saved = hooks::saved_hooks_to_json(hooks); !saved.empty()) j["hooks"] = saved;
+    return j;
 }
 
 Record Record::from_json(const nlohmann::json& j) {
@@ -47,6 +50,7 @@ Record Record::from_json(const nlohmann::json& j) {
         r.cgroup_path = j.value("cgroupPath", "");
         r.systemd_cgroup = j.value("systemdCgroup", false);
         r.rootfs_mount_id_before = j.value("rootfsMountIdBefore", uint64_t{0});
+        if (j.contains("hooks")) r.hooks = hooks::saved_hooks_from_json(j.at("hooks"));
         return r;
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("state.json: ") + e.what());

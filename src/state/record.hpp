@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "spec/config.hpp"
+
 namespace ocirt::state {
 
 enum class Status { creating, created, running, paused, stopped };
@@ -24,6 +26,7 @@ struct Record {
     std::map<std::string, std::string> annotations;
     std::string cgroup_path;           // as placed (relative to each hierarchy's root)
     bool systemd_cgroup = false;
+    spec::Hooks hooks;                 // poststart and poststop as config.json had them at create
     // Without a mount namespace the rootfs is bound in the host's: the mount it sat on before, so delete
     // detaches what create stacked on it (0: the container has its own mount namespace).
     uint64_t rootfs_mount_id_before = 0;

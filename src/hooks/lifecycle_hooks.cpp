@@ -1,0 +1,26 @@
+#include "hooks/lifecycle_hooks.hpp"
+
+#include "hooks/run_hooks.hpp"
+
+namespace ocirt::hooks {
+
+void run_create_runtime_hooks(const spec::Hooks& hooks, const state::Record& record) {
+    if (hooks.prestart.empty() && hooks.createRuntime.empty()) return;
+    std::string state = state::oci_state(record, kStatusBeforeStart).dump();
+    run_hooks("prestart", hooks.prestart, state, OnFailure::fail, record.bundle);
+    run_hooks("createRuntime", hooks.createRuntime, state, OnFailure::fail, record.bundle);
+}
+
+void run_poststart_hooks(const state::Record& record) {
+    if (record.hooks.poststart.empty()) return;
+    std::string state = state::oci_state(record, state::Status::running).dump();
+    run_hooks("poststart", record.hooks.poststart, state, OnFailure::warn, record.bundle);
+}
+
+void run_poststop_hooks(const state::Record& record) {
+    if (record.hooks.poststop.empty()) return;
+    std::string state = state::oci_state(record, state::Status::stopped).dump();
+    run_hooks("poststop", record.hooks.poststop, state, OnFailure::warn, record.bundle);
+}
+
+}  // namespace ocirt::hooks

@@ -1,0 +1,14 @@
+#pragma once
+// The hooks that `start` and `delete` run (poststart, poststop), kept in state.json as config.json had
+// them at create: runtime.md "Lifecycle" step 2, later edits of config.json MUST NOT affect the container.
+#include <nlohmann/json.hpp>
+
+#include "spec/config.hpp"
+
+namespace ocirt::hooks {
+
+// {"poststart": [...], "poststop": [...]}, each list only when it is not empty; the other points are left out.
+nlohmann::json saved_hooks_to_json(const spec::Hooks& hooks);
+spec::Hooks saved_hooks_from_json(const nlohmann::json& j);
+
+}  // namespace ocirt::hooks
