@@ -138,12 +138,12 @@ pid_t spawn_ocirt(const Ocirt& ocirt, const Spawn& spawn) {
     std::vector<std::string> env_strings;
     for (char** e = environ; *e; ++e)
         if (std::strncmp(*e, "LISTEN_", 7) != 0) env_strings.push_back(*e);
-    if (spawn.listen_fds) env_strings.push_back("LISTEN_FDS=" + std::to_string(spawn.fd_files.size()));
+    if (spawn.listen_fds >= 0) env_strings.push_back("LISTEN_FDS=" + std::to_string(spawn.listen_fds));
     std::vector<char*> env;
     for (auto& e : env_strings) env.push_back(e.data());
     char listen_pid[48] = "LISTEN_PID=";
     constexpr size_t kPidAt = sizeof "LISTEN_PID=" - 1;
-    if (spawn.listen_fds) env.push_back(listen_pid);
+    if (spawn.listen_fds >= 0) env.push_back(listen_pid);
     env.push_back(nullptr);
 
     auto open_cloexec = [](const std::string& path, int flags) {
@@ -173,7 +173,7 @@ pid_t spawn_ocirt(const Ocirt& ocirt, const Spawn& spawn) {
     if (pid == 0) {
         for (auto [source, target] : moves)
             if (::dup2(source, target) < 0) ::_exit(126);  // dup2(2): the copy is not close-on-exec
-        write_decimal(listen_pid + kPidAt, ::getpid());
+        write_decimal(listen_pid + kPidAt, spawn.listen_pid_of_another ? 1 : ::getpid());
         ::execve(args[0], args.data(), env.data());
         ::_exit(127);
     }

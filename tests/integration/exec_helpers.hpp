@@ -62,7 +62,8 @@ struct Spawn {
     std::string out_file, err_file;       // stdout, stderr (stdin is /dev/null)
     std::string tty;                      // when set, this terminal is stdin, stdout and stderr instead
     std::vector<std::string> fd_files;    // opened read-only on fds 3, 4, ... (without FD_CLOEXEC)
-    bool listen_fds = false;              // LISTEN_FDS=<fd_files.size()>, LISTEN_PID=<ocirt's own pid>
+    int listen_fds = -1;                  // when >= 0: LISTEN_FDS=<listen_fds>, LISTEN_PID=<ocirt's own pid>
+    bool listen_pid_of_another = false;   // LISTEN_PID=1 instead: the fds are not meant for ocirt
     std::string stray_file;               // when set, also opened on fd 3 + fd_files.size() + 1 (not passed on)
 };
 

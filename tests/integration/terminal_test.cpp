@@ -150,7 +150,7 @@ TEST_CASE("fds: LISTEN_FDS/LISTEN_PID from socket activation reach the container
     spawn.out_file = files.path() + "/out";
     spawn.err_file = files.path() + "/err";
     spawn.fd_files = {files.path() + "/three", files.path() + "/four"};
-    spawn.listen_fds = true;
+    spawn.listen_fds = 2;
     Result run = run_ocirt_with_fds(ocirt, spawn);
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
@@ -160,4 +160,44 @@ TEST_CASE("fds: LISTEN_FDS/LISTEN_PID from socket activation reach the container
     }));
     REQUIRE(eventually([&] { return read_file("/proc/" + std::to_string(pid) + "/comm") == "sleep\n"; }));
     CHECK(open_fds(pid) == std::vector<int>{0, 1, 2, 3, 4});
+}
+
+TEST_CASE("fds: LISTEN_FDS fds come first and --preserve-fds ones after them; LISTEN_PID of another process passes nothing") {
+    Ocirt ocirt;
+    TempDir files("ocirt-listen");
+    write_text(files.path() + "/three", "socket three\n");
+    write_text(files.path() + "/four", "preserved four\n");
+    struct Case {
+        bool mine;
+        std::vector<std::string> args;
+        std::string out;
+        std::vector<int> fds;
+    };
+    std::vector<Case> cases = {
+        {true, {"--preserve-fds", "1"}, "LISTEN_FDS=1 LISTEN_PID=1\nsocket three\npreserved four\n", {0, 1, 2, 3, 4}},
+        {false, {}, "LISTEN_FDS= LISTEN_PID=\n", {0, 1, 2}},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.mine);
+        Bundle bundle;
+        bundle.shell("echo LISTEN_FDS=$LISTEN_FDS LISTEN_PID=$LISTEN_PID; [ -n \"$LISTEN_FDS\" ] && cat <&3 && cat <&4; exec sleep 1000");
+        bundle.write();
+        std::string n = c.mine ? "mine" : "other";
+        Spawn spawn;
+        spawn.args = {"run", "-d", "--pid-file", files.path() + "/pid-" + n, "--bundle", bundle.path()};
+        spawn.args.insert(spawn.args.end(), c.args.begin(), c.args.end());
+        spawn.args.push_back(unique_id("listen-" + n));
+        spawn.out_file = files.path() + "/out-" + n;
+        spawn.err_file = files.path() + "/err-" + n;
+        spawn.fd_files = {files.path() + "/three", files.path() + "/four"};
+        spawn.listen_fds = 1;
+        spawn.listen_pid_of_another = !c.mine;
+        Result run = run_ocirt_with_fds(ocirt, spawn);
+        INFO(run.err);
+        REQUIRE(run.exit_code == 0);
+        pid_t pid = std::stoi(read_file(files.path() + "/pid-" + n));
+        CHECK(eventually([&] { return read_file(spawn.out_file) == c.out; }));
+        REQUIRE(eventually([&] { return read_file("/proc/" + std::to_string(pid) + "/comm") == "sleep\n"; }));
+        CHECK(open_fds(pid) == c.fds);
+    }
 }
