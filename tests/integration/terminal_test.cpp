@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -75,6 +78,41 @@ TEST_CASE("terminal: the pty master comes through the console socket; the shell 
     send_line(master.get(), "exit");
     read_until_hangup(master.get());
     CHECK(eventually([&] { return ocirt({"state", container.id()}).out.find("\"stopped\"") != std::string::npos; }));
+}
+
+TEST_CASE("terminal: run in the foreground without --console-socket copies ocirt's own terminal to the container's pty") {
+    Ocirt ocirt;
+    Bundle bundle;
+    TempDir files("ocirt-tty");
+    bundle.config["process"]["terminal"] = true;
+    bundle.config["process"]["args"] = {"/bin/sh"};
+    bundle.write();
+    // The test's own pty stands for the user's terminal: ocirt gets its peer as stdin, stdout and stderr.
+    UniqueFd terminal(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+    REQUIRE(terminal);
+    REQUIRE(::grantpt(terminal.get()) == 0);
+    REQUIRE(::unlockpt(terminal.get()) == 0);
+    winsize size{};
+    size.ws_row = 33;
+    size.ws_col = 77;
+    REQUIRE(::ioctl(terminal.get(), TIOCSWINSZ, &size) == 0);
+    std::string id = unique_id("tty-fg");
+    Spawn spawn;
+    spawn.args = {"run", "--bundle", bundle.path(), id};
+    spawn.tty = ::ptsname(terminal.get());
+    pid_t run = spawn_ocirt(ocirt, spawn);
+    std::string out = converse(terminal.get(),
+                               "echo size=$(stty size) tty=$(tty) console=$(stat -L -c %t:%T /dev/console) "
+                               "pts=$(stat -L -c %t:%T $(tty)); echo DO\"\"NE",
+                               "DONE");
+    INFO(out);
+    CHECK(out.find("\nsize=33 77 tty=/dev/pts/0 console=88:0 pts=88:0\n") != std::string::npos);
+    send_line(terminal.get(), "exit 4");
+    CHECK(wait_exit(run) == 4);
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+    termios mode{};
+    REQUIRE(::tcgetattr(terminal.get(), &mode) == 0);
+    CHECK((mode.c_lflag & ICANON) != 0);  // termios(3): the terminal is given back as ocirt found it
 }
 
 TEST_CASE("terminal: process.terminal without --console-socket fails and leaves no state behind") {
