@@ -349,6 +349,14 @@ TEST_CASE("exec -t in the foreground without --console-socket: ocirt copies its 
     std::string out = converse(terminal.get(), "echo size=$(stty size) tty=$(tty) pid=$(cut -d' ' -f6 /proc/$$/stat); echo DO\"\"NE", "DONE");
     INFO(out);
     CHECK(out.find("\nsize=30 100 tty=/dev/pts/0 pid=") != std::string::npos);
+    // A resized terminal: the SIGWINCH ocirt gets (queued before the next keys) resizes the process's pty.
+    size.ws_row = 40;
+    size.ws_col = 120;
+    REQUIRE(::ioctl(terminal.get(), TIOCSWINSZ, &size) == 0);
+    REQUIRE(::kill(exec, SIGWINCH) == 0);
+    std::string resized = converse(terminal.get(), "echo size=$(stty size); echo DO\"\"NE", "DONE");
+    INFO(resized);
+    CHECK(resized.find("\nsize=40 120\n") != std::string::npos);
     send_line(terminal.get(), "exit 9");
     CHECK(wait_exit(exec) == 9);
     // termios(3): ocirt made the terminal raw while it ran and gave it back as it found it.
