@@ -72,9 +72,14 @@ Result run_program(const std::vector<std::string>& argv, const std::string& inpu
 
 Result run_program_to_files(const std::vector<std::string>& argv, const std::string& out_file,
                             const std::string& err_file) {
+    // stdin is an empty pipe, not /dev/null: crun fchowns a user-namespaced container's stdio to its root,
+    // which would change the host's /dev/null.
+    int empty_stdin[2];
+    if (::pipe2(empty_stdin, O_CLOEXEC) < 0) throw std::runtime_error("pipe2 failed");
+    ::close(empty_stdin[1]);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, empty_stdin[0], 0);
     posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     std::vector<char*> args;
@@ -83,6 +88,7 @@ Result run_program_to_files(const std::vector<std::string>& argv, const std::str
     pid_t pid;
     int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
+    ::close(empty_stdin[0]);
     if (rc != 0) throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::to_string(rc));
     int status = 0;
     waitpid(pid, &status, 0);
