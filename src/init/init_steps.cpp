@@ -36,8 +36,6 @@ void build_filesystem(const InitContext& ctx) {
     mount_all(ctx, root.get());
     setup_dev(ctx, root.get());
     setup_console(ctx, root.get());
-    // Call point: devices from linux.devices, the console (/dev/console), then HooksPlease → HooksDone
-    // (prestart, createRuntime) and the createContainer hooks, before the root changes.
     run_create_hooks(ctx);
     enter_root(ctx, root.get());
     mask_paths(ctx);

@@ -41,7 +41,6 @@ linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fd
     with_context("join cgroup", [&] { cgroup.add_process(init.pid()); });
     parent_end.send(sync::Message::plain(sync::MsgType::CgroupReady));
     sync::log_step("parent", "cgroup ready");
-    // Call point: HooksPlease → prestart/createRuntime hooks → HooksDone.
     if (plan.hooks.ask_parent) answer_hooks_please(parent_end, init, run_runtime_hooks);
     forward_seccomp_fd(parent_end, init, plan);
     sync::await_from_child(parent_end, init, sync::MsgType::Ready);
