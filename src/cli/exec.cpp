@@ -48,7 +48,7 @@ int cmd_exec(const GlobalOptions& global, const Args& args) {
     options.add_options()
         ("process,p", po::value(&request.process_file), "runtime-spec Process JSON to run (instead of a command)")
         ("detach,d", po::bool_switch(&request.detach), "do not wait for the process; the caller reaps it")
-        ("tty,t", po::bool_switch(&request.tty), "allocate a pseudo-terminal (needs --console-socket)")
+        ("tty,t", po::bool_switch(&request.tty), "allocate a pseudo-terminal: its master goes to --console-socket, or is copied to our stdio in the foreground")
         ("console-socket", po::value(&request.console_socket), "unix socket that receives the pty master")
         ("pid-file", po::value(&request.pid_file), "write the process's pid to this file")
         ("cwd", po::value(&cwd), "working directory inside the container")

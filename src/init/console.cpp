@@ -15,6 +15,7 @@ linux_::Pty make_sized_pty(const plan::ProcessPlan& process, UniqueFd ptmx) {
     linux_::Pty pty = linux_::open_pty(std::move(ptmx));
     if (process.console_rows || process.console_columns)
         linux_::set_window_size(pty.master.get(), process.console_rows, process.console_columns);
+    linux_::give_pty_to(pty, process.uid);
     return pty;
 }
 

@@ -10,6 +10,7 @@
 #include "init/console.hpp"
 #include "init/process_attributes.hpp"
 #include "init/process_setup.hpp"
+#include "init/seccomp.hpp"
 #include "linux/exec.hpp"
 #include "linux/identity.hpp"
 #include "linux/namespaces.hpp"
@@ -41,14 +42,19 @@ pid_t fork_as_sibling() {
     ctx.channel.expect(sync::MsgType::CgroupReady);
     apply_final_cpu_affinity(p);
     setup_exec_terminal(p, target.console_socket);
-    apply_process_attributes(p, [&](std::string_view what) { ctx.step(what); });
+    apply_privileged_attributes(p);
+    ctx.step("limits and scheduling set");
+    load_seccomp(ctx, plan::SeccompStage::before_identity);
+    apply_identity_and_capabilities(p);
+    ctx.step("credentials and capabilities set");
     apply_no_new_privileges(ctx);
-    // Call point: seccomp, last.
+    load_seccomp(ctx, plan::SeccompStage::before_ready);
     std::string program = linux_::find_executable(p.args[0], p.env);
     linux_::reset_signals();
     ctx.channel.send(sync::Message::plain(sync::MsgType::Ready));
     try {
-        linux_::close_fds_on_exec(target.preserve_fds);
+        linux_::close_fds_on_exec(ctx.plan.preserve_fds);
+        load_seccomp(ctx, plan::SeccompStage::before_exec);
         linux_::exec_program(program, p.args, p.env);
     } catch (const Error& e) {
         std::fprintf(stderr, "ocirt: exec: %s\n", e.what());
@@ -58,9 +64,7 @@ pid_t fork_as_sibling() {
 
 }  // namespace
 
-void run_exec_child(const ExecTarget& target, const plan::ProcessPlan& process, const sync::Channel& channel) {
-    plan::InitPlan plan;
-    plan.process = process;
+void run_exec_child(const ExecTarget& target, const plan::InitPlan& plan, const sync::Channel& channel) {
     InitContext ctx{plan, channel, {}};
     try {
         enter_container(target);

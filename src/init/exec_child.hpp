@@ -1,7 +1,9 @@
 #pragma once
 // The child side of `exec`: join the init's namespaces and root, fork into its PID namespace, wait for
-// the parent to place the process in the container's cgroup, apply the process settings and exec.
-// Protocol (src/sync/protocol.hpp): InitPid (S → P), CgroupReady (P → I), Ready (I → P), or Fail.
+// the parent to place the process in the container's cgroup, apply the process settings and the
+// container's seccomp filter, and exec.
+// Protocol (src/sync/protocol.hpp): InitPid (S → P), CgroupReady (P → I), SeccompFd (I → P, only with a
+// listener), Ready (I → P), or Fail.
 #include "plan/init_plan.hpp"
 #include "sync/channel.hpp"
 
@@ -12,9 +14,9 @@ struct ExecTarget {
     int namespaces = 0;       // CLONE_NEW* where the init's namespace differs from ours
     int root = -1;            // /proc/<init>/root, O_PATH
     int console_socket = -1;  // -t: receives the pty master
-    int preserve_fds = 0;
 };
 
-[[noreturn]] void run_exec_child(const ExecTarget& target, const plan::ProcessPlan& process, const sync::Channel& channel);
+// Of `plan`, only process, preserve_fds and seccomp are used.
+[[noreturn]] void run_exec_child(const ExecTarget& target, const plan::InitPlan& plan, const sync::Channel& channel);
 
 }  // namespace ocirt::init

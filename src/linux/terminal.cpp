@@ -32,6 +32,11 @@ void set_window_size(int tty_fd, uint16_t rows, uint16_t columns) {
     if (::ioctl(tty_fd, TIOCSWINSZ, &size) < 0) throw SysError("set the console size");
 }
 
+void give_pty_to(const Pty& pty, uid_t uid) {
+    if (::fchown(pty.peer.get(), uid, static_cast<gid_t>(-1)) < 0)
+        throw SysError("chown " + quoted(pty.peer_path) + " to uid " + std::to_string(uid));
+}
+
 UniqueFd connect_console_socket(const std::string& path) {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;

@@ -1,6 +1,8 @@
 #pragma once
 // Pseudo-terminals for a container's process (pty(7), ioctl_tty(2)) and the console socket through
 // which the pty master reaches whoever asked for it (unix(7) SCM_RIGHTS).
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
 
@@ -17,6 +19,8 @@ struct Pty {
 // `ptmx` is an open /dev/ptmx (O_RDWR | O_NOCTTY) of the container's devpts instance.
 Pty open_pty(UniqueFd ptmx);
 void set_window_size(int tty_fd, uint16_t rows, uint16_t columns);
+// The peer belongs to the process's user, its group left as devpts made it (as runc and login(1) do).
+void give_pty_to(const Pty& pty, uid_t uid);
 
 // SOCK_STREAM connect to the --console-socket path.
 UniqueFd connect_console_socket(const std::string& path);

@@ -14,6 +14,7 @@
 #include "plan/init_plan.hpp"
 #include "runtime/cleanup_stack.hpp"
 #include "runtime/console_socket.hpp"
+#include "runtime/tty_proxy.hpp"
 #include "runtime/host_facts.hpp"
 #include "runtime/launcher.hpp"
 #include "runtime/rootless.hpp"
@@ -78,7 +79,9 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     plan::InitPlan plan = plan::make_init_plan(config, host_facts(hierarchy), {bundle, request.no_pivot, request.preserve_fds, ::geteuid() != 0});
     if (plan.seccomp && plan.seccomp->listener) plan.seccomp->listener->id = request.id;
     pass_listen_fds(plan);
-    UniqueFd console = console_socket_for(plan.process.terminal, request.detached, request.console_socket);
+    bool proxied = request.tty_proxy && plan.process.terminal && request.console_socket.empty();
+    UniqueFd console = proxied ? UniqueFd() : console_socket_for(plan.process.terminal, request.detached, request.console_socket);
+    if (proxied) request.tty_proxy->use();
     std::string pid_file;
     if (!request.pid_file.empty()) pid_file = std::filesystem::absolute(request.pid_file).lexically_normal().string();
 
@@ -116,7 +119,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     UniqueFd fifo = make_exec_fifo(container.exec_fifo_path());
     linux_::ChildProcess init;
     try {
-        init = launch_init(plan, {fifo.get(), container.lock_fd(), console.get()}, *cgroup, [&](pid_t pid) {
+        init = launch_init(plan, {fifo.get(), container.lock_fd(), proxied ? request.tty_proxy->child_end() : console.get()}, *cgroup, [&](pid_t pid) {
             record.pid = pid;
             hooks::run_create_runtime_hooks(config.hooks, record);
         });

@@ -6,6 +6,8 @@
 
 namespace ocirt::runtime {
 
+class TtyProxy;
+
 struct CreateRequest {
     std::string root;    // --root
     std::string id;
@@ -18,6 +20,7 @@ struct CreateRequest {
     int preserve_fds = 0;
     bool systemd_cgroup = false;
     bool rootless = false;  // --rootless resolved: no cgroup when the user may not create one
+    TtyProxy* tty_proxy = nullptr;  // `run` in the foreground: takes a terminal that has no --console-socket
 };
 
 // Returns the init, blocked on exec.fifo (the caller releases it, or waits for it as `run` does).

@@ -15,9 +15,11 @@
 #include "runtime/console_socket.hpp"
 #include "runtime/create.hpp"
 #include "runtime/exec_spec.hpp"
+#include "runtime/seccomp_listener.hpp"
 #include "runtime/security_facts.hpp"
 #include "runtime/signal_forwarder.hpp"
 #include "runtime/signals.hpp"
+#include "runtime/tty_proxy.hpp"
 #include "state/store.hpp"
 #include "sync/await_child.hpp"
 #include "sync/step_log.hpp"
@@ -64,22 +66,40 @@ state::Record running_container(const ExecRequest& request) {
     return record;
 }
 
+// The process and the container's seccomp filter, planned as create plans them for the init; the filter's
+// load point follows the exec's own noNewPrivileges (plan_seccomp reads config.process).
+plan::InitPlan plan_exec(const spec::Config& config, const ExecRequest& request, const std::string& bundle) {
+    plan::InitPlan plan;
+    plan.process = plan::make_process_plan(*config.process, read_security_facts());
+    plan.preserve_fds = request.preserve_fds;
+    if (config.linux_ && config.linux_->seccomp) {
+        plan.seccomp = plan::plan_seccomp(*config.linux_->seccomp, config, bundle);
+        if (plan.seccomp->listener) plan.seccomp->listener->id = request.id;
+    }
+    return plan;
+}
+
 }  // namespace
 
 int exec_process(const ExecRequest& request) {
     state::Record record = running_container(request);
     UniqueFd init_pidfd = open_init_pidfd(record);
     if (!init_pidfd) throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
-    plan::ProcessPlan process = plan::make_process_plan(exec_process_spec(request, record.bundle), read_security_facts());
-    UniqueFd console = console_socket_for(process.terminal, request.detach, request.console_socket);
+    plan::InitPlan plan = plan_exec(exec_config(request, record.bundle), request, record.bundle);
+    std::optional<TtyProxy> proxy;
+    UniqueFd console;
+    if (plan.process.terminal && !request.detach && request.console_socket.empty())
+        proxy.emplace();
+    else
+        console = console_socket_for(plan.process.terminal, request.detach, request.console_socket);
     std::string pid_file;
     if (!request.pid_file.empty()) pid_file = std::filesystem::absolute(request.pid_file).lexically_normal().string();
 
     std::string root_path = "/proc/" + std::to_string(record.pid) + "/root";
     UniqueFd root(::open(root_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) throw SysError("open " + ocirt::quoted(root_path));
-    init::ExecTarget target{init_pidfd.get(), namespaces_to_join(record.pid), root.get(), console.get(),
-                            request.preserve_fds};
+    init::ExecTarget target{init_pidfd.get(), namespaces_to_join(record.pid), root.get(),
+                            proxy ? proxy->child_end() : console.get()};
     // The pid might have been reused between the pidfd and the /proc lookups above.
     if (state::process_start_time(record.pid) != record.pid_start_time)
         throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
@@ -92,9 +112,10 @@ int exec_process(const ExecRequest& request) {
     if (pid < 0) throw SysError("fork");
     if (pid == 0) {
         parent_end.close();
-        init::run_exec_child(target, process, child_end);
+        init::run_exec_child(target, plan, child_end);
     }
     child_end.close();
+    if (proxy) proxy->close_child_end();
     linux_::ChildProcess first(pid);
     sync::Message message = sync::await_from_child(parent_end, first, sync::MsgType::InitPid, "exec");
     linux_::ChildProcess child(message.pid());
@@ -102,14 +123,16 @@ int exec_process(const ExecRequest& request) {
         throw Error("the first child ended badly after forking the process: " + status.describe());
     with_context("join cgroup", [&] { cgroups::Manager::from_state(record.cgroup_path).add_process(child.pid()); });
     parent_end.send(sync::Message::plain(sync::MsgType::CgroupReady));
+    forward_seccomp_fd(parent_end, child, plan);
     sync::await_from_child(parent_end, child, sync::MsgType::Ready, "exec");
     sync::log_step("exec", "process is pid " + std::to_string(child.pid()));
     if (!pid_file.empty()) write_pid_file(pid_file, child.pid());
+    if (proxy) proxy->receive_master();
     if (request.detach) {
         child.release();
         return 0;
     }
-    return forwarder->wait(child).shell_code();
+    return (proxy ? proxy->run(child, *forwarder) : forwarder->wait(child)).shell_code();
 }
 
 }  // namespace ocirt::runtime

@@ -2,7 +2,8 @@
 // `exec`: a new process inside a running container. It joins every namespace of the container's init
 // (the user namespace first) and its root and cgroup, takes the process settings of the config (or of
 // --process FILE) with the flags applied, and execs. In the foreground the result is the process's exit
-// code (128+N for signal N); with -d the process is left to whoever called us to reap.
+// code (128+N for signal N); with -d the process is left to whoever called us to reap. A terminal in the
+// foreground without --console-socket is proxied to our own stdio (runtime/tty_proxy.hpp).
 #include <sys/types.h>
 
 #include <cstdint>

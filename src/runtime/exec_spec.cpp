@@ -95,7 +95,7 @@ std::string strip_prefix(const std::string& pointer, const std::string& prefix) 
 
 }  // namespace
 
-spec::Process exec_process_spec(const ExecRequest& request, const std::string& bundle) {
+spec::Config exec_config(const ExecRequest& request, const std::string& bundle) {
     json config = parse_or_throw(read_text(bundle + "/config.json"), "config.json");
     bool from_file = !request.process_file.empty();
     if (from_file) {
@@ -105,7 +105,7 @@ spec::Process exec_process_spec(const ExecRequest& request, const std::string& b
         apply_flags(config["process"], request);
     }
     spec::LoadResult loaded = spec::load_config_text(config.dump(), bundle);
-    if (loaded.config && loaded.config->process) return std::move(*loaded.config->process);
+    if (loaded.config && loaded.config->process) return std::move(*loaded.config);
     if (loaded.diagnostics.empty()) throw Error("the container's config has no process");
     const spec::Diagnostic& first = loaded.diagnostics.front();
     if (!from_file) throw Error(first.describe(), 0, first.pointer).context("exec process");

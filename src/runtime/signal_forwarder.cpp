@@ -42,15 +42,21 @@ linux_::ExitStatus SignalForwarder::wait(linux_::ChildProcess& child) {
         }
         if (fds[1].revents & POLLIN) return child.wait();
         if (fds[0].revents & POLLIN) {
-            signalfd_siginfo info{};
-            if (::read(signal_fd_.get(), &info, sizeof info) != sizeof info) continue;
+            auto sig = take_signal();
+            if (!sig) continue;
             try {
-                child.signal(static_cast<int>(info.ssi_signo));
+                child.signal(*sig);
             } catch (const Error& e) {
                 log::debug(e.full());
             }
         }
     }
+}
+
+std::optional<int> SignalForwarder::take_signal() {
+    signalfd_siginfo info{};
+    if (::read(signal_fd_.get(), &info, sizeof info) != sizeof info) return std::nullopt;
+    return static_cast<int>(info.ssi_signo);
 }
 
 }  // namespace ocirt::runtime

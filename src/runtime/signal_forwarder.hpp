@@ -3,6 +3,8 @@
 // process, as runc does, and waits for that process to exit.
 #include <signal.h>
 
+#include <optional>
+
 #include "linux/child_process.hpp"
 #include "util/unique_fd.hpp"
 
@@ -18,6 +20,10 @@ public:
 
     // Returns when `child` has exited (it must be our child: it is reaped).
     linux_::ExitStatus wait(linux_::ChildProcess& child);
+
+    // For a caller with its own poll loop: the signalfd, and the signal queued on it (nullopt when none).
+    int fd() const { return signal_fd_.get(); }
+    std::optional<int> take_signal();
 
 private:
     sigset_t previous_{};
