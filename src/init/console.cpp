@@ -6,6 +6,7 @@
 #include "linux/mounts.hpp"
 #include "linux/resolve.hpp"
 #include "linux/terminal.hpp"
+#include "linux/unix_socket.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::init {
@@ -20,7 +21,7 @@ linux_::Pty make_sized_pty(const plan::ProcessPlan& process, UniqueFd ptmx) {
 }
 
 void hand_over(linux_::Pty& pty, int console_socket) {
-    linux_::send_fd(console_socket, pty.master.get(), pty.peer_path);
+    with_context("send the pty master on the console socket", [&] { linux_::send_with_fd(console_socket, pty.peer_path, pty.master.get()); });
     pty.master.reset();
     linux_::make_controlling_terminal(pty.peer.get());
 }

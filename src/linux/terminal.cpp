@@ -3,13 +3,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "util/error.hpp"
 
@@ -35,62 +32,6 @@ void set_window_size(int tty_fd, uint16_t rows, uint16_t columns) {
 void give_pty_to(const Pty& pty, uid_t uid) {
     if (::fchown(pty.peer.get(), uid, static_cast<gid_t>(-1)) < 0)
         throw SysError("chown " + quoted(pty.peer_path) + " to uid " + std::to_string(uid));
-}
-
-UniqueFd connect_console_socket(const std::string& path) {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (path.size() >= sizeof address.sun_path) throw Error("console socket path " + quoted(path) + " is too long");
-    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd) throw SysError("socket");
-    int rc;
-    do rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address);
-    while (rc < 0 && errno == EINTR);
-    if (rc < 0) throw SysError("connect to the console socket " + quoted(path));
-    return fd;
-}
-
-void send_fd(int socket_fd, int fd, const std::string& name) {
-    std::string payload = name.empty() ? std::string("/") : name;
-    iovec iov{payload.data(), payload.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
-    ssize_t n;
-    do n = ::sendmsg(socket_fd, &msg, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
-    if (n < 0) throw SysError("send the pty master on the console socket");
-}
-
-UniqueFd receive_fd(int socket_fd, std::string* name) {
-    char buffer[4096];
-    iovec iov{buffer, sizeof buffer};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n;
-    do n = ::recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    if (n < 0) throw SysError("receive the pty master");
-    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    if (n == 0 || !cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
-        throw Error("receive the pty master: no fd came with the message");
-    int fd;
-    std::memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
-    if (name) name->assign(buffer, static_cast<size_t>(n));
-    return UniqueFd(fd);
 }
 
 void make_controlling_terminal(int tty_fd) {

@@ -1,6 +1,5 @@
 #pragma once
-// Pseudo-terminals for a container's process (pty(7), ioctl_tty(2)) and the console socket through
-// which the pty master reaches whoever asked for it (unix(7) SCM_RIGHTS).
+// Pseudo-terminals for a container's process (pty(7), ioctl_tty(2)).
 #include <sys/types.h>
 
 #include <cstdint>
@@ -21,13 +20,6 @@ Pty open_pty(UniqueFd ptmx);
 void set_window_size(int tty_fd, uint16_t rows, uint16_t columns);
 // The peer belongs to the process's user, its group left as devpts made it (as runc and login(1) do).
 void give_pty_to(const Pty& pty, uid_t uid);
-
-// SOCK_STREAM connect to the --console-socket path.
-UniqueFd connect_console_socket(const std::string& path);
-// Sends `fd` by SCM_RIGHTS with `name` as the payload (a receiver needs at least one byte to get it).
-void send_fd(int socket_fd, int fd, const std::string& name);
-// Receives one fd sent by send_fd; the payload is stored in `name` when given.
-UniqueFd receive_fd(int socket_fd, std::string* name = nullptr);
 
 // setsid(2), TIOCSCTTY, and `tty_fd` on stdin, stdout and stderr.
 void make_controlling_terminal(int tty_fd);

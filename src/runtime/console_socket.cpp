@@ -1,6 +1,6 @@
 #include "runtime/console_socket.hpp"
 
-#include "linux/terminal.hpp"
+#include "linux/unix_socket.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::runtime {
@@ -13,7 +13,7 @@ UniqueFd console_socket_for(bool terminal, bool detached, const std::string& con
     if (!terminal) return {};
     if (console_socket.empty())
         throw Error("a terminal without --console-socket is not supported in the foreground yet", 0, "/process/terminal");
-    return linux_::connect_console_socket(console_socket);
+    return with_context("console socket " + quoted(console_socket), [&] { return linux_::connect_unix_stream(console_socket); });
 }
 
 }  // namespace ocirt::runtime

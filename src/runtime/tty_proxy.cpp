@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "linux/terminal.hpp"
+#include "linux/unix_socket.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -42,7 +43,7 @@ TtyProxy::~TtyProxy() {
 }
 
 void TtyProxy::receive_master() {
-    master_ = linux_::receive_fd(parent_end_.get());
+    master_ = with_context("receive the pty master", [&] { return linux_::receive_fd(parent_end_.get()); });
     parent_end_.reset();
     copy_window_size();
     // termios(3) cfmakeraw: keys reach the process's pty untouched; its own line discipline echoes them.

@@ -1,0 +1,22 @@
+#pragma once
+// Unix stream sockets that carry an fd beside their bytes (unix(7) SCM_RIGHTS): the console socket, the
+// seccomp listener, the pty master coming back from the init.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "util/unique_fd.hpp"
+
+namespace ocirt::linux_ {
+
+// SOCK_STREAM connect(2) to `path`.
+UniqueFd connect_unix_stream(const std::string& path);
+// One sendmsg(2) of `payload` (at least one byte: a receiver gets no fd without data) with `fd` attached;
+// returns how many bytes of `payload` went.
+size_t send_with_fd(int socket_fd, std::string_view payload, int fd);
+// Every byte of `payload`, `fd` attached to the first sendmsg(2) only.
+void send_all_with_fd(int socket_fd, std::string_view payload, int fd);
+// One message sent by send_with_fd: its fd (close-on-exec), its bytes in `payload` when given.
+UniqueFd receive_fd(int socket_fd, std::string* payload = nullptr);
+
+}  // namespace ocirt::linux_
