@@ -1,12 +1,11 @@
 #include "init/exec_child.hpp"
 
 #include <sched.h>
-#include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdio>
 
+#include "init/child_process.hpp"
 #include "init/console.hpp"
 #include "init/process_attributes.hpp"
 #include "init/process_setup.hpp"
@@ -26,14 +25,6 @@ void enter_container(const ExecTarget& target) {
     if (::fchdir(target.root) < 0) throw SysError("chdir to the init's root");
     if (::chroot(".") < 0) throw SysError("chroot to the init's root");
     if (::chdir("/") < 0) throw SysError("chdir \"/\"");
-}
-
-// clone(2) CLONE_PARENT: the process becomes a child of `ocirt exec`, inside the joined PID namespace
-// (pid_namespaces(7): setns only moves the children that follow).
-pid_t fork_as_sibling() {
-    long pid = ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
-    if (pid < 0) throw SysError("fork the process");
-    return static_cast<pid_t>(pid);
 }
 
 [[noreturn]] void run_process(const ExecTarget& target, const InitContext& ctx) {
@@ -69,25 +60,11 @@ void run_exec_child(const ExecTarget& target, const plan::InitPlan& plan, const 
     try {
         enter_container(target);
         ctx.step("entered " + linux_::clone_flag_names(target.namespaces));
-        pid_t pid = fork_as_sibling();
-        if (pid > 0) {
-            channel.send(sync::Message::init_pid(pid));
-            ::_exit(0);
-        }
+        continue_in_sibling(channel, "the process");
         run_process(target, ctx);
-    } catch (Error& e) {
-        e.context("process");
-        try {
-            channel.send(sync::Message::fail(e));
-        } catch (...) {
-        }
-    } catch (const std::exception& e) {
-        try {
-            channel.send(sync::Message::fail(Error(std::string(e.what())).context("process")));
-        } catch (...) {
-        }
+    } catch (...) {
+        report_failure_and_exit(channel, "process");
     }
-    ::_exit(1);
 }
 
 }  // namespace ocirt::init

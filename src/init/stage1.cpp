@@ -2,13 +2,12 @@
 
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <vector>
 
+#include "init/child_process.hpp"
 #include "init/idmap_binds.hpp"
 #include "init/init_steps.hpp"
 #include "init/user_namespace.hpp"
@@ -43,13 +42,6 @@ void write_time_offsets(const InitContext& ctx) {
     if (n < 0) throw SysError("write time offsets", err);
 }
 
-// clone(2) CLONE_PARENT: the init becomes a child of `ocirt create`, which can then wait for it.
-pid_t fork_init_as_sibling() {
-    long pid = ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
-    if (pid < 0) throw SysError("fork the container's init");
-    return static_cast<pid_t>(pid);
-}
-
 }  // namespace
 
 void run_child(const plan::InitPlan& plan, const sync::Channel& channel, InitFds fds) {
@@ -64,27 +56,13 @@ void run_child(const plan::InitPlan& plan, const sync::Channel& channel, InitFds
         ctx.step("unshared " + linux_::clone_flag_names(plan.unshare_flags));
         write_time_offsets(ctx);
         if (plan.second_fork) {
-            pid_t pid = fork_init_as_sibling();
-            if (pid > 0) {
-                channel.send(sync::Message::init_pid(pid));
-                ::_exit(0);
-            }
+            continue_in_sibling(channel, "the container's init");
             ctx.step("init forked");
         }
         run_init(ctx);
-    } catch (Error& e) {
-        e.context("init");
-        try {
-            channel.send(sync::Message::fail(e));
-        } catch (...) {
-        }
-    } catch (const std::exception& e) {
-        try {
-            channel.send(sync::Message::fail(Error(std::string(e.what())).context("init")));
-        } catch (...) {
-        }
+    } catch (...) {
+        report_failure_and_exit(channel, "init");
     }
-    ::_exit(1);
 }
 
 }  // namespace ocirt::init
