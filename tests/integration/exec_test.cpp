@@ -1,9 +1,5 @@
 #include <doctest/doctest.h>
-#include <poll.h>
-#include <seccomp.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/ioctl.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -13,10 +9,6 @@
 #include <termios.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cstring>
-#include <mutex>
-#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -24,6 +16,7 @@
 #include "container_helpers.hpp"
 #include "exec_helpers.hpp"
 #include "harness.hpp"
+#include "seccomp_agent.hpp"
 #include "util/unique_fd.hpp"
 
 using namespace ocirt::test;
@@ -48,93 +41,6 @@ std::string status_field(const std::string& status, const std::string& name) {
 std::string proc_status(pid_t pid) { return read_file("/proc/" + std::to_string(pid) + "/status"); }
 
 void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
-
-// A seccomp agent (config-linux.md "listenerPath") for every filter that reaches it: the init's at create,
-// then an exec'd process's. Each connection brings the container process state and a notify fd; every
-// notification is answered with EPERM.
-class NotifyAgent {
-public:
-    explicit NotifyAgent(const std::string& path) {
-        listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        REQUIRE(listener_ >= 0);
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-        REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        REQUIRE(::listen(listener_, 4) == 0);
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~NotifyAgent() {
-        stop_ = true;
-        thread_.join();
-        for (int fd : notify_fds_) ::close(fd);
-        ::close(listener_);
-    }
-    std::vector<json> states() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return states_;
-    }
-    int answered() const { return answered_; }
-
-private:
-    void serve() {
-        seccomp_notif* req = nullptr;
-        seccomp_notif_resp* resp = nullptr;
-        if (seccomp_notify_alloc(&req, &resp) != 0) return;
-        while (!stop_) {
-            std::vector<pollfd> fds = {{listener_, POLLIN, 0}};
-            for (int fd : notify_fds_) fds.push_back({fd, POLLIN, 0});
-            if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
-            if (fds[0].revents & POLLIN) take_connection();
-            for (size_t i = 1; i < fds.size(); ++i) {
-                if (!(fds[i].revents & POLLIN)) continue;
-                std::memset(req, 0, sizeof *req);
-                if (seccomp_notify_receive(fds[i].fd, req) != 0) continue;
-                std::memset(resp, 0, sizeof *resp);
-                resp->id = req->id;
-                resp->error = -EPERM;
-                if (seccomp_notify_respond(fds[i].fd, resp) == 0) ++answered_;
-            }
-        }
-        seccomp_notify_free(req, resp);
-    }
-
-    void take_connection() {
-        int conn = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (conn < 0) return;
-        std::string text;
-        char buffer[8192];
-        for (;;) {
-            iovec iov{buffer, sizeof buffer};
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
-            msghdr msg{};
-            msg.msg_iov = &iov;
-            msg.msg_iovlen = 1;
-            msg.msg_control = control;
-            msg.msg_controllen = sizeof control;
-            ssize_t n = ::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-            if (n <= 0) break;
-            for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-                    int fd;
-                    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-                    notify_fds_.push_back(fd);
-                }
-            text.append(buffer, static_cast<size_t>(n));
-        }
-        ::close(conn);
-        std::lock_guard<std::mutex> lock(mutex_);
-        states_.push_back(json::parse(text, nullptr, false));
-    }
-
-    int listener_ = -1;
-    std::vector<int> notify_fds_;
-    std::atomic<bool> stop_{false};
-    std::atomic<int> answered_{0};
-    std::mutex mutex_;
-    std::vector<json> states_;
-    std::thread thread_;
-};
 
 }  // namespace
 
@@ -331,7 +237,7 @@ TEST_CASE("exec: the container's seccomp filter applies to the exec'd process to
 TEST_CASE("exec: with a seccomp listener the exec'd process's notify fd and its state reach the agent, which answers") {
     Ocirt ocirt;
     TempDir files("ocirt-exec");
-    NotifyAgent agent(files.path() + "/agent.sock");
+    SeccompAgent agent(files.path() + "/agent.sock", EPERM);
     SleepingBundle bundle;
     bundle.config["linux"]["seccomp"] = {
         {"defaultAction", "SCMP_ACT_ALLOW"},
@@ -347,10 +253,11 @@ TEST_CASE("exec: with a seccomp listener the exec'd process's notify fd and its 
     CHECK(agent.answered() >= 1);
     auto states = agent.states();
     REQUIRE(states.size() == 2);
-    CHECK(states[0]["pid"] == container.pid());
-    CHECK(states[1]["pid"] == std::stoi(read_file(pid_file)));
-    CHECK(states[1]["fds"] == json::array({"seccompFd"}));
-    CHECK(states[1]["state"]["id"] == container.id());
+    json init_state = json::parse(states[0]), exec_state = json::parse(states[1]);
+    CHECK(init_state["pid"] == container.pid());
+    CHECK(exec_state["pid"] == std::stoi(read_file(pid_file)));
+    CHECK(exec_state["fds"] == json::array({"seccompFd"}));
+    CHECK(exec_state["state"]["id"] == container.id());
 }
 
 TEST_CASE("exec: --preserve-fds passes fds 3.. and nothing else of ocirt or its caller") {

@@ -1,5 +1,7 @@
 #include "mount_helpers.hpp"
 
+#include <doctest/doctest.h>
+
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -13,6 +15,8 @@
 
 #include <sstream>
 #include <stdexcept>
+
+#include "container_helpers.hpp"
 
 namespace ocirt::test {
 
@@ -40,6 +44,13 @@ const MountEntry* find_mount(const std::vector<MountEntry>& mounts, const std::s
     for (const auto& m : mounts)
         if (m.mount_point == mount_point) found = &m;
     return found;
+}
+
+std::vector<MountEntry> mounts_inside(const Ocirt& ocirt, Bundle& bundle) {
+    auto r = run_script(ocirt, bundle, "cat /proc/self/mountinfo");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return parse_mountinfo_text(r.out);
 }
 
 bool has_item(const std::string& comma_list, const std::string& item) {

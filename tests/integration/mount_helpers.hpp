@@ -21,6 +21,8 @@ struct MountEntry {
 std::vector<MountEntry> parse_mountinfo_text(const std::string& text);
 // The last (topmost) entry on `mount_point`, or nullptr.
 const MountEntry* find_mount(const std::vector<MountEntry>& mounts, const std::string& mount_point);
+// The container's /proc/self/mountinfo, read by running `cat` in it (the run must succeed).
+std::vector<MountEntry> mounts_inside(const Ocirt& ocirt, Bundle& bundle);
 bool has_item(const std::string& comma_list, const std::string& item);
 // The number after "shared:" or "master:" in an optional-fields string; "" when absent.
 std::string peer_group(const std::string& optional, const std::string& tag);

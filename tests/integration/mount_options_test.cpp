@@ -36,13 +36,6 @@ bool holds(const MountEntry& m, const Expect& e) {
     return false;
 }
 
-std::vector<MountEntry> mounts_inside(const Ocirt& ocirt, Bundle& bundle) {
-    auto r = run_script(ocirt, bundle, "cat /proc/self/mountinfo");
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    return parse_mountinfo_text(r.out);
-}
-
 }  // namespace
 
 TEST_CASE("mount options: each option of a mount shows in the container's mountinfo") {

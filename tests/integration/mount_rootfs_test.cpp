@@ -24,10 +24,7 @@ TEST_CASE("rootfs: rootfsPropagation private, shared, slave and unbindable read 
         // The rootfs sits on a shared mount, so that a slave or shared root has a peer on the host.
         SharedMount shared(bundle.path());
         bundle.config["linux"]["rootfsPropagation"] = propagation;
-        auto r = run_script(ocirt, bundle, "cat /proc/self/mountinfo");
-        INFO(r.err);
-        REQUIRE(r.exit_code == 0);
-        auto mounts = parse_mountinfo_text(r.out);
+        auto mounts = mounts_inside(ocirt, bundle);
         const MountEntry* root = find_mount(mounts, "/");
         REQUIRE(root != nullptr);
         CAPTURE(root->optional);

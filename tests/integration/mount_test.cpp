@@ -2,48 +2,22 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <map>
 
 #include "container_helpers.hpp"
 #include "harness.hpp"
+#include "mount_helpers.hpp"
 
 using namespace ocirt::test;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct MountLine {
-    std::string options;  // per-mount options
-    std::string fstype;
-    std::string super_options;
-};
-
-// The container's /proc/self/mountinfo, keyed by mount point (the last mount on a point wins).
-std::map<std::string, MountLine> container_mounts(const Ocirt& ocirt, Bundle& bundle) {
-    auto r = run_script(ocirt, bundle, "cat /proc/self/mountinfo");
-    REQUIRE(r.exit_code == 0);
-    std::map<std::string, MountLine> mounts;
-    std::istringstream lines(r.out);
-    std::string line;
-    while (std::getline(lines, line)) {
-        std::istringstream words(line);
-        std::vector<std::string> f;
-        std::string w;
-        while (words >> w) f.push_back(w);
-        size_t dash = 6;
-        while (dash < f.size() && f[dash] != "-") ++dash;
-        if (dash + 3 > f.size()) continue;
-        mounts[f[4]] = {f[5], f[dash + 1], dash + 3 < f.size() ? f[dash + 3] : ""};
-    }
-    return mounts;
-}
-
-bool has_option(const std::string& list, const std::string& option) {
-    std::istringstream in(list);
-    std::string item;
-    while (std::getline(in, item, ','))
-        if (item == option) return true;
-    return false;
+// The container's mounts keyed by mount point (the last mount on a point wins, as with find_mount).
+std::map<std::string, MountEntry> container_mounts(const Ocirt& ocirt, Bundle& bundle) {
+    std::map<std::string, MountEntry> by_point;
+    for (const auto& m : mounts_inside(ocirt, bundle)) by_point[m.mount_point] = m;
+    return by_point;
 }
 
 }  // namespace
@@ -56,19 +30,19 @@ TEST_CASE("mounts: every mount of the config is there with its type and flags") 
     CHECK(m["/proc"].fstype == "proc");
     REQUIRE(m.count("/dev"));
     CHECK(m["/dev"].fstype == "tmpfs");
-    CHECK(has_option(m["/dev"].options, "nosuid"));
-    CHECK(has_option(m["/dev"].super_options, "size=65536k"));
+    CHECK(has_item(m["/dev"].options, "nosuid"));
+    CHECK(has_item(m["/dev"].super_options, "size=65536k"));
     CHECK(m["/dev/pts"].fstype == "devpts");
-    CHECK(has_option(m["/dev/pts"].options, "noexec"));
+    CHECK(has_item(m["/dev/pts"].options, "noexec"));
     CHECK(m["/dev/shm"].fstype == "tmpfs");
-    CHECK(has_option(m["/dev/shm"].options, "nodev"));
+    CHECK(has_item(m["/dev/shm"].options, "nodev"));
     CHECK(m["/dev/mqueue"].fstype == "mqueue");
     CHECK(m["/sys"].fstype == "sysfs");
-    CHECK(has_option(m["/sys"].options, "ro"));
+    CHECK(has_item(m["/sys"].options, "ro"));
     CHECK(m["/tmp"].fstype == "tmpfs");
-    CHECK(has_option(m["/tmp"].options, "rw"));
+    CHECK(has_item(m["/tmp"].options, "rw"));
     CHECK(m["/"].fstype != "");
-    CHECK(has_option(m["/"].options, "ro"));
+    CHECK(has_item(m["/"].options, "ro"));
 }
 
 TEST_CASE("mounts: a cgroup mount shows the host's hierarchies, read-only, rooted at the container's cgroup") {
@@ -77,11 +51,11 @@ TEST_CASE("mounts: a cgroup mount shows the host's hierarchies, read-only, roote
     auto m = container_mounts(ocirt, bundle);
     REQUIRE(m.count("/sys/fs/cgroup"));
     CHECK(m["/sys/fs/cgroup"].fstype == "tmpfs");
-    CHECK(has_option(m["/sys/fs/cgroup"].options, "ro"));
+    CHECK(has_item(m["/sys/fs/cgroup"].options, "ro"));
     if (fs::exists("/sys/fs/cgroup/memory/cgroup.procs")) {
         REQUIRE(m.count("/sys/fs/cgroup/memory"));
         CHECK(m["/sys/fs/cgroup/memory"].fstype == "cgroup");
-        CHECK(has_option(m["/sys/fs/cgroup/memory"].options, "ro"));
+        CHECK(has_item(m["/sys/fs/cgroup/memory"].options, "ro"));
     }
     auto r = run_script(ocirt, bundle, "cat /proc/self/cgroup");
     CHECK(r.exit_code == 0);

@@ -3,20 +3,17 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <poll.h>
 #include <seccomp.h>
 #include <sys/ptrace.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
-#include <thread>
 
 #include "container_helpers.hpp"
 #include "harness.hpp"
+#include "seccomp_agent.hpp"
 
 using namespace ocirt::test;
 using nlohmann::json;
@@ -68,98 +65,6 @@ bool compares_arch(const std::vector<sock_filter>& program, uint32_t arch) {
         if (insn.code == (BPF_JMP | BPF_JEQ | BPF_K) && insn.k == arch) return true;
     return false;
 }
-
-// A seccomp agent (config-linux.md "listenerPath"): takes one connection, reads the container process
-// state and the fd sent with it, then answers each mkdir/mkdirat notification with `answer_errno`
-// until the container's filter has no process left.
-class Agent {
-public:
-    Agent(const std::string& path, int answer_errno) : path_(path), answer_errno_(answer_errno) {
-        listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        REQUIRE(listen_fd_ >= 0);
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-        REQUIRE(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        REQUIRE(::listen(listen_fd_, 1) == 0);
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~Agent() {
-        finish();
-        ::close(listen_fd_);
-        ::unlink(path_.c_str());
-    }
-    // Waits for the agent; shutdown(2) wakes accept(2) when no runtime ever connected.
-    void finish() {
-        ::shutdown(listen_fd_, SHUT_RDWR);
-        if (thread_.joinable()) thread_.join();
-    }
-
-    std::string state_text;
-    int fds_received = 0;
-    int answered = 0;
-    std::vector<std::string> answered_names;
-
-private:
-    void serve() {
-        int conn = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (conn < 0) return;
-        int notify_fd = -1;
-        char buffer[8192];
-        for (;;) {
-            iovec iov{buffer, sizeof buffer};
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
-            msghdr msg{};
-            msg.msg_iov = &iov;
-            msg.msg_iovlen = 1;
-            msg.msg_control = control;
-            msg.msg_controllen = sizeof control;
-            ssize_t n = ::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-            if (n <= 0) break;
-            for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-                if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-                size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-                for (size_t i = 0; i < count; ++i) {
-                    int fd;
-                    std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-                    if (notify_fd < 0) notify_fd = fd; else ::close(fd);
-                    ++fds_received;
-                }
-            }
-            state_text.append(buffer, static_cast<size_t>(n));
-        }
-        ::close(conn);
-        if (notify_fd < 0) return;
-        answer(notify_fd);
-        ::close(notify_fd);
-    }
-
-    void answer(int notify_fd) {
-        seccomp_notif* req = nullptr;
-        seccomp_notif_resp* resp = nullptr;
-        if (seccomp_notify_alloc(&req, &resp) != 0) return;
-        for (;;) {
-            pollfd p{notify_fd, POLLIN, 0};
-            if (::poll(&p, 1, -1) < 0) continue;
-            if (!(p.revents & POLLIN)) break;  // POLLHUP: no process uses the filter any more
-            std::memset(req, 0, sizeof *req);
-            if (seccomp_notify_receive(notify_fd, req) != 0) continue;
-            char* name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
-            answered_names.push_back(name ? name : "?");
-            free(name);
-            std::memset(resp, 0, sizeof *resp);
-            resp->id = req->id;
-            resp->error = -answer_errno_;
-            if (seccomp_notify_respond(notify_fd, resp) == 0) ++answered;
-        }
-        seccomp_notify_free(req, resp);
-    }
-
-    std::string path_;
-    int answer_errno_;
-    int listen_fd_ = -1;
-    std::thread thread_;
-};
 
 }  // namespace
 
@@ -347,7 +252,7 @@ TEST_CASE("seccomp: a listener gets the notify fd with the container process sta
         Bundle bundle;
         TempDir agent_dir("ocirt-agent");
         std::string socket_path = agent_dir.path() + "/agent.sock";
-        Agent agent(socket_path, ETXTBSY);
+        SeccompAgent agent(socket_path, ETXTBSY);
         bundle.config["process"]["noNewPrivileges"] = nnp;
         bundle.config["annotations"] = {{"org.example.agent", "yes"}};
         allow_all_but(bundle, {rule({"mkdir", "mkdirat"}, "SCMP_ACT_NOTIFY")},
@@ -361,12 +266,14 @@ TEST_CASE("seccomp: a listener gets the notify fd with the container process sta
         agent.finish();
         CHECK(r.out == "rc=1\n");
         CHECK(r.err.find("mkdir: can't create directory '/tmp/made': Text file busy") != std::string::npos);
-        CHECK(agent.fds_received == 1);
-        CHECK(agent.answered >= 1);
-        for (const auto& name : agent.answered_names) CHECK((name == "mkdir" || name == "mkdirat"));
+        CHECK(agent.fds_received() == 1);
+        CHECK(agent.answered() >= 1);
+        for (const auto& name : agent.answered_names()) CHECK((name == "mkdir" || name == "mkdirat"));
 
-        REQUIRE_FALSE(agent.state_text.empty());
-        json state = json::parse(agent.state_text);
+        auto states = agent.states();
+        REQUIRE(states.size() == 1);
+        REQUIRE_FALSE(states[0].empty());
+        json state = json::parse(states[0]);
         CHECK(state.at("ociVersion") == "1.2.0");
         CHECK(state.at("fds") == json::array({"seccompFd"}));
         CHECK(state.at("metadata") == "MKDIR=deny");

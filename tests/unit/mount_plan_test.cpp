@@ -5,9 +5,11 @@
 
 #include "plan/init_plan.hpp"
 #include "plan/mount_plan.hpp"
+#include "plan_helpers.hpp"
 #include "util/error.hpp"
 
 using namespace ocirt;
+using plan_test::error_of;
 
 namespace {
 
@@ -16,17 +18,6 @@ spec::Config with_mounts(std::vector<spec::Mount> mounts) {
     c.mounts = std::move(mounts);
     c.linux_ = spec::Linux{};
     return c;
-}
-
-template <class F>
-Error error_of(F f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    }
-    FAIL("no error thrown");
-    return Error("unreachable");
 }
 
 }  // namespace

@@ -5,9 +5,11 @@
 
 #include "plan/init_plan.hpp"
 #include "plan/mount_options.hpp"
+#include "plan_helpers.hpp"
 #include "util/error.hpp"
 
 using namespace ocirt;
+using plan_test::error_of;
 using plan::MountStep;
 
 namespace {
@@ -43,17 +45,6 @@ plan::HostFacts hybrid_host() {
     plan::HostFacts h;
     h.cgroup_hierarchies = {{"cpu,cpuacct", "cpu,cpuacct", false}, {"systemd", "name=systemd", false}, {"unified", "", true}};
     return h;
-}
-
-template <class F>
-Error error_of(F f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    }
-    FAIL("no error thrown");
-    return Error("unreachable");
 }
 
 }  // namespace

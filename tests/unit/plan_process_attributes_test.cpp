@@ -11,22 +11,13 @@
 #include "plan/process_plan.hpp"
 #include "spec/known_names.hpp"
 #include "spec/sysctl_rules.hpp"
+#include "plan_helpers.hpp"
 #include "util/error.hpp"
 
 using namespace ocirt;
+using plan_test::error_of;
 
 namespace {
-
-template <class F>
-Error error_of(F f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    }
-    FAIL("no error thrown");
-    return Error("unreachable");
-}
 
 spec::Process shell_process() {
     spec::Process p;
