@@ -1,6 +1,6 @@
 #pragma once
 // Places a container in its cgroup in every hierarchy the host has (v1 controllers and the cgroup2 mount),
-// signals and lists what is in it, and removes it. Resource limits come in a later step.
+// applies linux.resources, signals and lists what is in it, and removes it.
 #include <sys/types.h>
 
 #include <optional>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cgroups/hierarchy.hpp"
+#include "spec/config.hpp"
 
 namespace ocirt::cgroups {
 
@@ -27,6 +28,10 @@ public:
 
     void create();                    // mkdir -p in every hierarchy; v1 cpuset gets its parent's cpus/mems
     void add_process(pid_t pid);      // cgroup.procs in each
+    // Writes linux.resources, each group where its controller is: a v1 hierarchy that has it, else the
+    // cgroup2 mount (controller enabled in the ancestors' cgroup.subtree_control); a group no hierarchy
+    // takes is an Error naming its JSON pointer. Used by create and by update.
+    void apply(const spec::Resources& resources);
     std::vector<pid_t> pids() const;  // cgroup.procs of one hierarchy, nested cgroups included
     void signal_all(int sig);         // v1: freeze, kill each pid, thaw; v2: cgroup.kill for SIGKILL
     bool frozen() const;
@@ -44,6 +49,7 @@ private:
     const Placement* pids_source() const;
     const Placement* freezer() const;
     const Placement* unified() const;
+    const Placement* v1_with(std::string_view controller) const;
     void set_frozen(bool frozen);
     void encode_path();
 

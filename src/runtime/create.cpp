@@ -93,6 +93,9 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
 
     cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, hierarchy));
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
+    // Limits are in place before the init joins the cgroup, so they hold from its first instruction.
+    if (config.linux_ && config.linux_->resources)
+        with_context("cgroup", [&] { cgroup->apply(*config.linux_->resources); });
     sync::log_step("parent", "cgroup created");
 
     uint64_t rootfs_mount_id_before = 0;

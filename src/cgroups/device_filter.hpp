@@ -1,0 +1,15 @@
+#pragma once
+// cgroup v2 has no devices files: access is decided by a BPF_PROG_TYPE_CGROUP_DEVICE program attached to
+// the cgroup (cgroup-v2.rst "Device controller"), built here from linux.resources.devices.
+#include <string>
+#include <vector>
+
+#include "spec/config.hpp"
+
+namespace ocirt::cgroups {
+
+// Loads the program for `rules` and attaches it to the cgroup2 directory `cgroup_dir`, replacing any
+// program ocirt attached there before.
+void install_device_filter(const std::string& cgroup_dir, const std::vector<spec::DeviceCgroupRule>& rules);
+
+}  // namespace ocirt::cgroups

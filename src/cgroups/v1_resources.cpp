@@ -1,0 +1,7 @@
+#include "cgroups/resource_writes.hpp"
+
+namespace ocirt::cgroups {
+
+std::vector<FileWrite> v1_writes(const spec::Resources&) { return {}; }
+
+}  // namespace ocirt::cgroups
