@@ -25,7 +25,7 @@ void memory(const spec::Memory& m, Writes& w) {
     // raising both needs memsw first, lowering both needs the limit first; the limit is retried after memsw.
     if (m.limit) {
         auto& limit = w.add(Group::memory, "memory.limit_in_bytes", std::to_string(*m.limit), "/memory/limit");
-        if (m.swap) limit.retry_after = swap_file;
+        if (m.swap || *m.limit == -1) limit.retry_after = swap_file;
     }
     if (m.swap) {
         w.add(Group::memory, swap_file, std::to_string(*m.swap), "/memory/swap");
