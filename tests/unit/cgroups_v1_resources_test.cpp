@@ -529,3 +529,27 @@ TEST_CASE("cgroups v1 apply emulated: net_cls, net_prio and rdma land in their h
     CHECK(t.read("net_prio", "net_prio.ifpriomap") == "lo 7");
     CHECK(t.read("rdma", "rdma.max") == "mlx5_0 hca_handle=3 hca_object=10000");
 }
+
+TEST_CASE("cgroups v1 apply emulated: without swap accounting an unlimited limit writes no memsw file") {
+    V1Tree t;
+    auto h = t.hierarchy();
+    t.files("memory", {"memory.limit_in_bytes"});
+    Manager::for_container(std::string("/c"), "c", h).apply(memory_resources(-1, std::nullopt));
+    CHECK(t.read("memory", "memory.limit_in_bytes") == "-1");
+    CHECK_FALSE(t.exists("memory", "memory.memsw.limit_in_bytes"));
+    ocirt::Error e("");
+    error_of([&] { Manager::for_container(std::string("/c"), "c", h).apply(memory_resources(1000, 2000)); }, &e);
+    CHECK(e.json_pointer() == "/linux/resources/memory/swap");  // asked for explicitly: an error, not a skip
+    CHECK(e.errno_value() == ENOENT);
+}
+
+TEST_CASE("cgroups v1 apply emulated: unified keys are refused clearly where no cgroup2 mount exists") {
+    V1Tree t;
+    auto h = t.hierarchy();
+    Resources r;
+    r.unified["memory.high"] = "1000000";
+    ocirt::Error e("");
+    auto text = error_of([&] { Manager::for_container(std::string("/c"), "c", h).apply(r); }, &e);
+    CHECK(e.json_pointer() == "/linux/resources/unified");
+    CHECK(text.find("no cgroup v2 mount") != std::string::npos);
+}
