@@ -14,6 +14,7 @@
 
 #include "container_helpers.hpp"
 #include "harness.hpp"
+#include "util/unique_fd.hpp"
 
 using namespace ocirt::test;
 namespace fs = std::filesystem;
@@ -118,54 +119,57 @@ std::string disk_device() {
     return "";
 }
 
-// A loop device over a sparse temp file with the BFQ scheduler, so blkio.bfq.weight_device takes it;
-// the scheduler is put back and the device detached afterwards.
-class BfqLoopDevice {
+// A loop device over a sparse temp file, detached on destruction.
+class LoopDevice {
 public:
-    BfqLoopDevice() : backing_("ocirt-bfq-loop") {
+    LoopDevice() : backing_("ocirt-loop") {
         std::string image = backing_.path() + "/disk.img";
-        { std::ofstream(image).close(); }
+        std::ofstream(image).close();
         fs::resize_file(image, 16 << 20);
-        int control = ::open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-        REQUIRE(control >= 0);
-        int image_fd = ::open(image.c_str(), O_RDWR | O_CLOEXEC);
-        REQUIRE(image_fd >= 0);
-        for (int attempt = 0; attempt < 10 && fd_ < 0; ++attempt) {
-            int n = ::ioctl(control, LOOP_CTL_GET_FREE);
+        ocirt::UniqueFd control(::open("/dev/loop-control", O_RDWR | O_CLOEXEC));
+        ocirt::UniqueFd image_fd(::open(image.c_str(), O_RDWR | O_CLOEXEC));
+        REQUIRE(control);
+        REQUIRE(image_fd);
+        for (int attempt = 0; attempt < 10 && !fd_; ++attempt) {
+            int n = ::ioctl(control.get(), LOOP_CTL_GET_FREE);
             REQUIRE(n >= 0);
-            int fd = ::open(("/dev/loop" + std::to_string(n)).c_str(), O_RDWR | O_CLOEXEC);
-            if (fd < 0) continue;
+            ocirt::UniqueFd fd(::open(("/dev/loop" + std::to_string(n)).c_str(), O_RDWR | O_CLOEXEC));
             loop_config config{};
-            config.fd = static_cast<__u32>(image_fd);
-            if (::ioctl(fd, LOOP_CONFIGURE, &config) == 0) {
-                fd_ = fd;
+            config.fd = static_cast<__u32>(image_fd.get());
+            if (fd && ::ioctl(fd.get(), LOOP_CONFIGURE, &config) == 0) {  // else taken by someone else meanwhile
+                fd_ = std::move(fd);
                 name_ = "loop" + std::to_string(n);
-            } else {
-                ::close(fd);  // taken by someone else meanwhile
             }
         }
-        ::close(image_fd);
-        ::close(control);
-        REQUIRE(fd_ >= 0);
-        scheduler_file_ = "/sys/block/" + name_ + "/queue/scheduler";
-        std::string current = read_file(scheduler_file_);
-        auto open = current.find('['), close = current.find(']');
-        previous_ = current.substr(open + 1, close - open - 1);
-        std::ofstream(scheduler_file_) << "bfq";
-        REQUIRE(read_file(scheduler_file_).find("[bfq]") != std::string::npos);
-        device_ = trim(read_file("/sys/block/" + name_ + "/dev"));
+        REQUIRE(fd_);
     }
-    ~BfqLoopDevice() {
-        std::ofstream(scheduler_file_) << previous_;
-        ::ioctl(fd_, LOOP_CLR_FD, 0);
-        ::close(fd_);
-    }
-    const std::string& device() const { return device_; }  // "7:N"
+    ~LoopDevice() { ::ioctl(fd_.get(), LOOP_CLR_FD, 0); }
+    const std::string& name() const { return name_; }
+    std::string device() const { return trim(read_file("/sys/block/" + name_ + "/dev")); }  // "7:N"
 
 private:
     TempDir backing_;
-    int fd_ = -1;
-    std::string name_, scheduler_file_, previous_, device_;
+    ocirt::UniqueFd fd_;
+    std::string name_;
+};
+
+// A block device's I/O scheduler switched (queue/scheduler, Documentation/block/switching-sched.rst) and
+// switched back on destruction.
+class SchedulerSwitch {
+public:
+    SchedulerSwitch(const std::string& block_device, const std::string& scheduler)
+        : file_("/sys/block/" + block_device + "/queue/scheduler") {
+        std::string current = read_file(file_);
+        auto open = current.find('['), close = current.find(']');
+        REQUIRE(close != std::string::npos);
+        previous_ = current.substr(open + 1, close - open - 1);
+        std::ofstream(file_) << scheduler;
+        REQUIRE(read_file(file_).find("[" + scheduler + "]") != std::string::npos);
+    }
+    ~SchedulerSwitch() { std::ofstream(file_) << previous_; }
+
+private:
+    std::string file_, previous_;
 };
 
 int major_of(const std::string& device) { return std::stoi(device.substr(0, device.find(':'))); }
@@ -247,7 +251,8 @@ TEST_CASE("cgroups v1: blkio BFQ weight, weight_device and the four throttles re
     if (!v1_hierarchy("blkio")) return;
     std::string disk = disk_device();
     REQUIRE_FALSE(disk.empty());
-    BfqLoopDevice loop;
+    LoopDevice loop;
+    SchedulerSwitch bfq(loop.name(), "bfq");  // blkio.bfq.weight_device takes only devices that BFQ schedules
     auto throttle = [&](long long rate) {
         return nlohmann::json::array({{{"major", major_of(disk)}, {"minor", minor_of(disk)}, {"rate", rate}}});
     };
