@@ -26,7 +26,7 @@ std::vector<std::string> v1_device_lines(const spec::DeviceCgroupRule& rule) {
 
 const std::vector<std::string>& v1_default_allowed_devices() {
     static const std::vector<std::string> lines = {
-        "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:8 rwm", "c 1:7 rwm", "c 5:0 rwm",
+        "c *:* m",   "b *:* m",   "c 1:3 rwm",   "c 1:8 rwm", "c 1:7 rwm",    "c 5:0 rwm",
         "c 1:5 rwm", "c 1:9 rwm", "c 136:* rwm", "c 5:2 rwm", "c 10:200 rwm",
     };
     return lines;

@@ -92,7 +92,8 @@ void throttles(const std::vector<spec::ThrottleDevice>& devices, const std::stri
 void blkio(const spec::BlockIO& b, Writes& w) {
     // Kernels without CFQ (removed in Linux 5.0) offer the BFQ scheduler's blkio.bfq.* files instead
     // (Documentation/block/bfq-iosched.rst 4-2); leaf weights exist only with CFQ.
-    if (b.weight) w.add(Group::blkio, "blkio.weight", std::to_string(*b.weight), "/blockIO/weight").fallback = "blkio.bfq.weight";
+    if (b.weight)
+        w.add(Group::blkio, "blkio.weight", std::to_string(*b.weight), "/blockIO/weight").fallback = "blkio.bfq.weight";
     if (b.leafWeight) w.add(Group::blkio, "blkio.leaf_weight", std::to_string(*b.leafWeight), "/blockIO/leafWeight");
     for (size_t i = 0; i < b.weightDevice.size(); ++i) {
         const auto& d = b.weightDevice[i];
@@ -102,8 +103,8 @@ void blkio(const spec::BlockIO& b, Writes& w) {
                   pointer + "/weight")
                 .fallback = "blkio.bfq.weight_device";
         if (d.leafWeight)
-            w.add(Group::blkio, "blkio.leaf_weight_device", device(d.major, d.minor) + " " + std::to_string(*d.leafWeight),
-                  pointer + "/leafWeight");
+            w.add(Group::blkio, "blkio.leaf_weight_device",
+                  device(d.major, d.minor) + " " + std::to_string(*d.leafWeight), pointer + "/leafWeight");
     }
     throttles(b.throttleReadBpsDevice, "blkio.throttle.read_bps_device", "throttleReadBpsDevice", w);
     throttles(b.throttleWriteBpsDevice, "blkio.throttle.write_bps_device", "throttleWriteBpsDevice", w);
@@ -126,7 +127,8 @@ void hugetlb(const std::vector<spec::HugepageLimit>& limits, Writes& w) {
 void network(const spec::Network& n, Writes& w) {
     if (n.classID) w.add(Group::net_cls, "net_cls.classid", std::to_string(*n.classID), "/network/classID");
     for (size_t i = 0; i < n.priorities.size(); ++i)
-        w.add(Group::net_prio, "net_prio.ifpriomap", n.priorities[i].name + " " + std::to_string(n.priorities[i].priority),
+        w.add(Group::net_prio, "net_prio.ifpriomap",
+              n.priorities[i].name + " " + std::to_string(n.priorities[i].priority),
               "/network/priorities/" + std::to_string(i));
 }
 

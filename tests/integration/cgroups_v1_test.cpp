@@ -64,8 +64,9 @@ struct Limited {
         bundle.config["linux"]["resources"].update(resources);
         bundle.shell(script);
         bundle.write();
-        auto created = run_to_files(ocirt, {"create", "--bundle", bundle.path(), "--pid-file", files.path() + "/pid", id},
-                                    files.path() + "/out", files.path() + "/err");
+        auto created =
+            run_to_files(ocirt, {"create", "--bundle", bundle.path(), "--pid-file", files.path() + "/pid", id},
+                         files.path() + "/out", files.path() + "/err");
         REQUIRE_MESSAGE(created.exit_code == 0, created.err);
         pid = std::stoi(read_file(files.path() + "/pid"));
     }
@@ -175,22 +176,25 @@ private:
 int major_of(const std::string& device) { return std::stoi(device.substr(0, device.find(':'))); }
 int minor_of(const std::string& device) { return std::stoi(device.substr(device.find(':') + 1)); }
 
-long long usage_ns(const std::string& cpuacct_dir) { return std::stoll(trim(read_file(cpuacct_dir + "/cpuacct.usage"))); }
+long long usage_ns(const std::string& cpuacct_dir) {
+    return std::stoll(trim(read_file(cpuacct_dir + "/cpuacct.usage")));
+}
 
 }  // namespace
 
-TEST_CASE("cgroups v1: memory limit, swap, reservation, kernelTCP, swappiness and oom_control read back from the kernel") {
+TEST_CASE(
+    "cgroups v1: memory limit, swap, reservation, kernelTCP, swappiness and oom_control read back from the kernel") {
     if (!v1_hierarchy("memory")) return;
     Limited c(nlohmann::json{{"memory",
-                {{"limit", 67108864},
-                 {"swap", 134217728},
-                 {"reservation", 33554432},
-                 {"kernel", 8388608},
-                 {"kernelTCP", 16777216},
-                 {"swappiness", 10},
-                 {"disableOOMKiller", true},
-                 {"useHierarchy", true},
-                 {"checkBeforeUpdate", true}}}});
+                              {{"limit", 67108864},
+                               {"swap", 134217728},
+                               {"reservation", 33554432},
+                               {"kernel", 8388608},
+                               {"kernelTCP", 16777216},
+                               {"swappiness", 10},
+                               {"disableOOMKiller", true},
+                               {"useHierarchy", true},
+                               {"checkBeforeUpdate", true}}}});
     CHECK(c.file("memory", "memory.limit_in_bytes") == "67108864");
     CHECK(c.file("memory", "memory.memsw.limit_in_bytes") == "134217728");
     CHECK(c.file("memory", "memory.soft_limit_in_bytes") == "33554432");
@@ -212,12 +216,12 @@ TEST_CASE("cgroups v1: an unlimited memory limit lifts memory+swap too") {
 TEST_CASE("cgroups v1: cpu shares, quota, period, burst and realtime read back from the kernel") {
     if (!v1_hierarchy("cpu")) return;
     Limited c(nlohmann::json{{"cpu",
-                {{"shares", 512},
-                 {"quota", 50000},
-                 {"period", 100000},
-                 {"burst", 10000},
-                 {"realtimeRuntime", 1000},
-                 {"realtimePeriod", 1000000}}}});
+                              {{"shares", 512},
+                               {"quota", 50000},
+                               {"period", 100000},
+                               {"burst", 10000},
+                               {"realtimeRuntime", 1000},
+                               {"realtimePeriod", 1000000}}}});
     CHECK(c.file("cpu", "cpu.shares") == "512");
     CHECK(c.file("cpu", "cpu.cfs_quota_us") == "50000");
     CHECK(c.file("cpu", "cpu.cfs_period_us") == "100000");
@@ -233,7 +237,8 @@ TEST_CASE("cgroups v1: cpu.idle and cpuset cpus/mems read back from the kernel")
     CHECK(c.file("cpu", "cpu.idle") == "1");
     CHECK(c.file("cpuset", "cpuset.cpus") == "0");
     CHECK(c.file("cpuset", "cpuset.mems") == "0");
-    CHECK(trim(read_file("/proc/" + std::to_string(c.pid) + "/status")).find("Cpus_allowed_list:\t0\n") != std::string::npos);
+    CHECK(trim(read_file("/proc/" + std::to_string(c.pid) + "/status")).find("Cpus_allowed_list:\t0\n") !=
+          std::string::npos);
     c.remove();
 }
 
@@ -256,13 +261,14 @@ TEST_CASE("cgroups v1: blkio BFQ weight, weight_device and the four throttles re
     auto throttle = [&](long long rate) {
         return nlohmann::json::array({{{"major", major_of(disk)}, {"minor", minor_of(disk)}, {"rate", rate}}});
     };
-    Limited c(nlohmann::json{{"blockIO",
-                {{"weight", 300},
-                 {"weightDevice", {{{"major", major_of(loop.device())}, {"minor", minor_of(loop.device())}, {"weight", 700}}}},
-                 {"throttleReadBpsDevice", throttle(1048576)},
-                 {"throttleWriteBpsDevice", throttle(2097152)},
-                 {"throttleReadIOPSDevice", throttle(100)},
-                 {"throttleWriteIOPSDevice", throttle(200)}}}});
+    Limited c(nlohmann::json{
+        {"blockIO",
+         {{"weight", 300},
+          {"weightDevice", {{{"major", major_of(loop.device())}, {"minor", minor_of(loop.device())}, {"weight", 700}}}},
+          {"throttleReadBpsDevice", throttle(1048576)},
+          {"throttleWriteBpsDevice", throttle(2097152)},
+          {"throttleReadIOPSDevice", throttle(100)},
+          {"throttleWriteIOPSDevice", throttle(200)}}}});
     bool cfq = fs::exists(v1_dir(c.pid, "blkio") + "/blkio.weight");
     CHECK(c.file("blkio", cfq ? "blkio.weight" : "blkio.bfq.weight") == "300");
     CHECK(c.file("blkio", cfq ? "blkio.weight_device" : "blkio.bfq.weight_device").find(loop.device() + " 700") !=
@@ -277,14 +283,14 @@ TEST_CASE("cgroups v1: blkio BFQ weight, weight_device and the four throttles re
 TEST_CASE("cgroups v1: devices.list holds the config's rules and then runc's default allowed devices") {
     if (!v1_hierarchy("devices")) return;
     Limited c(nlohmann::json{{"devices",
-                {{{"allow", false}, {"access", "rwm"}},
-                 {{"allow", true}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "rw"}},
-                 {{"allow", true}, {"type", "b"}, {"major", 8}, {"minor", -1}, {"access", "r"}}}}});
+                              {{{"allow", false}, {"access", "rwm"}},
+                               {{"allow", true}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "rw"}},
+                               {{"allow", true}, {"type", "b"}, {"major", 8}, {"minor", -1}, {"access", "r"}}}}});
     auto listed = split(c.file("devices", "devices.list"), '\n');
     std::sort(listed.begin(), listed.end());
-    std::vector<std::string> expected = {"c 10:229 rw", "b 8:* r",   "c *:* m",   "b *:* m",     "c 1:3 rwm", "c 1:8 rwm",
-                                         "c 1:7 rwm",   "c 5:0 rwm", "c 1:5 rwm", "c 1:9 rwm",   "c 136:* rwm",
-                                         "c 5:2 rwm",   "c 10:200 rwm"};
+    std::vector<std::string> expected = {"c 10:229 rw", "b 8:* r",   "c *:* m",     "b *:* m",   "c 1:3 rwm",
+                                         "c 1:8 rwm",   "c 1:7 rwm", "c 5:0 rwm",   "c 1:5 rwm", "c 1:9 rwm",
+                                         "c 136:* rwm", "c 5:2 rwm", "c 10:200 rwm"};
     std::sort(expected.begin(), expected.end());
     CHECK(listed == expected);
     c.remove();
@@ -315,20 +321,23 @@ TEST_CASE("cgroups v1: a denied device cannot be opened inside while the default
         CHECK(r.out.find("null-ok\n3\n3\n") != std::string::npos);
     }
     SUBCASE("allowed by a rule after the deny-all: it opens") {
-        auto r = with_fuse(nlohmann::json::array(
-            {{{"allow", false}, {"access", "rwm"}}, {{"allow", true}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "rw"}}}));
+        auto r = with_fuse(
+            nlohmann::json::array({{{"allow", false}, {"access", "rwm"}},
+                                   {{"allow", true}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "rw"}}}));
         CHECK(r.out.find("fuse-opened\nnull-ok\n3\n3\n") != std::string::npos);
     }
     SUBCASE("allowed for all, then denied by a later rule: EPERM again") {
         auto r = with_fuse(nlohmann::json::array(
-            {{{"allow", true}, {"access", "rwm"}}, {{"allow", false}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "rwm"}}}));
+            {{{"allow", true}, {"access", "rwm"}},
+             {{"allow", false}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "rwm"}}}));
         CHECK(r.out.find("fuse-opened") == std::string::npos);
         CHECK(r.err.find("Operation not permitted") != std::string::npos);
         CHECK(r.out.find("null-ok") != std::string::npos);
     }
     SUBCASE("as with runc, a deny of a default device is overridden by the defaults that follow") {
-        auto r = with_fuse(nlohmann::json::array(
-            {{{"allow", false}, {"access", "rwm"}}, {{"allow", false}, {"type", "c"}, {"major", 1}, {"minor", 3}, {"access", "rwm"}}}));
+        auto r = with_fuse(
+            nlohmann::json::array({{{"allow", false}, {"access", "rwm"}},
+                                   {{"allow", false}, {"type", "c"}, {"major", 1}, {"minor", 3}, {"access", "rwm"}}}));
         CHECK(r.out.find("null-ok") != std::string::npos);
     }
 }
@@ -346,7 +355,8 @@ TEST_CASE("cgroups v1: a container over its memory limit is OOM-killed and the k
         Limited c(memory, hog);
         std::string dir = v1_dir(c.pid, "memory");
         REQUIRE(c.ocirt({"start", c.id}).exit_code == 0);
-        CHECK(eventually([&] { return read_file(dir + "/memory.oom_control").find("oom_kill 0") == std::string::npos; }, 20000));
+        CHECK(eventually([&] { return read_file(dir + "/memory.oom_control").find("oom_kill 0") == std::string::npos; },
+                         20000));
         CHECK(read_file(dir + "/memory.oom_control").find("oom_kill 1") != std::string::npos);
         CHECK(c.out().find("survived") == std::string::npos);
         c.remove();
@@ -382,7 +392,8 @@ TEST_CASE("cgroups v1: a cpu quota of 20% holds a busy loop near 20% (cpuacct.us
     c.remove();
 }
 
-TEST_CASE("cgroups v1: a value the kernel refuses fails create with the field, the file and the reason, leaving nothing") {
+TEST_CASE(
+    "cgroups v1: a value the kernel refuses fails create with the field, the file and the reason, leaving nothing") {
     SUBCASE("cpuset.cpus 99999") {
         if (!v1_hierarchy("cpuset")) return;
         auto err = failed_create({{"cpu", {{"cpus", "99999"}}}});
@@ -427,9 +438,11 @@ TEST_CASE("cgroups v1: a value the kernel refuses fails create with the field, t
     SUBCASE("a BFQ weight for a disk that does not use BFQ") {
         if (!v1_hierarchy("blkio")) return;
         std::string disk = disk_device();
-        if (disk.empty() || read_file("/sys/dev/block/" + disk + "/queue/scheduler").find("[bfq]") != std::string::npos) return;
+        if (disk.empty() || read_file("/sys/dev/block/" + disk + "/queue/scheduler").find("[bfq]") != std::string::npos)
+            return;
         auto err = failed_create(
-            {{"blockIO", {{"weightDevice", {{{"major", major_of(disk)}, {"minor", minor_of(disk)}, {"weight", 500}}}}}}});
+            {{"blockIO",
+              {{"weightDevice", {{{"major", major_of(disk)}, {"minor", minor_of(disk)}, {"weight", 500}}}}}}});
         CHECK(err.find("/linux/resources/blockIO/weightDevice/0/weight") != std::string::npos);
         CHECK(err.find("weight_device") != std::string::npos);
         CHECK(err.find("Operation not supported") != std::string::npos);

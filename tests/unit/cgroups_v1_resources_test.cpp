@@ -200,13 +200,11 @@ TEST_CASE("cgroups v1 writes: cpu and cpuset, period and burst retried after the
     c.idle = 1;
     auto writes = v1_writes(r);
     CHECK(lines(writes, Group::cpu) ==
-          std::vector<std::string>{"cpu.shares=512 @/linux/resources/cpu/shares",
-                                   "cpu.cfs_period_us=100000 @/linux/resources/cpu/period",
-                                   "cpu.cfs_burst_us=5000 @/linux/resources/cpu/burst",
-                                   "cpu.cfs_quota_us=20000 @/linux/resources/cpu/quota",
-                                   "cpu.rt_period_us=1000 @/linux/resources/cpu/realtimePeriod",
-                                   "cpu.rt_runtime_us=950 @/linux/resources/cpu/realtimeRuntime",
-                                   "cpu.idle=1 @/linux/resources/cpu/idle"});
+          std::vector<std::string>{
+              "cpu.shares=512 @/linux/resources/cpu/shares", "cpu.cfs_period_us=100000 @/linux/resources/cpu/period",
+              "cpu.cfs_burst_us=5000 @/linux/resources/cpu/burst", "cpu.cfs_quota_us=20000 @/linux/resources/cpu/quota",
+              "cpu.rt_period_us=1000 @/linux/resources/cpu/realtimePeriod",
+              "cpu.rt_runtime_us=950 @/linux/resources/cpu/realtimeRuntime", "cpu.idle=1 @/linux/resources/cpu/idle"});
     CHECK(lines(writes, Group::cpuset) == std::vector<std::string>{"cpuset.cpus=0-1 @/linux/resources/cpu/cpus",
                                                                    "cpuset.mems=0 @/linux/resources/cpu/mems"});
     CHECK(find(writes, "cpu.shares").read_back);
@@ -225,9 +223,11 @@ TEST_CASE("cgroups v1 writes: cpu and cpuset, period and burst retried after the
 TEST_CASE("cgroups v1 writes: pids.limit, negative is max and 0 is a real limit") {
     Resources r;
     r.pids.emplace();
-    for (auto [limit, written] : std::vector<std::pair<int64_t, std::string>>{{-1, "max"}, {-5, "max"}, {0, "0"}, {32, "32"}}) {
+    for (auto [limit, written] :
+         std::vector<std::pair<int64_t, std::string>>{{-1, "max"}, {-5, "max"}, {0, "0"}, {32, "32"}}) {
         r.pids->limit = limit;
-        CHECK(lines(v1_writes(r), Group::pids) == std::vector<std::string>{"pids.max=" + written + " @/linux/resources/pids/limit"});
+        CHECK(lines(v1_writes(r), Group::pids) ==
+              std::vector<std::string>{"pids.max=" + written + " @/linux/resources/pids/limit"});
     }
 }
 
@@ -277,7 +277,8 @@ TEST_CASE("cgroups v1 writes: hugetlb with optional reservations, net_cls, net_p
                                    "hugetlb.1GB.rsvd.limit_in_bytes=1073741824 @/linux/resources/hugepageLimits/1"});
     CHECK_FALSE(find(writes, "hugetlb.2MB.limit_in_bytes").skip_if_missing);
     CHECK(find(writes, "hugetlb.2MB.rsvd.limit_in_bytes").skip_if_missing);
-    CHECK(lines(writes, Group::net_cls) == std::vector<std::string>{"net_cls.classid=1048577 @/linux/resources/network/classID"});
+    CHECK(lines(writes, Group::net_cls) ==
+          std::vector<std::string>{"net_cls.classid=1048577 @/linux/resources/network/classID"});
     CHECK(lines(writes, Group::net_prio) ==
           std::vector<std::string>{"net_prio.ifpriomap=eth0 500 @/linux/resources/network/priorities/0",
                                    "net_prio.ifpriomap=lo 1000 @/linux/resources/network/priorities/1"});
@@ -288,7 +289,8 @@ TEST_CASE("cgroups v1 writes: hugetlb with optional reservations, net_cls, net_p
 }
 
 TEST_CASE("cgroups v1 writes: device rules in order, wildcards, then runc's default allowed devices") {
-    CHECK(v1_device_lines(rule(false, std::nullopt, std::nullopt, std::nullopt, "rwm")) == std::vector<std::string>{"a"});
+    CHECK(v1_device_lines(rule(false, std::nullopt, std::nullopt, std::nullopt, "rwm")) ==
+          std::vector<std::string>{"a"});
     CHECK(v1_device_lines(rule(true, "a", std::nullopt, std::nullopt, std::nullopt)) == std::vector<std::string>{"a"});
     CHECK(v1_device_lines(rule(false, std::nullopt, std::nullopt, std::nullopt, "m")) ==
           std::vector<std::string>{"c *:* m", "b *:* m"});
@@ -332,7 +334,8 @@ TEST_CASE("cgroups v1 apply emulated: a swap below the limit is refused, naming 
     k.refuse = memsw_rule;
     k.files = {{"/m/memory.limit_in_bytes", "-1"}, {"/m/memory.memsw.limit_in_bytes", "-1"}};
     ocirt::Error e("");
-    auto text = error_of([&] { write_v1_group("/m", v1_writes(memory_resources(5000, 4000)), Group::memory, k.view()); }, &e);
+    auto text =
+        error_of([&] { write_v1_group("/m", v1_writes(memory_resources(5000, 4000)), Group::memory, k.view()); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/memory/swap");
     CHECK(e.errno_value() == EINVAL);
     CHECK(text.find("memory.memsw.limit_in_bytes") != std::string::npos);
@@ -497,7 +500,8 @@ TEST_CASE("cgroups v1 apply emulated: a file the kernel lacks is an error with p
 TEST_CASE("cgroups v1 apply emulated: hugetlb reservations are written where the kernel has them") {
     V1Tree t;
     fs::create_directories(t.root + "/hugetlb");
-    auto h = Hierarchy::parse("50 30 0:50 / " + t.root + "/hugetlb rw - cgroup cgroup rw,hugetlb\n", "5:hugetlb:/\n", t.root);
+    auto h = Hierarchy::parse("50 30 0:50 / " + t.root + "/hugetlb rw - cgroup cgroup rw,hugetlb\n", "5:hugetlb:/\n",
+                              t.root);
     t.files("hugetlb", {"hugetlb.2MB.limit_in_bytes", "hugetlb.2MB.rsvd.limit_in_bytes", "hugetlb.1GB.limit_in_bytes"});
     Resources r;
     r.hugepageLimits = {{"2MB", 4194304}, {"1GB", 1073741824}};
@@ -513,7 +517,8 @@ TEST_CASE("cgroups v1 apply emulated: net_cls, net_prio and rdma land in their h
     std::string mounts;
     for (auto [id, c] : std::vector<std::pair<int, const char*>>{{60, "net_cls"}, {61, "net_prio"}, {62, "rdma"}}) {
         fs::create_directories(t.root + "/" + c);
-        mounts += std::to_string(id) + " 30 0:" + std::to_string(id) + " / " + t.root + "/" + c + " rw - cgroup cgroup rw," + c + "\n";
+        mounts += std::to_string(id) + " 30 0:" + std::to_string(id) + " / " + t.root + "/" + c +
+                  " rw - cgroup cgroup rw," + c + "\n";
     }
     auto h = Hierarchy::parse(mounts, "", t.root);
     t.files("net_cls", {"net_cls.classid"});
