@@ -49,6 +49,7 @@ void memory(const spec::Memory& m, Writes& w) {
 }
 
 void cpu(const spec::Cpu& c, Writes& w) {
+    // The kernel clamps cpu.shares into [2, 262144] without an error (kernel/sched/core.c), so it is read back.
     if (c.shares) w.add(Group::cpu, "cpu.shares", std::to_string(*c.shares), "/cpu/shares").read_back = true;
     // sched-bwc.rst: the kernel checks quota, period and burst together; a period or burst it refuses
     // against the old quota is retried once the new quota is in (as runc).
