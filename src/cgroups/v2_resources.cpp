@@ -18,6 +18,17 @@ Error no_v2_equivalent(const std::string& pointer, const std::string& why) {
     return Error(pointer + ": " + why, 0, pointer);
 }
 
+// A map key as a JSON pointer token (RFC 6901: "~" → "~0", "/" → "~1").
+std::string pointer_token(const std::string& key) {
+    std::string out;
+    for (char ch : key) {
+        if (ch == '~') out += "~0";
+        else if (ch == '/') out += "~1";
+        else out += ch;
+    }
+    return out;
+}
+
 // runc's numToStr: 0 leaves the file alone, a negative value removes the limit.
 std::optional<std::string> limit_text(int64_t value) {
     if (value == 0) return std::nullopt;
@@ -160,7 +171,7 @@ void hugetlb_writes(const std::vector<spec::HugepageLimit>& limits, const V2File
 
 void rdma_writes(const std::map<std::string, spec::Rdma>& rdma, Writes& out) {
     for (const auto& [name, r] : rdma) {
-        std::string pointer = kResources + "/rdma/" + name;
+        std::string pointer = kResources + "/rdma/" + pointer_token(name);
         if (name.empty() || name.find_first_of(" \n") != std::string::npos)
             throw Error(pointer + ": " + ocirt::quoted(name) + " is not an RDMA device name", 0, pointer);
         // cgroup-v2.rst "RDMA": "mlx4_0 hca_handle=2 hca_object=2000"; a key left out keeps its limit.
@@ -169,16 +180,6 @@ void rdma_writes(const std::map<std::string, spec::Rdma>& rdma, Writes& out) {
         if (r.hcaObjects) line += " hca_object=" + std::to_string(*r.hcaObjects);
         if (r.hcaHandles || r.hcaObjects) out.add(Group::rdma, "rdma.max", line, pointer);
     }
-}
-
-std::string pointer_token(const std::string& key) {
-    std::string out;
-    for (char ch : key) {
-        if (ch == '~') out += "~0";
-        else if (ch == '/') out += "~1";
-        else out += ch;
-    }
-    return out;
 }
 
 // Unified values go in as given; a value of several lines is written a line at a time, each line being

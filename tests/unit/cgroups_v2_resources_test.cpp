@@ -247,6 +247,10 @@ TEST_CASE("cgroups v2 resources: rdma.max per device") {
     r.rdma.clear();
     r.rdma["bad name"] = {1, 1};
     CHECK(error_pointer(r) == "/linux/resources/rdma/bad name");
+    r.rdma.clear();
+    r.rdma["a/b"] = {1, 1};
+    CHECK(lines_of(r) == Lines{"rdma.max=a/b hca_handle=1 hca_object=1"});
+    CHECK(v2_writes(r)[0].pointer == "/linux/resources/rdma/a~1b");
 }
 
 TEST_CASE("cgroups v2 resources: network classID and priorities are errors (no controller on v2)") {
