@@ -17,6 +17,7 @@
 #include "cgroups/bpf_syscalls.hpp"
 #include "cgroups/default_device_rules.hpp"
 #include "cgroups/device_filter.hpp"
+#include "cgroups/fork_into_cgroup.hpp"
 #include "cgroups/manager.hpp"
 #include "container_helpers.hpp"
 #include "exec_helpers.hpp"
@@ -331,4 +332,39 @@ TEST_CASE("cgroups v2: with a cgroup namespace the container sees its own cgroup
     }
     std::string host = read_file("/proc/self/cgroup");
     CHECK(count == std::count(host.begin(), host.end(), '\n'));
+}
+
+namespace {
+
+// Forks with fork_into_cgroup; the child exits 0 when the first thing it reads, /proc/self/cgroup, has
+// the cgroup2 line `expected`.
+bool child_starts_in(const std::optional<std::string>& cgroup_dir, const std::string& expected) {
+    pid_t child = ocirt::cgroups::fork_into_cgroup(cgroup_dir);
+    if (child == 0) {
+        char buf[4096];
+        int fd = ::open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : ::read(fd, buf, sizeof buf - 1);
+        if (n < 0) ::_exit(2);
+        buf[n] = '\0';
+        ::_exit(std::string(buf).find(expected) != std::string::npos ? 0 : 1);
+    }
+    REQUIRE(child > 0);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    return WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("cgroups v2: clone3 with CLONE_INTO_CGROUP starts the child in its cgroup, else a plain fork") {
+    REQUIRE(have_unified());
+    TestCgroup cg("ocirt-clone3");
+    std::string name = cg.path().substr(kUnified.size());
+    CHECK(child_starts_in(cg.path(), "0::" + name + "\n"));
+    std::string self = read_file("/proc/self/cgroup");
+    std::string own = self.substr(self.find("0::"));
+    TempDir not_a_cgroup("ocirt-clone3-plain");
+    CHECK(child_starts_in(not_a_cgroup.path(), own));
+    CHECK(child_starts_in(std::nullopt, own));
 }

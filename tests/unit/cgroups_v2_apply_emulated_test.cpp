@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cgroups/fork_into_cgroup.hpp"
 #include "cgroups/manager.hpp"
 #include "util/error.hpp"
 
@@ -280,4 +281,17 @@ TEST_CASE("cgroups v2 emulated: a manager without a cgroup applies nothing") {
     r.pids->limit = 1;
     CHECK_NOTHROW(Manager::from_state("", h).apply(r));
     CHECK(t.read("cgroup.subtree_control") == "");
+}
+
+TEST_CASE("cgroups v2 emulated: the child is forked into its cgroup only where the cgroup2 mount is the one hierarchy") {
+    V2Tree t("pids");
+    auto v2 = t.manager();
+    CHECK(clone_target(v2) == t.root + "/a/c");
+    fs::create_directories(t.root + "/v1/pids");
+    std::string hybrid = "34 30 0:31 / " + t.root + "/v1/pids rw - cgroup cgroup rw,pids\n" + "40 30 0:37 / " +
+                         t.root + " rw - cgroup2 cgroup2 rw\n";
+    CHECK_FALSE(clone_target(Manager::for_container(std::string("/c"), "c", Hierarchy::parse(hybrid, "0::/\n", t.root))));
+    std::string v1 = "34 30 0:31 / " + t.root + "/v1/pids rw - cgroup cgroup rw,pids\n";
+    CHECK_FALSE(clone_target(Manager::for_container(std::string("/c"), "c", Hierarchy::parse(v1, "", t.root))));
+    CHECK_FALSE(clone_target(Manager::from_state("", Hierarchy::parse(hybrid, "0::/\n", t.root))));
 }
