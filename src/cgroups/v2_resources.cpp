@@ -3,6 +3,8 @@
 // error" (config-linux.md "Unified"), so those are errors, as in crun; kernel/kernelTCP are ignored as
 // runc does, the spec marking them NOT RECOMMENDED.
 #include <cmath>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "cgroups/resource_writes.hpp"
