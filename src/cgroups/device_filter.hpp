@@ -8,8 +8,11 @@
 
 namespace ocirt::cgroups {
 
-// Loads the program for `rules` and attaches it to the cgroup2 directory `cgroup_dir`, replacing any
-// program ocirt attached there before.
+// The name ocirt's device programs carry (bpf_prog_info.name), by which an update finds the one to replace.
+extern const char* const kDeviceProgramName;
+
+// Loads the program for `rules` (bpf_device_program.hpp) and attaches it to the cgroup2 directory
+// `cgroup_dir`, then detaches any program named kDeviceProgramName that was attached there before.
 void install_device_filter(const std::string& cgroup_dir, const std::vector<spec::DeviceCgroupRule>& rules);
 
 }  // namespace ocirt::cgroups

@@ -1,13 +1,16 @@
 // Manager::apply: routes each group of linux.resources to the hierarchy that holds its controller.
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "cgroups/device_filter.hpp"
 #include "cgroups/file_io.hpp"
+#include "cgroups/group_resources.hpp"
 #include "cgroups/manager.hpp"
 #include "cgroups/resource_writes.hpp"
 #include "cgroups/v1_apply.hpp"
+#include "cgroups/v2_resources.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::cgroups {
@@ -45,15 +48,75 @@ void enable_v2_controller(const Manager::Placement& p, const std::string& contro
     }
 }
 
+bool exists(const std::string& path) {
+    std::error_code ec;
+    return fs::exists(path, ec);
+}
+
+bool has_hugetlb_rsvd(const std::string& directory) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(directory, ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.starts_with("hugetlb.") && name.ends_with(".rsvd.max")) return true;
+    }
+    return false;
+}
+
+V2Files v2_files_in(const std::string& directory) {
+    return {exists(directory + "/io.bfq.weight"), has_hugetlb_rsvd(directory), exists(directory + "/memory.swap.max")};
+}
+
+// The same error, under the config field it comes from.
+Error at_pointer(const Error& e, const std::string& pointer) {
+    std::vector<std::string> frames = e.frames();
+    frames.insert(frames.begin(), pointer);
+    return Error(std::move(frames), e.message(), e.errno_value(), pointer);
+}
+
 void write_all(const std::string& directory, const std::vector<FileWrite>& writes, Group group) {
     for (const auto& w : writes) {
         if (w.group != group) continue;
         try {
             write_text(directory + "/" + w.file, w.value);
         } catch (Error& e) {
-            throw Error(w.pointer + ": " + e.full(), e.errno_value(), w.pointer);
+            throw at_pointer(e, w.pointer);
         }
     }
+}
+
+// Unified keys name their controller ("memory.high" → memory); each is enabled before the writes, and a
+// controller the host lacks is an error naming the key.
+void enable_unified_controllers(const Manager::Placement& u, const std::vector<FileWrite>& writes) {
+    std::set<std::string> enabled;
+    for (const auto& w : writes) {
+        std::string controller = controller_of_key(w.file);
+        if (controller.empty() || !enabled.insert(controller).second) continue;
+        try {
+            enable_v2_controller(u, controller);
+        } catch (Error& e) {
+            throw at_pointer(e, w.pointer);
+        }
+    }
+}
+
+void apply_v2_group(const Manager::Placement& u, const spec::Resources& part, Group group) {
+    if (group == Group::devices) {
+        install_device_filter(u.directory(), part.devices);
+        return;
+    }
+    // Computed once before anything is enabled, so that a config the mapping refuses changes nothing.
+    std::vector<FileWrite> writes = v2_writes(part);
+    if (group == Group::unified) {
+        enable_unified_controllers(u, writes);
+        write_all(u.directory(), writes, group);
+        return;
+    }
+    std::string_view controller = v2_controller(group);
+    if (controller.empty())
+        throw Error("cgroup v2 has no such controller, and no v1 hierarchy here has " +
+                    ocirt::quoted(std::string(v1_controller(group))));
+    enable_v2_controller(u, std::string(controller));
+    write_all(u.directory(), v2_writes(part, v2_files_in(u.directory())), group);
 }
 
 }  // namespace
@@ -65,15 +128,13 @@ const Manager::Placement* Manager::v1_with(std::string_view controller) const {
 }
 
 void Manager::apply(const spec::Resources& resources) {
-    auto groups = requested_groups(resources);
-    if (groups.empty()) return;
-    std::vector<FileWrite> v1 = v1_writes(resources);
-    std::vector<FileWrite> v2 = v2_writes(resources);
-    for (Group group : groups) {
+    if (placements_.empty()) return;  // from_state(""): a rootless container without a cgroup of its own
+    for (Group group : requested_groups(resources)) {
         std::string pointer(group_pointer(group));
+        spec::Resources part = group_resources(resources, group);
         if (group != Group::unified) {
             if (const Placement* p = v1_with(v1_controller(group))) {
-                write_v1_group(p->directory(), v1, group);
+                write_v1_group(p->directory(), v1_writes(part), group);
                 continue;
             }
         }
@@ -84,30 +145,11 @@ void Manager::apply(const spec::Resources& resources) {
                                                      : ocirt::quoted(std::string(v1_controller(group))) + " controller"),
                         0, pointer);
         try {
-            if (group == Group::devices) {
-                install_device_filter(u->directory(), resources.devices);
-                continue;
-            }
-            if (group == Group::unified) {
-                for (const auto& [key, value] : resources.unified) {
-                    std::string controller = controller_of_key(key);
-                    std::string key_pointer = pointer + "/" + key;
-                    with_context(key_pointer, [&] {
-                        if (!controller.empty()) enable_v2_controller(*u, controller);
-                    });
-                }
-            } else {
-                std::string_view controller = v2_controller(group);
-                if (controller.empty())
-                    throw Error("cgroup v2 has no such controller, and no v1 hierarchy here has " +
-                                ocirt::quoted(std::string(v1_controller(group))));
-                enable_v2_controller(*u, std::string(controller));
-            }
+            apply_v2_group(*u, part, group);
         } catch (Error& e) {
             if (!e.json_pointer().empty()) throw;
-            throw Error(pointer + ": " + e.full(), e.errno_value(), pointer);
+            throw at_pointer(e, pointer);
         }
-        write_all(u->directory(), v2, group);
     }
 }
 

@@ -12,11 +12,7 @@ namespace ocirt::cgroups {
 // The lines one rule writes: "a" for every device with every access, "c 1:3 rwm", "b *:* m", ...
 std::vector<std::string> v1_device_lines(const spec::DeviceCgroupRule& rule);
 
-// The config's rules in their order, then the devices every container may use.
+// "a" denied, then the rules in their order (create has appended the default rules, default_device_rules.hpp).
 std::vector<FileWrite> v1_device_writes(const std::vector<spec::DeviceCgroupRule>& rules);
-
-// Allowed after the config's rules, as runc's specconv AllowedDevices: mknod of any device, null, random,
-// full, tty, zero, urandom, /dev/pts/*, ptmx and tun.
-const std::vector<std::string>& v1_default_allowed_devices();
 
 }  // namespace ocirt::cgroups

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "cgroups/default_device_rules.hpp"
 #include "cgroups/manager.hpp"
 #include "hooks/lifecycle_hooks.hpp"
 #include "linux/mounts.hpp"
@@ -94,8 +95,11 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, hierarchy));
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
     // Limits are in place before the init joins the cgroup, so they hold from its first instruction.
-    if (config.linux_ && config.linux_->resources)
-        with_context("cgroup", [&] { cgroup->apply(*config.linux_->resources); });
+    if (config.linux_) {
+        spec::Resources resources = config.linux_->resources.value_or(spec::Resources{});
+        resources.devices = cgroups::with_default_device_rules(resources.devices, config.linux_->devices);
+        with_context("cgroup", [&] { cgroup->apply(resources); });
+    }
     sync::log_step("parent", "cgroup created");
 
     uint64_t rootfs_mount_id_before = 0;

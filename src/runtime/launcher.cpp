@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "cgroups/fork_into_cgroup.hpp"
 #include "init/stage1.hpp"
 #include "runtime/user_namespace_maps.hpp"
 #include "runtime/seccomp_listener.hpp"
@@ -16,8 +17,7 @@ linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fd
                                  const RuntimeHooks& run_runtime_hooks) {
     auto [parent_end, child_end] = sync::Channel::pair();
     sync::log_step("parent", "fork");
-    pid_t pid = ::fork();
-    if (pid < 0) throw SysError("fork");
+    pid_t pid = cgroups::fork_into_cgroup(cgroups::clone_target(cgroup));
     if (pid == 0) {
         // flock(2): the lock lives in the open file description, which the child shares until it closes it.
         ::close(fds.lock);

@@ -1,0 +1,22 @@
+#pragma once
+// Placement at fork on cgroup v2: clone3(2) with CLONE_INTO_CGROUP starts the child inside its cgroup
+// (Linux 5.7), so it never runs a moment in the parent's; where clone3 refuses, a plain fork(2), and the
+// caller's cgroup.procs write (Manager::add_process) places the child as before.
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+#include "cgroups/manager.hpp"
+
+namespace ocirt::cgroups {
+
+// The cgroup2 directory to fork into: only when the container's one placement is on the cgroup2 mount
+// (a pure v2 host). On a hybrid host the child must also join v1 hierarchies, which clone3 cannot do.
+std::optional<std::string> clone_target(const Manager& manager);
+
+// fork(2) semantics (0 in the child, the pid in the parent, SIGCHLD at exit); with a directory, the child
+// starts in that cgroup when the kernel allows it.
+pid_t fork_into_cgroup(const std::optional<std::string>& cgroup_dir);
+
+}  // namespace ocirt::cgroups
