@@ -390,6 +390,17 @@ const SchemaValidator& config_schema() {
     return validator;
 }
 
+const SchemaValidator& resources_schema() {
+    static const SchemaValidator validator(
+        [] {
+            auto docs = embedded_documents();
+            docs.emplace("linux-resources.json", json{{"$ref", "defs-linux.json#/definitions/Resources"}});
+            return docs;
+        }(),
+        "linux-resources.json");
+    return validator;
+}
+
 const SchemaValidator& state_schema() {
     static const SchemaValidator validator(embedded_documents(), "state-schema.json");
     return validator;
