@@ -7,6 +7,7 @@
 #include "cgroups/file_io.hpp"
 #include "cgroups/manager.hpp"
 #include "cgroups/resource_writes.hpp"
+#include "cgroups/v1_apply.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::cgroups {
@@ -72,7 +73,7 @@ void Manager::apply(const spec::Resources& resources) {
         std::string pointer(group_pointer(group));
         if (group != Group::unified) {
             if (const Placement* p = v1_with(v1_controller(group))) {
-                write_all(p->directory(), v1, group);
+                write_v1_group(p->directory(), v1, group);
                 continue;
             }
         }

@@ -19,6 +19,12 @@ struct FileWrite {
     std::string file;     // relative to the container's cgroup directory, e.g. "memory.limit_in_bytes"
     std::string value;    // written with one write(2)
     std::string pointer;  // the config field it comes from, e.g. "/linux/resources/memory/limit"
+    // How a write is carried out where the kernel's files differ between kernels or depend on each other;
+    // chosen at apply time from the files that exist (see v1_apply.hpp), so emulated trees can test it.
+    std::string fallback{};      // written instead when `file` does not exist (blkio.weight → blkio.bfq.weight)
+    bool skip_if_missing = false;  // an optional companion write, left out when the kernel lacks the file
+    std::string retry_after{};   // on EINVAL, written again right after this later file of the same group
+    bool read_back = false;      // the kernel may clamp the value silently: read it back and compare
 };
 
 // The v1 controller of a group ("cpu", "blkio", ...); "" for unified.

@@ -1,0 +1,450 @@
+// linux.resources on this host's v1 hierarchies: each value read back from the kernel's files, the limits'
+// behaviour seen from inside, and no cgroup left in any hierarchy afterwards.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "container_helpers.hpp"
+#include "harness.hpp"
+#include "util/unique_fd.hpp"
+
+using namespace ocirt::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string trim(const std::string& s) {
+    auto first = s.find_first_not_of(" \n\t");
+    if (first == std::string::npos) return "";
+    return s.substr(first, s.find_last_not_of(" \n\t") - first + 1);
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+    std::vector<std::string> out;
+    std::stringstream in(text);
+    for (std::string part; std::getline(in, part, sep);) out.push_back(part);
+    return out;
+}
+
+bool v1_hierarchy(const std::string& controller) {
+    return fs::exists("/sys/fs/cgroup/" + controller + "/cgroup.procs") &&
+           !fs::exists("/sys/fs/cgroup/" + controller + "/cgroup.controllers");
+}
+
+// The directory of `pid`'s cgroup in the v1 hierarchy of `controller`, as the host sees it
+// (/proc/PID/cgroup lines "id:controller,controller:path"; this host mounts each at /sys/fs/cgroup/<name>).
+std::string v1_dir(pid_t pid, const std::string& controller) {
+    for (const auto& line : split(read_file("/proc/" + std::to_string(pid) + "/cgroup"), '\n')) {
+        auto fields = split(line, ':');
+        if (fields.size() < 3) continue;
+        for (const auto& c : split(fields[1], ','))
+            if (c == controller) return "/sys/fs/cgroup/" + controller + fields[2];
+    }
+    FAIL("pid " << pid << " has no " << controller << " cgroup");
+    return "";
+}
+
+// A created (not started) container whose process sleeps, with `resources` merged into the bundle's.
+struct Limited {
+    Ocirt ocirt;
+    Bundle bundle;
+    TempDir files{"ocirt-cgroups-v1"};
+    std::string id = unique_id("cgv1");
+    pid_t pid = -1;
+
+    explicit Limited(const nlohmann::json& resources, const std::string& script = "sleep 60") {
+        bundle.config["linux"]["resources"].update(resources);
+        bundle.shell(script);
+        bundle.write();
+        auto created =
+            run_to_files(ocirt, {"create", "--bundle", bundle.path(), "--pid-file", files.path() + "/pid", id},
+                         files.path() + "/out", files.path() + "/err");
+        REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+        pid = std::stoi(read_file(files.path() + "/pid"));
+    }
+    std::string file(const std::string& controller, const std::string& name) const {
+        return trim(read_file(v1_dir(pid, controller) + "/" + name));
+    }
+    std::string out() const { return read_file(files.path() + "/out"); }
+    // delete -f, then no directory named after the container may remain in any hierarchy.
+    void remove() {
+        auto deleted = ocirt({"delete", "--force", id});
+        CHECK_MESSAGE(deleted.exit_code == 0, deleted.err);
+        CHECK(cgroups_named(id).empty());
+    }
+};
+
+// `run` of a script under `resources`; the cgroup must be gone afterwards.
+Result run_limited(const nlohmann::json& resources, const std::string& script) {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["linux"]["resources"].update(resources);
+    bundle.shell(script);
+    bundle.write();
+    std::string id = unique_id("cgv1run");
+    auto result = ocirt({"run", "--bundle", bundle.path(), id});
+    CHECK(cgroups_named(id).empty());
+    return result;
+}
+
+// A create that must fail: exit 1, the error on stderr, nothing left behind.
+std::string failed_create(const nlohmann::json& resources) {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["linux"]["resources"].update(resources);
+    bundle.write();
+    std::string id = unique_id("cgv1bad");
+    auto r = ocirt({"create", "--bundle", bundle.path(), id});
+    CHECK(r.exit_code == 1);
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+    CHECK(processes_mentioning(id).empty());
+    CHECK(cgroups_named(id).empty());
+    return r.err;
+}
+
+// A real block device of this host ("major:minor") that is not a loop, ram or zram device.
+std::string disk_device() {
+    for (const auto& entry : fs::directory_iterator("/sys/block")) {
+        std::string name = entry.path().filename().string();
+        if (name.rfind("loop", 0) == 0 || name.rfind("ram", 0) == 0 || name.rfind("zram", 0) == 0) continue;
+        if (fs::exists(entry.path() / "dev")) return trim(read_file((entry.path() / "dev").string()));
+    }
+    return "";
+}
+
+// A loop device over a sparse temp file, detached on destruction.
+class LoopDevice {
+public:
+    LoopDevice() : backing_("ocirt-loop") {
+        std::string image = backing_.path() + "/disk.img";
+        std::ofstream(image).close();
+        fs::resize_file(image, 16 << 20);
+        ocirt::UniqueFd control(::open("/dev/loop-control", O_RDWR | O_CLOEXEC));
+        ocirt::UniqueFd image_fd(::open(image.c_str(), O_RDWR | O_CLOEXEC));
+        REQUIRE(control);
+        REQUIRE(image_fd);
+        for (int attempt = 0; attempt < 10 && !fd_; ++attempt) {
+            int n = ::ioctl(control.get(), LOOP_CTL_GET_FREE);
+            REQUIRE(n >= 0);
+            ocirt::UniqueFd fd(::open(("/dev/loop" + std::to_string(n)).c_str(), O_RDWR | O_CLOEXEC));
+            loop_config config{};
+            config.fd = static_cast<__u32>(image_fd.get());
+            if (fd && ::ioctl(fd.get(), LOOP_CONFIGURE, &config) == 0) {  // else taken by someone else meanwhile
+                fd_ = std::move(fd);
+                name_ = "loop" + std::to_string(n);
+            }
+        }
+        REQUIRE(fd_);
+    }
+    ~LoopDevice() { ::ioctl(fd_.get(), LOOP_CLR_FD, 0); }
+    const std::string& name() const { return name_; }
+    std::string device() const { return trim(read_file("/sys/block/" + name_ + "/dev")); }  // "7:N"
+
+private:
+    TempDir backing_;
+    ocirt::UniqueFd fd_;
+    std::string name_;
+};
+
+// A block device's I/O scheduler switched (queue/scheduler, Documentation/block/switching-sched.rst) and
+// switched back on destruction.
+class SchedulerSwitch {
+public:
+    SchedulerSwitch(const std::string& block_device, const std::string& scheduler)
+        : file_("/sys/block/" + block_device + "/queue/scheduler") {
+        std::string current = read_file(file_);
+        auto open = current.find('['), close = current.find(']');
+        REQUIRE(close != std::string::npos);
+        previous_ = current.substr(open + 1, close - open - 1);
+        std::ofstream(file_) << scheduler;
+        REQUIRE(read_file(file_).find("[" + scheduler + "]") != std::string::npos);
+    }
+    ~SchedulerSwitch() { std::ofstream(file_) << previous_; }
+
+private:
+    std::string file_, previous_;
+};
+
+int major_of(const std::string& device) { return std::stoi(device.substr(0, device.find(':'))); }
+int minor_of(const std::string& device) { return std::stoi(device.substr(device.find(':') + 1)); }
+
+long long usage_ns(const std::string& cpuacct_dir) {
+    return std::stoll(trim(read_file(cpuacct_dir + "/cpuacct.usage")));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "cgroups v1: memory limit, swap, reservation, kernelTCP, swappiness and oom_control read back from the kernel") {
+    if (!v1_hierarchy("memory")) return;
+    Limited c(nlohmann::json{{"memory",
+                              {{"limit", 67108864},
+                               {"swap", 134217728},
+                               {"reservation", 33554432},
+                               {"kernel", 8388608},
+                               {"kernelTCP", 16777216},
+                               {"swappiness", 10},
+                               {"disableOOMKiller", true},
+                               {"useHierarchy", true},
+                               {"checkBeforeUpdate", true}}}});
+    CHECK(c.file("memory", "memory.limit_in_bytes") == "67108864");
+    CHECK(c.file("memory", "memory.memsw.limit_in_bytes") == "134217728");
+    CHECK(c.file("memory", "memory.soft_limit_in_bytes") == "33554432");
+    CHECK(c.file("memory", "memory.kmem.tcp.limit_in_bytes") == "16777216");
+    CHECK(c.file("memory", "memory.swappiness") == "10");
+    CHECK(c.file("memory", "memory.oom_control").find("oom_kill_disable 1") != std::string::npos);
+    CHECK(c.file("memory", "memory.use_hierarchy") == "1");
+    c.remove();
+}
+
+TEST_CASE("cgroups v1: an unlimited memory limit lifts memory+swap too") {
+    if (!v1_hierarchy("memory")) return;
+    Limited c(nlohmann::json{{"memory", {{"limit", -1}}}});
+    CHECK(c.file("memory", "memory.limit_in_bytes") == "9223372036854771712");
+    CHECK(c.file("memory", "memory.memsw.limit_in_bytes") == "9223372036854771712");
+    c.remove();
+}
+
+TEST_CASE("cgroups v1: cpu shares, quota, period, burst and realtime read back from the kernel") {
+    if (!v1_hierarchy("cpu")) return;
+    Limited c(nlohmann::json{{"cpu",
+                              {{"shares", 512},
+                               {"quota", 50000},
+                               {"period", 100000},
+                               {"burst", 10000},
+                               {"realtimeRuntime", 1000},
+                               {"realtimePeriod", 1000000}}}});
+    CHECK(c.file("cpu", "cpu.shares") == "512");
+    CHECK(c.file("cpu", "cpu.cfs_quota_us") == "50000");
+    CHECK(c.file("cpu", "cpu.cfs_period_us") == "100000");
+    CHECK(c.file("cpu", "cpu.cfs_burst_us") == "10000");
+    CHECK(c.file("cpu", "cpu.rt_runtime_us") == "1000");
+    CHECK(c.file("cpu", "cpu.rt_period_us") == "1000000");
+    c.remove();
+}
+
+TEST_CASE("cgroups v1: cpu.idle and cpuset cpus/mems read back from the kernel") {
+    if (!v1_hierarchy("cpu") || !v1_hierarchy("cpuset")) return;
+    Limited c(nlohmann::json{{"cpu", {{"idle", 1}, {"cpus", "0"}, {"mems", "0"}}}});
+    CHECK(c.file("cpu", "cpu.idle") == "1");
+    CHECK(c.file("cpuset", "cpuset.cpus") == "0");
+    CHECK(c.file("cpuset", "cpuset.mems") == "0");
+    CHECK(trim(read_file("/proc/" + std::to_string(c.pid) + "/status")).find("Cpus_allowed_list:\t0\n") !=
+          std::string::npos);
+    c.remove();
+}
+
+TEST_CASE("cgroups v1: pids.max from pids.limit: a number, -1 as max, 0 as 0") {
+    if (!v1_hierarchy("pids")) return;
+    for (auto [limit, expected] : std::vector<std::pair<int, std::string>>{{20, "20"}, {-1, "max"}, {0, "0"}}) {
+        CAPTURE(limit);
+        Limited c(nlohmann::json{{"pids", {{"limit", limit}}}});
+        CHECK(c.file("pids", "pids.max") == expected);
+        c.remove();
+    }
+}
+
+TEST_CASE("cgroups v1: blkio BFQ weight, weight_device and the four throttles read back from the kernel") {
+    if (!v1_hierarchy("blkio")) return;
+    std::string disk = disk_device();
+    REQUIRE_FALSE(disk.empty());
+    LoopDevice loop;
+    SchedulerSwitch bfq(loop.name(), "bfq");  // blkio.bfq.weight_device takes only devices that BFQ schedules
+    auto throttle = [&](long long rate) {
+        return nlohmann::json::array({{{"major", major_of(disk)}, {"minor", minor_of(disk)}, {"rate", rate}}});
+    };
+    Limited c(nlohmann::json{
+        {"blockIO",
+         {{"weight", 300},
+          {"weightDevice", {{{"major", major_of(loop.device())}, {"minor", minor_of(loop.device())}, {"weight", 700}}}},
+          {"throttleReadBpsDevice", throttle(1048576)},
+          {"throttleWriteBpsDevice", throttle(2097152)},
+          {"throttleReadIOPSDevice", throttle(100)},
+          {"throttleWriteIOPSDevice", throttle(200)}}}});
+    bool cfq = fs::exists(v1_dir(c.pid, "blkio") + "/blkio.weight");
+    CHECK(c.file("blkio", cfq ? "blkio.weight" : "blkio.bfq.weight") == "300");
+    CHECK(c.file("blkio", cfq ? "blkio.weight_device" : "blkio.bfq.weight_device").find(loop.device() + " 700") !=
+          std::string::npos);
+    CHECK(c.file("blkio", "blkio.throttle.read_bps_device") == disk + " 1048576");
+    CHECK(c.file("blkio", "blkio.throttle.write_bps_device") == disk + " 2097152");
+    CHECK(c.file("blkio", "blkio.throttle.read_iops_device") == disk + " 100");
+    CHECK(c.file("blkio", "blkio.throttle.write_iops_device") == disk + " 200");
+    c.remove();
+}
+
+TEST_CASE("cgroups v1: devices.list holds the config's rules and then runc's default allowed devices") {
+    if (!v1_hierarchy("devices")) return;
+    Limited c(nlohmann::json{{"devices",
+                              {{{"allow", false}, {"access", "rwm"}},
+                               {{"allow", true}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "rw"}},
+                               {{"allow", true}, {"type", "b"}, {"major", 8}, {"minor", -1}, {"access", "r"}}}}});
+    auto listed = split(c.file("devices", "devices.list"), '\n');
+    std::sort(listed.begin(), listed.end());
+    std::vector<std::string> expected = {"c 10:229 rw", "b 8:* r",   "c *:* m",     "b *:* m",   "c 1:3 rwm",
+                                         "c 1:8 rwm",   "c 1:7 rwm", "c 5:0 rwm",   "c 1:5 rwm", "c 1:9 rwm",
+                                         "c 136:* rwm", "c 5:2 rwm", "c 10:200 rwm"};
+    std::sort(expected.begin(), expected.end());
+    CHECK(listed == expected);
+    c.remove();
+}
+
+TEST_CASE("cgroups v1: a denied device cannot be opened inside while the default devices work") {
+    if (!v1_hierarchy("devices")) return;
+    const std::string script =
+        "(exec 3</dev/fuse) && echo fuse-opened; cat /dev/null && echo null-ok; head -c 3 /dev/zero | wc -c; "
+        "head -c 3 /dev/urandom | wc -c";
+    nlohmann::json fuse = {{"path", "/dev/fuse"}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"fileMode", 438}};
+    auto with_fuse = [&](const nlohmann::json& rules) {
+        Ocirt ocirt;
+        Bundle bundle;
+        bundle.config["linux"]["devices"] = nlohmann::json::array({fuse});
+        bundle.config["linux"]["resources"]["devices"] = rules;
+        bundle.shell(script);
+        bundle.write();
+        std::string id = unique_id("cgv1dev");
+        auto result = ocirt({"run", "--bundle", bundle.path(), id});
+        CHECK(cgroups_named(id).empty());
+        return result;
+    };
+    SUBCASE("denied by the config's deny-all: EPERM, while null, zero and urandom stay usable") {
+        auto r = with_fuse(nlohmann::json::array({{{"allow", false}, {"access", "rwm"}}}));
+        CHECK(r.out.find("fuse-opened") == std::string::npos);
+        CHECK(r.err.find("/dev/fuse: Operation not permitted") != std::string::npos);
+        CHECK(r.out.find("null-ok\n3\n3\n") != std::string::npos);
+    }
+    SUBCASE("allowed by a rule after the deny-all: it opens") {
+        auto r = with_fuse(
+            nlohmann::json::array({{{"allow", false}, {"access", "rwm"}},
+                                   {{"allow", true}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "rw"}}}));
+        CHECK(r.out.find("fuse-opened\nnull-ok\n3\n3\n") != std::string::npos);
+    }
+    SUBCASE("allowed for all, then denied by a later rule: EPERM again") {
+        auto r = with_fuse(nlohmann::json::array(
+            {{{"allow", true}, {"access", "rwm"}},
+             {{"allow", false}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "rwm"}}}));
+        CHECK(r.out.find("fuse-opened") == std::string::npos);
+        CHECK(r.err.find("Operation not permitted") != std::string::npos);
+        CHECK(r.out.find("null-ok") != std::string::npos);
+    }
+    SUBCASE("as with runc, a deny of a default device is overridden by the defaults that follow") {
+        auto r = with_fuse(
+            nlohmann::json::array({{{"allow", false}, {"access", "rwm"}},
+                                   {{"allow", false}, {"type", "c"}, {"major", 1}, {"minor", 3}, {"access", "rwm"}}}));
+        CHECK(r.out.find("null-ok") != std::string::npos);
+    }
+}
+
+TEST_CASE("cgroups v1: a container over its memory limit is OOM-killed and the kernel counts it") {
+    if (!v1_hierarchy("memory")) return;
+    const std::string hog = "x=$(head -c 268435456 /dev/zero | tr '\\0' a); echo survived";
+    nlohmann::json memory = {{"memory", {{"limit", 33554432}, {"swap", 33554432}}}};
+    SUBCASE("run exits 137") {
+        auto r = run_limited(memory, hog);
+        CHECK(r.exit_code == 137);
+        CHECK(r.out.find("survived") == std::string::npos);
+    }
+    SUBCASE("memory.oom_control counts the kill") {
+        Limited c(memory, hog);
+        std::string dir = v1_dir(c.pid, "memory");
+        REQUIRE(c.ocirt({"start", c.id}).exit_code == 0);
+        CHECK(eventually([&] { return read_file(dir + "/memory.oom_control").find("oom_kill 0") == std::string::npos; },
+                         20000));
+        CHECK(read_file(dir + "/memory.oom_control").find("oom_kill 1") != std::string::npos);
+        CHECK(c.out().find("survived") == std::string::npos);
+        c.remove();
+    }
+}
+
+TEST_CASE("cgroups v1: a pids limit stops a fork bomb at the limit") {
+    if (!v1_hierarchy("pids")) return;
+    // The bomb runs in a subshell, which dies when a fork fails; the one slot that frees is taken again,
+    // then the count uses builtins only: at the limit nothing more can fork.
+    auto r = run_limited({{"pids", {{"limit", 10}}}},
+                         "(i=0; while [ $i -lt 40 ]; do sleep 30 & i=$((i+1)); done) 2>/dev/null; "
+                         "sleep 30 & set -- /proc/[0-9]*; echo processes=$#");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "processes=10\n");
+}
+
+TEST_CASE("cgroups v1: a cpu quota of 20% holds a busy loop near 20% (cpuacct.usage over a second)") {
+    if (!v1_hierarchy("cpu") || !v1_hierarchy("cpuacct")) return;
+    Limited c(nlohmann::json{{"cpu", {{"quota", 20000}, {"period", 100000}}}}, "while :; do :; done");
+    std::string cpuacct = v1_dir(c.pid, "cpuacct");
+    REQUIRE(c.ocirt({"start", c.id}).exit_code == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    long long before = usage_ns(cpuacct);
+    auto t0 = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    long long after = usage_ns(cpuacct);
+    double wall = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+    double share = static_cast<double>(after - before) / wall;
+    CAPTURE(share);
+    CHECK(share > 0.05);
+    CHECK(share < 0.45);
+    c.remove();
+}
+
+TEST_CASE(
+    "cgroups v1: a value the kernel refuses fails create with the field, the file and the reason, leaving nothing") {
+    SUBCASE("cpuset.cpus 99999") {
+        if (!v1_hierarchy("cpuset")) return;
+        auto err = failed_create({{"cpu", {{"cpus", "99999"}}}});
+        CHECK(err.find("/linux/resources/cpu/cpus") != std::string::npos);
+        CHECK(err.find("cpuset.cpus") != std::string::npos);
+        CHECK((err.find("Numerical result out of range") != std::string::npos ||  // beyond nr_cpu_ids
+               err.find("Invalid argument") != std::string::npos));
+    }
+    SUBCASE("useHierarchy false: this kernel is always hierarchical") {
+        if (!v1_hierarchy("memory")) return;
+        auto err = failed_create({{"memory", {{"useHierarchy", false}}}});
+        CHECK(err.find("/linux/resources/memory/useHierarchy") != std::string::npos);
+        CHECK(err.find("memory.use_hierarchy") != std::string::npos);
+        CHECK(err.find("Invalid argument") != std::string::npos);
+    }
+    SUBCASE("swap below the memory limit") {
+        if (!v1_hierarchy("memory")) return;
+        auto err = failed_create({{"memory", {{"limit", 67108864}, {"swap", 33554432}}}});
+        CHECK(err.find("/linux/resources/memory/swap") != std::string::npos);
+        CHECK(err.find("memory.memsw.limit_in_bytes") != std::string::npos);
+    }
+    SUBCASE("realtime runtime longer than its period") {
+        if (!v1_hierarchy("cpu")) return;
+        auto err = failed_create({{"cpu", {{"realtimeRuntime", 2000000}, {"realtimePeriod", 1000000}}}});
+        CHECK(err.find("/linux/resources/cpu/realtimeRuntime") != std::string::npos);
+        CHECK(err.find("cpu.rt_runtime_us") != std::string::npos);
+        CHECK(err.find("Invalid argument") != std::string::npos);
+    }
+    SUBCASE("cpu shares beyond the kernel's range") {
+        if (!v1_hierarchy("cpu")) return;
+        auto err = failed_create({{"cpu", {{"shares", 1000000}}}});
+        CHECK(err.find("/linux/resources/cpu/shares") != std::string::npos);
+        CHECK(err.find("262144 instead of 1000000") != std::string::npos);
+    }
+    SUBCASE("blkio leafWeight: CFQ only, absent here") {
+        if (!v1_hierarchy("blkio") || fs::exists("/sys/fs/cgroup/blkio/blkio.leaf_weight")) return;
+        auto err = failed_create({{"blockIO", {{"leafWeight", 100}}}});
+        CHECK(err.find("/linux/resources/blockIO/leafWeight") != std::string::npos);
+        CHECK(err.find("blkio.leaf_weight") != std::string::npos);
+        CHECK(err.find("No such file or directory") != std::string::npos);
+    }
+    SUBCASE("a BFQ weight for a disk that does not use BFQ") {
+        if (!v1_hierarchy("blkio")) return;
+        std::string disk = disk_device();
+        if (disk.empty() || read_file("/sys/dev/block/" + disk + "/queue/scheduler").find("[bfq]") != std::string::npos)
+            return;
+        auto err = failed_create(
+            {{"blockIO",
+              {{"weightDevice", {{{"major", major_of(disk)}, {"minor", minor_of(disk)}, {"weight", 500}}}}}}});
+        CHECK(err.find("/linux/resources/blockIO/weightDevice/0/weight") != std::string::npos);
+        CHECK(err.find("weight_device") != std::string::npos);
+        CHECK(err.find("Operation not supported") != std::string::npos);
+    }
+}
