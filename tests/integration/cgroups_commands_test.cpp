@@ -328,3 +328,54 @@ TEST_CASE("--systemd-cgroup: without systemd, create fails naming the flag and l
     CHECK(bad.err.find("cgroupsPath must be \"slice:prefix:name\"") != std::string::npos);
     CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
 }
+
+TEST_CASE("update: runc's flags write memory, cpu quota/period/shares, cpuset, pids and blkio weight, read back") {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["process"]["args"] = {"sleep", "1000"};
+    RunningContainer container(ocirt, bundle, "update-flags");
+    auto update = ocirt({"update", "--memory", "64m", "--cpu-quota", "20000", "--cpu-period", "100000", "--cpu-share",
+                         "512", "--cpuset-cpus", "0", "--pids-limit", "50", "--blkio-weight", "300", container.id()});
+    INFO(update.err);
+    REQUIRE(update.exit_code == 0);
+    auto file = [&](const std::string& controller, const std::string& name) {
+        return trimmed(read_file(v1_dir(container.pid(), controller) + "/" + name));
+    };
+    CHECK(file("memory", "memory.limit_in_bytes") == std::to_string(64 << 20));
+    CHECK(file("cpu", "cpu.cfs_quota_us") == "20000");
+    CHECK(file("cpu", "cpu.cfs_period_us") == "100000");
+    CHECK(file("cpu", "cpu.shares") == "512");
+    CHECK(file("cpuset", "cpuset.cpus") == "0");
+    CHECK(file("pids", "pids.max") == "50");
+    std::string blkio = v1_dir(container.pid(), "blkio");
+    CHECK(file("blkio", fs::exists(blkio + "/blkio.weight") ? "blkio.weight" : "blkio.bfq.weight") == "300");
+}
+
+TEST_CASE("update: --resources from stdin writes only the values it has, on a paused container too") {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["process"]["args"] = {"sleep", "1000"};
+    RunningContainer container(ocirt, bundle, "update-json");
+    auto file = [&](const std::string& controller, const std::string& name) {
+        return trimmed(read_file(v1_dir(container.pid(), controller) + "/" + name));
+    };
+    REQUIRE(ocirt({"update", "--cpuset-cpus", "0", "--pids-limit", "40", container.id()}).exit_code == 0);
+    REQUIRE(ocirt({"pause", container.id()}).exit_code == 0);
+
+    auto update = ocirt({"update", "--resources", "-", container.id()},
+                        R"({"memory": {"limit": 33554432}, "cpu": {"quota": 50000, "period": 100000}})");
+    INFO(update.err);
+    REQUIRE(update.exit_code == 0);
+    CHECK(file("memory", "memory.limit_in_bytes") == "33554432");
+    CHECK(file("cpu", "cpu.cfs_quota_us") == "50000");
+    CHECK(file("cpuset", "cpuset.cpus") == "0");
+    CHECK(file("pids", "pids.max") == "40");
+    CHECK(status_of(ocirt, container.id()) == "paused");
+
+    auto events = ocirt({"events", "--stats", container.id()});
+    REQUIRE(events.exit_code == 0);
+    json data = json::parse(events.out)["data"];
+    CHECK(data["pids"]["limit"] == 40);
+    CHECK(data["memory"]["usage"]["limit"] == 33554432);
+    REQUIRE(ocirt({"resume", container.id()}).exit_code == 0);
+}
