@@ -10,6 +10,7 @@ namespace {
 struct Loaded {
     state::Record record;
     state::Status status;
+    bool frozen;  // a created container can be paused too, and its status still reads "created"
 };
 
 // No lock: a foreground `run` holds it for as long as its container lives.
@@ -17,7 +18,10 @@ Loaded load(const std::string& root, const std::string& id) {
     state::Container container = state::Store(root).open_unlocked(id);
     if (!container.has_record()) throw Error("container " + ocirt::quoted(id) + " is still being created");
     state::Record record = container.load();
-    return {record, state::derive_status(record, container.dir())};
+    state::Status status = state::derive_status(record, container.dir());
+    bool frozen = status == state::Status::paused ||
+                  (status == state::Status::created && cgroups::Manager::from_state(record.cgroup_path).frozen());
+    return {record, status, frozen};
 }
 
 cgroups::Manager freezer_of(const std::string& id, const state::Record& record) {
@@ -26,22 +30,23 @@ cgroups::Manager freezer_of(const std::string& id, const state::Record& record) 
     return cgroup;
 }
 
+std::string described(const Loaded& c) {
+    return c.frozen ? "paused" : std::string(state::to_string(c.status));
+}
+
 }  // namespace
 
 void pause_container(const std::string& root, const std::string& id) {
-    auto [record, status] = load(root, id);
-    if (status != state::Status::running && status != state::Status::created)
-        throw Error("container " + ocirt::quoted(id) + " is " + std::string(state::to_string(status)) +
-                    ", not running");
-    with_context("freeze", [&] { freezer_of(id, record).freeze(); });
+    Loaded c = load(root, id);
+    if (c.frozen || (c.status != state::Status::running && c.status != state::Status::created))
+        throw Error("container " + ocirt::quoted(id) + " is " + described(c) + ", not running");
+    with_context("freeze", [&] { freezer_of(id, c.record).freeze(); });
 }
 
 void resume_container(const std::string& root, const std::string& id) {
-    auto [record, status] = load(root, id);
-    if (status != state::Status::paused)
-        throw Error("container " + ocirt::quoted(id) + " is " + std::string(state::to_string(status)) +
-                    ", not paused");
-    with_context("thaw", [&] { freezer_of(id, record).thaw(); });
+    Loaded c = load(root, id);
+    if (!c.frozen) throw Error("container " + ocirt::quoted(id) + " is " + described(c) + ", not paused");
+    with_context("thaw", [&] { freezer_of(id, c.record).thaw(); });
 }
 
 }  // namespace ocirt::runtime

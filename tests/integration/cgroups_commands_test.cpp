@@ -379,3 +379,44 @@ TEST_CASE("update: --resources from stdin writes only the values it has, on a pa
     CHECK(data["memory"]["usage"]["limit"] == 33554432);
     REQUIRE(ocirt({"resume", container.id()}).exit_code == 0);
 }
+
+TEST_CASE("kill --all: SIGKILL reaches every nested process of a paused container") {
+    Ocirt ocirt;
+    Bundle bundle;
+    nested_sleepers(bundle, "7331", "7332", "7333");
+    RunningContainer container(ocirt, bundle, "kill-all-paused");
+    REQUIRE(eventually([&] { return processes_with("7331") == 1 && processes_with("7332") == 1; }));
+    REQUIRE(ocirt({"pause", container.id()}).exit_code == 0);
+    auto kill = ocirt({"kill", "--all", container.id(), "9"});
+    INFO(kill.err);
+    REQUIRE(kill.exit_code == 0);
+    CHECK(eventually([&] { return processes_with("7331") + processes_with("7332") + processes_with("7333") == 0; }));
+    CHECK(eventually([&] { return status_of(ocirt, container.id()) == "stopped"; }));
+    REQUIRE(ocirt({"delete", container.id()}).exit_code == 0);
+    CHECK(cgroups_named(container.id()).empty());
+}
+
+TEST_CASE("pause/resume: a created container can be paused and resumed, then started") {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["process"]["args"] = {"sleep", "1000"};
+    bundle.write();
+    TempDir files("ocirt-pause-created");
+    std::string id = unique_id("pause-created");
+    std::string pid_file = files.path() + "/pid";
+    REQUIRE(run_to_files(ocirt, {"create", "--bundle", bundle.path(), "--pid-file", pid_file, id},
+                         files.path() + "/out", files.path() + "/err")
+                .exit_code == 0);
+    pid_t init = std::stoi(read_file(pid_file));
+    REQUIRE(ocirt({"pause", id}).exit_code == 0);
+    CHECK(trimmed(read_file(v1_dir(init, "freezer") + "/freezer.state")) == "FROZEN");
+    auto again = ocirt({"pause", id});
+    CHECK(again.err.find("is paused, not running") != std::string::npos);
+    auto resume = ocirt({"resume", id});
+    INFO(resume.err);
+    REQUIRE(resume.exit_code == 0);
+    CHECK(trimmed(read_file(v1_dir(init, "freezer") + "/freezer.state")) == "THAWED");
+    REQUIRE(run_to_files(ocirt, {"start", id}, files.path() + "/out", files.path() + "/err").exit_code == 0);
+    CHECK(status_of(ocirt, id) == "running");
+    REQUIRE(ocirt({"kill", id, "KILL"}).exit_code == 0);
+}
