@@ -3,8 +3,6 @@
 
 #include <cerrno>
 #include <charconv>
-#include <iostream>
-#include <iterator>
 #include <optional>
 
 #include "cli/cli.hpp"
