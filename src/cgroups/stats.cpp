@@ -163,10 +163,14 @@ void read_v1_pids(const std::string& dir, Stats& out) {
 
 void read_v1_blkio(const std::string& dir, Stats& out) {
     static const std::pair<const char*, const char*> kCfq[] = {
-        {"ioServiceBytesRecursive", "io_service_bytes_recursive"}, {"ioServicedRecursive", "io_serviced_recursive"},
-        {"ioQueueRecursive", "io_queued_recursive"},               {"ioServiceTimeRecursive", "io_service_time_recursive"},
-        {"ioWaitTimeRecursive", "io_wait_time_recursive"},         {"ioMergedRecursive", "io_merged_recursive"},
-        {"ioTimeRecursive", "time_recursive"},                     {"sectorsRecursive", "sectors_recursive"},
+        {"ioServiceBytesRecursive", "io_service_bytes_recursive"},
+        {"ioServicedRecursive", "io_serviced_recursive"},
+        {"ioQueueRecursive", "io_queued_recursive"},
+        {"ioServiceTimeRecursive", "io_service_time_recursive"},
+        {"ioWaitTimeRecursive", "io_wait_time_recursive"},
+        {"ioMergedRecursive", "io_merged_recursive"},
+        {"ioTimeRecursive", "time_recursive"},
+        {"sectorsRecursive", "sectors_recursive"},
     };
     // CFQ's files where that scheduler exists, else BFQ's, else the throttle policy's (cgroup-v1 blkio-controller.rst).
     std::string prefix = "blkio.throttle.";
@@ -244,7 +248,8 @@ void read_v2_io(const std::string& dir, Stats& out) {
             auto value = parse_number(std::string_view(pair).substr(eq + 1));
             if (!value) continue;
             for (const auto& f : kFields)
-                if (pair.compare(0, eq, f.key) == 0) out.blkio.recursive[f.json].push_back({major, minor, f.op, *value});
+                if (pair.compare(0, eq, f.key) == 0)
+                    out.blkio.recursive[f.json].push_back({major, minor, f.op, *value});
         }
     }
 }

@@ -53,7 +53,8 @@ SystemdCgroup parse_systemd_cgroup(const std::optional<std::string>& cgroups_pat
                     kPointer);
     const std::string& prefix = parts[1];
     const std::string& name = parts[2];
-    if (name.empty()) throw Error("with --systemd-cgroup, the name in " + ocirt::quoted(path) + " is empty", 0, kPointer);
+    if (name.empty())
+        throw Error("with --systemd-cgroup, the name in " + ocirt::quoted(path) + " is empty", 0, kPointer);
     for (const auto* part : {&prefix, &name})
         if (part->find('/') != std::string::npos)
             throw Error("with --systemd-cgroup, " + ocirt::quoted(*part) + " in " + ocirt::quoted(path) +

@@ -16,12 +16,12 @@ int cmd_events(const GlobalOptions& global, const Args& args) {
     po::options_description options("events options");
     options.add_options()
         ("stats", po::bool_switch(&request.stats_only), "print the container's stats once, then exit")
-        ("interval", po::value(&interval)->default_value("5s"), "time between stats lines (Go duration: 5s, 500ms, 1m)");
+        ("interval", po::value(&interval)->default_value("5s"), "time between stats lines (5s, 500ms, 1m)");
     po::positional_options_description positional;
     add_container_id(options, positional, request.id);
     po::variables_map vm;
     if (!parse_command({"events", "events [--stats] [--interval 5s] <container-id>",
-                        "print resource usage (every --interval) and OOM kills as JSON lines until the container stops"},
+                        "print resource usage every --interval and OOM kills as JSON lines until the container stops"},
                        args, options, positional, vm))
         return 0;
     try {

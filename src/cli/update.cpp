@@ -105,7 +105,7 @@ int cmd_update(const GlobalOptions& global, const Args& args) {
         return po::value<std::string>()->notifier([&target](const std::string& v) { target = v; });
     };
     options.add_options()
-        ("resources,r", text(f.resources), "JSON file of linux.resources to write, \"-\" for stdin (no other flag then)")
+        ("resources,r", text(f.resources), "JSON file of linux.resources, \"-\" for stdin (no other flag then)")
         ("blkio-weight", text(f.blkio_weight), "block IO weight, 10 to 1000")
         ("cpu-period", text(f.cpu_period), "CFS period in microseconds")
         ("cpu-quota", text(f.cpu_quota), "CFS quota in microseconds per period (-1: none)")

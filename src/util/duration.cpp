@@ -13,7 +13,9 @@ std::chrono::nanoseconds parse_duration(const std::string& text) {
     static const std::pair<std::string_view, double> kUnits[] = {
         {"ns", 1.0}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9},
     };
-    auto invalid = [&] { return Error("invalid duration " + ocirt::quoted(text) + " (e.g. \"5s\", \"250ms\", \"1m30s\")"); };
+    auto invalid = [&] {
+        return Error("invalid duration " + ocirt::quoted(text) + " (e.g. \"5s\", \"250ms\", \"1m30s\")");
+    };
     std::string_view rest = text;
     if (rest.empty()) throw invalid();
     double total = 0;

@@ -8,7 +8,9 @@
 namespace ocirt {
 
 int64_t parse_ram_size(const std::string& text) {
-    auto invalid = [&] { return Error("invalid size " + ocirt::quoted(text) + " (e.g. \"512m\", \"1g\", \"1048576\")"); };
+    auto invalid = [&] {
+        return Error("invalid size " + ocirt::quoted(text) + " (e.g. \"512m\", \"1g\", \"1048576\")");
+    };
     size_t pos = 0;
     while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) || text[pos] == '.')) ++pos;
     std::string number = text.substr(0, pos);

@@ -261,10 +261,11 @@ TEST_CASE("events: a kernel OOM kill in the container prints an oom event") {
     pid_t events = spawn_events(ocirt, {"events", "--interval", "10s", id}, out, files.path() + "/events.err");
     // The first stats line comes after the OOM notification is registered.
     REQUIRE(eventually([&] { return read_file(out).find("\"stats\"") != std::string::npos; }));
-    REQUIRE(run_to_files(ocirt, {"start", id}, files.path() + "/start.out", files.path() + "/start.err").exit_code == 0);
+    auto start = run_to_files(ocirt, {"start", id}, files.path() + "/start.out", files.path() + "/start.err");
+    REQUIRE(start.exit_code == 0);
 
-    CHECK(eventually([&] { return read_file(out).find("{\"type\":\"oom\",\"id\":\"" + id + "\"}") != std::string::npos; },
-                     10000));
+    std::string oom_line = "{\"type\":\"oom\",\"id\":\"" + id + "\"}";
+    CHECK(eventually([&] { return read_file(out).find(oom_line) != std::string::npos; }, 10000));
     REQUIRE(ocirt({"kill", id, "KILL"}).exit_code == 0);
     CHECK(wait_exit(events) == 0);
     INFO(read_file(files.path() + "/events.err"));
@@ -279,7 +280,8 @@ TEST_CASE("update: a stopped container, bad JSON values, bad flags and Intel RDT
     REQUIRE(eventually([&] { return status_of(ocirt, stopped.id()) == "stopped"; }));
     auto refused = ocirt({"update", "--memory", "64m", stopped.id()});
     CHECK(refused.exit_code == 1);
-    CHECK(refused.err.find("is stopped; only a created, running or paused container can be updated") != std::string::npos);
+    CHECK(refused.err.find("is stopped; only a created, running or paused container can be updated") !=
+          std::string::npos);
 
     Bundle live_bundle;
     live_bundle.config["process"]["args"] = {"sleep", "1000"};

@@ -43,7 +43,8 @@ bool readable(int fd) {
 
 TEST_CASE("stats emulated v2: cpu.stat microseconds become nanoseconds, throttling is counted") {
     Dir d;
-    d.file("cpu.stat", "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 7\nnr_throttled 2\nthrottled_usec 30\n");
+    d.file("cpu.stat",
+           "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 7\nnr_throttled 2\nthrottled_usec 30\n");
     Stats s;
     read_v2_cpu(d.path, s);
     CHECK(s.cpu.total == 1500000);
@@ -83,7 +84,8 @@ TEST_CASE("stats emulated v2: pids \"max\" is no limit, io.stat maps to runc's b
     Dir d;
     d.file("pids.current", "3\n");
     d.file("pids.max", "max\n");
-    d.file("io.stat", "8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n253:1 rbytes=5 wbytes=0 rios=1 wios=0\n");
+    d.file("io.stat",
+           "8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n253:1 rbytes=5 wbytes=0 rios=1 wios=0\n");
     Stats s;
     read_v2_pids(d.path, s);
     CHECK(s.pids.current == 3);

@@ -26,7 +26,8 @@ TEST_CASE("systemd path: slice names with '-' expand to their nested path, -.sli
     CHECK(expand_slice("a-b-c.slice") == "/a.slice/a-b.slice/a-b-c.slice");
     CHECK(expand_slice("-.slice") == "/");
     for (const char* bad : {"system", ".slice", "a--b.slice", "-a.slice", "a-.slice", "a/b.slice"})
-        CHECK_MESSAGE(error_of([&] { expand_slice(bad); }).find("invalid systemd slice name") != std::string::npos, bad);
+        CHECK_MESSAGE(error_of([&] { expand_slice(bad); }).find("invalid systemd slice name") != std::string::npos,
+                      bad);
 }
 
 TEST_CASE("systemd path: slice:prefix:name gives the unit prefix-name.scope under the expanded slice") {
@@ -48,12 +49,13 @@ TEST_CASE("systemd path: an empty slice is system.slice, an empty path is :ocirt
     CHECK(parse_systemd_cgroup(std::string("-.slice:p:n"), "id").cgroup == "/p-n.scope");
 }
 
-TEST_CASE("systemd path: a path without three parts, an empty name, '/' or a bad slice is refused at /linux/cgroupsPath") {
+TEST_CASE("systemd path: not three parts, an empty name, '/' or a bad slice is refused at /linux/cgroupsPath") {
     CHECK(error_of([] { parse_systemd_cgroup(std::string("/a/b"), "id"); }) ==
           "with --systemd-cgroup, cgroupsPath must be \"slice:prefix:name\", got \"/a/b\" @/linux/cgroupsPath");
     CHECK(error_of([] { parse_systemd_cgroup(std::string("a:b:c:d"), "id"); }).find("slice:prefix:name") !=
           std::string::npos);
-    CHECK(error_of([] { parse_systemd_cgroup(std::string("system.slice:p:"), "id"); }).find("name") != std::string::npos);
+    CHECK(error_of([] { parse_systemd_cgroup(std::string("system.slice:p:"), "id"); }).find("name") !=
+          std::string::npos);
     CHECK(error_of([] { parse_systemd_cgroup(std::string("system.slice:p:a/b"), "id"); }).find("'/'") !=
           std::string::npos);
     CHECK(error_of([] { parse_systemd_cgroup(std::string("system:p:n"), "id"); }) ==
