@@ -18,7 +18,7 @@ void update_container(const std::string& root, const std::string& id, spec::Reso
                     " is stopped; only a created, running or paused container can be updated");
     if (record.cgroup_path.empty()) throw Error("container " + ocirt::quoted(id) + " has no cgroup of its own");
     if (!resources.devices.empty()) {
-        log::warn("update: the device rules are left unchanged (runc's update does not change them either)");
+        log::debug("update: the device rules are left unchanged (runc's update does not change them either)");
         resources.devices.clear();
     }
     if (resources.memory && resources.memory->limit == -1 && !resources.memory->swap) resources.memory->swap = -1;
