@@ -422,3 +422,22 @@ TEST_CASE("pause/resume: a created container can be paused and resumed, then sta
     CHECK(status_of(ocirt, id) == "running");
     REQUIRE(ocirt({"kill", id, "KILL"}).exit_code == 0);
 }
+
+TEST_CASE("events: a stopped container, an unknown one and a bad --interval are refused") {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.shell("exit 0");
+    RunningContainer stopped(ocirt, bundle, "events-stopped");
+    REQUIRE(eventually([&] { return status_of(ocirt, stopped.id()) == "stopped"; }));
+    for (const auto& args : {std::vector<std::string>{"events", "--stats", stopped.id()},
+                             std::vector<std::string>{"events", stopped.id()}}) {
+        auto events = ocirt(args);
+        CHECK(events.exit_code == 1);
+        CHECK(events.err.find("is not running") != std::string::npos);
+        CHECK(events.out == "");
+    }
+    CHECK(ocirt({"events", "--stats", "no-such-container"}).err.find("does not exist") != std::string::npos);
+    auto interval = ocirt({"events", "--interval", "soon", stopped.id()});
+    CHECK(interval.exit_code == 1);
+    CHECK(interval.err.find("--interval: invalid duration \"soon\"") != std::string::npos);
+}
