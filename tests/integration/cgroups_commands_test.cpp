@@ -351,6 +351,20 @@ TEST_CASE("update: runc's flags write memory, cpu quota/period/shares, cpuset, p
     CHECK(file("pids", "pids.max") == "50");
     std::string blkio = v1_dir(container.pid(), "blkio");
     CHECK(file("blkio", fs::exists(blkio + "/blkio.weight") ? "blkio.weight" : "blkio.bfq.weight") == "300");
+
+    auto memory = ocirt({"update", "--memory", "128M", "--memory-swap", "256m", "--memory-reservation", "32m",
+                         container.id()});
+    INFO(memory.err);
+    REQUIRE(memory.exit_code == 0);
+    CHECK(file("memory", "memory.limit_in_bytes") == std::to_string(128 << 20));
+    CHECK(file("memory", "memory.memsw.limit_in_bytes") == std::to_string(256 << 20));
+    CHECK(file("memory", "memory.soft_limit_in_bytes") == std::to_string(32 << 20));
+    CHECK(file("cpu", "cpu.cfs_quota_us") == "20000");
+
+    // runc: a memory limit of -1 without a swap value lifts both.
+    REQUIRE(ocirt({"update", "--memory", "-1", container.id()}).exit_code == 0);
+    CHECK(file("memory", "memory.limit_in_bytes") == file("memory", "memory.memsw.limit_in_bytes"));
+    CHECK(std::stoull(file("memory", "memory.limit_in_bytes")) > (1ull << 60));
 }
 
 TEST_CASE("update: --resources from stdin writes only the values it has, on a paused container too") {
