@@ -12,20 +12,22 @@ using Reader = void (*)(const std::string&, Stats&);
 struct Source {
     const char* v1_controller;
     Reader v1;
-    const char* v2_file;  // present in a cgroup2 cgroup once its controller is enabled there
     Reader v2;
+    // A file a cgroup2 cgroup has once the controller is enabled there; nullptr when the reader finds its own
+    // (hugetlb files are named per page size).
+    const char* v2_marker;
 };
 
 }  // namespace
 
 Stats Manager::stats() const {
     static const Source kSources[] = {
-        {"cpuacct", read_v1_cpuacct, "cpu.stat", read_v2_cpu},
+        {"cpuacct", read_v1_cpuacct, read_v2_cpu, "cpu.stat"},
         {"cpu", read_v1_cpu, nullptr, nullptr},
-        {"memory", read_v1_memory, "memory.current", read_v2_memory},
-        {"pids", read_v1_pids, "pids.current", read_v2_pids},
-        {"blkio", read_v1_blkio, "io.stat", read_v2_io},
-        {"hugetlb", read_v1_hugetlb, "hugetlb.", read_v2_hugetlb},
+        {"memory", read_v1_memory, read_v2_memory, "memory.current"},
+        {"pids", read_v1_pids, read_v2_pids, "pids.current"},
+        {"blkio", read_v1_blkio, read_v2_io, "io.stat"},
+        {"hugetlb", read_v1_hugetlb, read_v2_hugetlb, nullptr},
     };
     Stats stats;
     const Placement* u = unified();
@@ -36,9 +38,7 @@ Stats Manager::stats() const {
         }
         if (!u || !source.v2) continue;
         std::string dir = u->directory();
-        // hugetlb files are named per page size, so only the reader knows them; it finds none when disabled.
-        if (std::string(source.v2_file) != "hugetlb." && ::access((dir + "/" + source.v2_file).c_str(), F_OK) != 0)
-            continue;
+        if (source.v2_marker && ::access((dir + "/" + source.v2_marker).c_str(), F_OK) != 0) continue;
         source.v2(dir, stats);
     }
     return stats;
