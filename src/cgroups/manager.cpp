@@ -213,6 +213,22 @@ void Manager::set_frozen(bool frozen) {
         throw Error("cgroup " + ocirt::quoted(u->directory()) + " did not freeze in time");
 }
 
+bool Manager::can_freeze() const {
+    if (freezer()) return true;
+    const auto* u = unified();
+    return u && exists(u->directory() + "/cgroup.freeze");
+}
+
+void Manager::freeze() {
+    if (!can_freeze()) throw Error("no freezer: the cgroup has no v1 freezer controller and no cgroup.freeze file");
+    set_frozen(true);
+}
+
+void Manager::thaw() {
+    if (!can_freeze()) throw Error("no freezer: the cgroup has no v1 freezer controller and no cgroup.freeze file");
+    set_frozen(false);
+}
+
 void Manager::signal_all(int sig) {
     if (sig == SIGKILL) {
         const auto* u = unified();

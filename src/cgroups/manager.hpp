@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cgroups/hierarchy.hpp"
+#include "cgroups/stats.hpp"
 #include "spec/config.hpp"
 
 namespace ocirt::cgroups {
@@ -35,6 +36,13 @@ public:
     std::vector<pid_t> pids() const;  // cgroup.procs of one hierarchy, nested cgroups included
     void signal_all(int sig);         // v1: freeze, kill each pid, thaw; v2: cgroup.kill for SIGKILL
     bool frozen() const;
+    // False when no hierarchy can freeze the cgroup (no v1 freezer, no cgroup.freeze on the cgroup2 mount).
+    bool can_freeze() const;
+    void freeze();                    // returns once every task is frozen, or throws after a timeout
+    void thaw();
+    // Usage of every controller: from the v1 hierarchy that has it, else from the cgroup2 mount (where the
+    // controller's files exist in the container's cgroup); a controller found in neither is left at zero.
+    Stats stats() const;
     void destroy();                   // rmdir the leaf (and cgroups made inside it) in each hierarchy
 
     struct Placement {
@@ -43,13 +51,13 @@ public:
         std::string directory() const { return hierarchy.mount_point + cgroup; }
     };
     const std::vector<Placement>& placements() const { return placements_; }
+    const Placement* unified() const;                              // the cgroup2 placement, if any
+    const Placement* v1_with(std::string_view controller) const;  // the v1 placement with `controller`
 
 private:
     Manager() = default;
     const Placement* pids_source() const;
     const Placement* freezer() const;
-    const Placement* unified() const;
-    const Placement* v1_with(std::string_view controller) const;
     void set_frozen(bool frozen);
     void encode_path();
 

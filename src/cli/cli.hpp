@@ -48,5 +48,9 @@ int cmd_list(const GlobalOptions&, const Args&);
 int cmd_spec(const GlobalOptions&, const Args&);
 int cmd_exec(const GlobalOptions&, const Args&);
 int cmd_ps(const GlobalOptions&, const Args&);
+int cmd_pause(const GlobalOptions&, const Args&);
+int cmd_resume(const GlobalOptions&, const Args&);
+int cmd_update(const GlobalOptions&, const Args&);
+int cmd_events(const GlobalOptions&, const Args&);
 
 }  // namespace ocirt::cli

@@ -26,15 +26,19 @@ const std::map<std::string, CommandEntry>& commands() {
     static const std::map<std::string, CommandEntry> table = {
         {"check", {cmd_check, "validate a bundle's config.json and print every problem"}},
         {"create", {cmd_create, "create a container"}},
+        {"events", {cmd_events, "print a container's resource usage and OOM events as JSON lines"}},
         {"delete", {cmd_delete, "delete a container and the resources it holds"}},
         {"exec", {cmd_exec, "run a new process inside a running container"}},
         {"kill", {cmd_kill, "send a signal to the container's init process"}},
         {"list", {cmd_list, "list containers started by ocirt with the given root"}},
+        {"pause", {cmd_pause, "freeze every process of a container"}},
         {"ps", {cmd_ps, "list the processes running inside a container"}},
+        {"resume", {cmd_resume, "thaw every process of a paused container"}},
         {"run", {cmd_run, "create and start a container"}},
         {"spec", {cmd_spec, "write a new default config.json"}},
         {"start", {cmd_start, "run the user process of a created container"}},
         {"state", {cmd_state, "print the state of a container"}},
+        {"update", {cmd_update, "change the cgroup limits of a container"}},
     };
     return table;
 }
@@ -111,7 +115,7 @@ int dispatch(int argc, char** argv) {
         po::notify(vm);
         if (g.root.empty()) g.root = runtime::default_state_root(::geteuid(), std::getenv("XDG_RUNTIME_DIR"));
         if (g.log_format != "text" && g.log_format != "json")
-            throw UsageError("--log-format: must be \"text\" or \"json\", got " + quoted(g.log_format));
+            throw UsageError("--log-format: must be \"text\" or \"json\", got " + ocirt::quoted(g.log_format));
     } catch (const po::error& e) {
         std::cerr << "ocirt: " << e.what() << "\n";
         return 1;
@@ -131,7 +135,7 @@ int dispatch(int argc, char** argv) {
     }
     auto it = commands().find(command);
     if (it == commands().end()) {
-        log::error("unknown command " + quoted(command) + " (see 'ocirt --help')");
+        log::error("unknown command " + ocirt::quoted(command) + " (see 'ocirt --help')");
         return 1;
     }
     try {

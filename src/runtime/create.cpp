@@ -92,7 +92,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     CleanupStack cleanup;  // declared after what its steps refer to, so it unwinds while they still exist
     cleanup.push("remove the state directory", [&] { container.remove(); });
 
-    cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, hierarchy));
+    cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, request.systemd_cgroup, hierarchy));
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
     // Limits are in place before the init joins the cgroup, so they hold from its first instruction.
     if (config.linux_) {

@@ -13,7 +13,8 @@ void kill_container(const KillRequest& request) {
     state::Container container = state::Store(request.root).open_unlocked(request.id);
     if (!container.has_record()) throw Error("container " + ocirt::quoted(request.id) + " is still being created");
     state::Record record = container.load();
-    if (state::derive_status(record, container.dir()) == state::Status::stopped)
+    state::Status status = state::derive_status(record, container.dir());
+    if (status == state::Status::stopped)
         throw Error("container " + ocirt::quoted(request.id) + " is not running");
     log::debug("kill: " + signal_name(request.signal) + " to " + (request.all ? "every process of " : "the init of ") +
                ocirt::quoted(request.id));
@@ -22,6 +23,9 @@ void kill_container(const KillRequest& request) {
         return;
     }
     if (!signal_init(record, request.signal)) throw Error("container " + ocirt::quoted(request.id) + " is not running");
+    // A frozen task does not act on SIGKILL until it is thawed (cgroup-v1 freezer-subsystem.txt), as runc does.
+    if (request.signal == SIGKILL && status == state::Status::paused)
+        with_context("thaw", [&] { cgroups::Manager::from_state(record.cgroup_path).thaw(); });
 }
 
 }  // namespace ocirt::runtime

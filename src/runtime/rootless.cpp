@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "cgroups/systemd_bus.hpp"
+#include "cgroups/systemd_path.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -34,8 +36,13 @@ std::string default_state_root(uid_t euid, const char* xdg_runtime_dir) {
 }
 
 cgroups::Manager create_container_cgroup(const spec::Config& config, const std::string& id, bool rootless,
-                                         const cgroups::Hierarchy& hierarchy) {
+                                         bool systemd, const cgroups::Hierarchy& hierarchy) {
     std::optional<std::string> path = config.linux_ ? config.linux_->cgroupsPath : std::nullopt;
+    if (systemd) {
+        cgroups::SystemdCgroup unit = cgroups::parse_systemd_cgroup(path, id);
+        cgroups::require_systemd(unit.unit);
+        return cgroups::Manager::for_container(unit.cgroup, id, hierarchy);
+    }
     cgroups::Manager manager = cgroups::Manager::for_container(path, id, hierarchy);
     try {
         with_context("cgroup", [&] { manager.create(); });

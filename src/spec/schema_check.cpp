@@ -390,6 +390,41 @@ const SchemaValidator& config_schema() {
     return validator;
 }
 
+namespace {
+
+// A definition lifted out of `file` as a root schema of its own: its local "#/..." references are made to
+// point back into `file`.
+json lift_definition(const json& node, const std::string& file) {
+    if (node.is_array()) {
+        json out = json::array();
+        for (const auto& v : node) out.push_back(lift_definition(v, file));
+        return out;
+    }
+    if (!node.is_object()) return node;
+    json out = json::object();
+    for (const auto& [key, value] : node.items()) {
+        if (key == "$ref" && value.is_string() && value.get<std::string>().rfind('#', 0) == 0)
+            out[key] = file + value.get<std::string>();
+        else
+            out[key] = lift_definition(value, file);
+    }
+    return out;
+}
+
+}  // namespace
+
+const SchemaValidator& resources_schema() {
+    static const SchemaValidator validator(
+        [] {
+            auto docs = embedded_documents();
+            json resources = docs.at("defs-linux.json").at("definitions").at("Resources");
+            docs.emplace("linux-resources.json", lift_definition(resources, "defs-linux.json"));
+            return docs;
+        }(),
+        "linux-resources.json");
+    return validator;
+}
+
 const SchemaValidator& state_schema() {
     static const SchemaValidator validator(embedded_documents(), "state-schema.json");
     return validator;

@@ -33,6 +33,8 @@ private:
 // The embedded schemas (schemas/*.json), compiled once per process on first use.
 const SchemaValidator& config_schema();
 const SchemaValidator& state_schema();
+// linux.resources alone (defs-linux.json#/definitions/Resources), as `update --resources` takes it.
+const SchemaValidator& resources_schema();
 
 // valijson reads every integer as int64, so an unsigned value above INT64_MAX would turn negative: the copy
 // that is validated carries INT64_MAX in its place (still a non-negative integer); ranges are checked in

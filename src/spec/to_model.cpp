@@ -32,6 +32,8 @@ public:
         return c;
     }
 
+    Resources resources_document(const json& j) { return resources(j, ""); }
+
 private:
     static const json* find(const json& j, const char* key) {
         if (!j.is_object()) return nullptr;
@@ -319,5 +321,9 @@ private:
 }  // namespace
 
 Config to_model(const json& doc, std::vector<Diagnostic>& problems) { return Converter(problems).config(doc); }
+
+Resources resources_to_model(const json& doc, std::vector<Diagnostic>& problems) {
+    return Converter(problems).resources_document(doc);
+}
 
 }  // namespace ocirt::spec

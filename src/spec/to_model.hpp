@@ -10,5 +10,7 @@
 namespace ocirt::spec {
 
 Config to_model(const nlohmann::json& doc, std::vector<Diagnostic>& problems);
+// A schema-valid linux.resources document on its own; pointers are relative to it ("/memory/limit").
+Resources resources_to_model(const nlohmann::json& doc, std::vector<Diagnostic>& problems);
 
 }  // namespace ocirt::spec

@@ -1,0 +1,28 @@
+#include "runtime/update.hpp"
+
+#include "cgroups/manager.hpp"
+#include "state/store.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace ocirt::runtime {
+
+void update_container(const std::string& root, const std::string& id, spec::Resources resources) {
+    // No lock: a foreground `run` holds it for as long as its container lives.
+    state::Container container = state::Store(root).open_unlocked(id);
+    if (!container.has_record()) throw Error("container " + ocirt::quoted(id) + " is still being created");
+    state::Record record = container.load();
+    state::Status status = state::derive_status(record, container.dir());
+    if (status == state::Status::stopped)
+        throw Error("container " + ocirt::quoted(id) +
+                    " is stopped; only a created, running or paused container can be updated");
+    if (record.cgroup_path.empty()) throw Error("container " + ocirt::quoted(id) + " has no cgroup of its own");
+    if (!resources.devices.empty()) {
+        log::debug("update: the device rules are left unchanged (runc's update does not change them either)");
+        resources.devices.clear();
+    }
+    if (resources.memory && resources.memory->limit == -1 && !resources.memory->swap) resources.memory->swap = -1;
+    cgroups::Manager::from_state(record.cgroup_path).apply(resources);
+}
+
+}  // namespace ocirt::runtime

@@ -1,0 +1,52 @@
+#include <doctest/doctest.h>
+
+#include "spec/load_resources.hpp"
+#include "util/error.hpp"
+
+using ocirt::spec::load_resources_text;
+
+namespace {
+
+std::string pointer_of(const std::string& text) {
+    try {
+        load_resources_text(text, "r.json");
+    } catch (const ocirt::Error& e) {
+        return e.json_pointer() + " | " + e.full();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("update resources: runc's format becomes the typed linux.resources, unset values stay unset") {
+    auto r = load_resources_text(
+        R"({"memory": {"limit": 67108864, "swap": -1}, "cpu": {"quota": 20000, "period": 100000, "cpus": "0"},
+            "pids": {"limit": 50}, "blockIO": {"weight": 300}, "unified": {"memory.high": "max"}})",
+        "r.json");
+    REQUIRE(r.memory);
+    CHECK(r.memory->limit == 67108864);
+    CHECK(r.memory->swap == -1);
+    CHECK_FALSE(r.memory->reservation);
+    CHECK(r.cpu->quota == 20000);
+    CHECK(r.cpu->period == 100000);
+    CHECK(r.cpu->cpus == "0");
+    CHECK_FALSE(r.cpu->shares);
+    CHECK(r.pids->limit == 50);
+    CHECK(r.blockIO->weight == 300);
+    CHECK(r.unified.at("memory.high") == "max");
+    CHECK(load_resources_text("{}", "r.json").memory == std::nullopt);
+}
+
+TEST_CASE("update resources: schema problems name the JSON pointer inside the document and the input") {
+    CHECK(pointer_of(R"({"memory": {"limit": "lots"}})") ==
+          "/memory/limit | r.json: /memory/limit: must be an integer, got string (schema: type)");
+    CHECK(pointer_of(R"({"cpu": {"shares": -1}})").rfind("/cpu/shares | ", 0) == 0);
+    CHECK(pointer_of(R"({"blockIO": {"weight": 70000}})").rfind("/blockIO/weight | ", 0) == 0);
+    CHECK(pointer_of(R"({"devices": [{"allow": "yes"}]})").rfind("/devices/0/allow | ", 0) == 0);
+    CHECK(pointer_of(R"([1])").find("must be a JSON object") != std::string::npos);
+    CHECK(pointer_of(R"({"pids": )").find("r.json: ") != std::string::npos);
+}
+
+TEST_CASE("update resources: a uint64 value above INT64_MAX in an int64 field is a range problem, not a crash") {
+    CHECK(pointer_of(R"({"memory": {"limit": 18446744073709551615}})").rfind("/memory/limit | ", 0) == 0);
+}
