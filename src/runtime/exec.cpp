@@ -1,6 +1,7 @@
 #include "runtime/exec.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +28,23 @@
 
 namespace ocirt::runtime {
 namespace {
+
+constexpr int kExecWaitMs = 5000;
+
+// The process's end of the channel is close-on-exec (execve(2)): its end of file says the program has
+// replaced ocirt's code there (or the process died), so neither -d's return nor the pid file hands out a
+// process that still runs ocirt.
+void await_exec(const sync::Channel& channel) {
+    for (;;) {
+        pollfd ready{channel.fd(), POLLIN, 0};
+        int rc = ::poll(&ready, 1, kExecWaitMs);
+        if (rc < 0 && errno == EINTR) continue;
+        if (rc <= 0) return;
+        auto message = channel.receive();
+        if (!message) return;
+        if (message->type == sync::MsgType::Fail) throw message->error();
+    }
+}
 
 struct NamespaceKind {
     const char* name;  // under /proc/PID/ns
@@ -125,6 +143,7 @@ int exec_process(const ExecRequest& request) {
     parent_end.send(sync::Message::plain(sync::MsgType::CgroupReady));
     forward_seccomp_fd(parent_end, child, plan);
     sync::await_from_child(parent_end, child, sync::MsgType::Ready, "exec");
+    await_exec(parent_end);
     sync::log_step("exec", "process is pid " + std::to_string(child.pid()));
     if (!pid_file.empty()) write_pid_file(pid_file, child.pid());
     if (proxy) proxy->receive_master();
