@@ -33,8 +33,11 @@ bool poll_until(Pred done, std::chrono::milliseconds timeout) {
     }
 }
 
-void mkdir_one(const std::string& dir) {
-    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) throw SysError("mkdir " + ocirt::quoted(dir));
+// True when this call made the directory.
+bool mkdir_one(const std::string& dir) {
+    if (::mkdir(dir.c_str(), 0755) == 0) return true;
+    if (errno != EEXIST) throw SysError("mkdir " + ocirt::quoted(dir));
+    return false;
 }
 
 // A new v1 cpuset cgroup starts with empty cpus and mems and takes no task until both are set (cpuset(7)).
@@ -82,6 +85,18 @@ void remove_cgroup_tree(const std::string& dir) {
 
 bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
+// The parents create() made, nearest first; one that another container still uses stays (EBUSY).
+void remove_created_parents(const Manager::Placement& p) {
+    if (p.created_from.empty() || p.created_from == p.cgroup) return;
+    if (p.cgroup.compare(0, p.created_from.size() + 1, p.created_from + "/") != 0) return;
+    for (fs::path cgroup = fs::path(p.cgroup).parent_path(); cgroup.string().size() >= p.created_from.size();
+         cgroup = cgroup.parent_path()) {
+        std::string dir = p.hierarchy.mount_point + cgroup.string();
+        if (::rmdir(dir.c_str()) != 0 && errno != ENOENT) return;
+        if (cgroup == "/") return;
+    }
+}
+
 }  // namespace
 
 Manager Manager::for_container(const std::optional<std::string>& cgroups_path, const std::string& id,
@@ -94,7 +109,7 @@ Manager Manager::for_container(const std::optional<std::string>& cgroups_path, c
                                       : clean_cgroup_path(h.own_cgroup + clean_cgroup_path(requested));
         if (cgroup == "/")
             throw Error("cgroup path " + ocirt::quoted(requested) + " resolves to the root cgroup of " + ocirt::quoted(h.mount_point));
-        m.placements_.push_back({h, cgroup});
+        m.placements_.push_back({h, cgroup, {}});
     }
     m.encode_path();
     return m;
@@ -113,35 +128,54 @@ Manager Manager::from_state(const std::string& recorded_path, const Hierarchy& h
         }
         for (const auto& h : hierarchy.all()) {
             auto it = paths.find(h.key());
-            if (it != paths.end() && it->is_string()) m.placements_.push_back({h, it->get<std::string>()});
+            if (it != paths.end() && it->is_string()) m.placements_.push_back({h, it->get<std::string>(), {}});
         }
         return m;
     }
-    for (const auto& h : hierarchy.all()) m.placements_.push_back({h, recorded_path});
+    for (const auto& h : hierarchy.all()) m.placements_.push_back({h, recorded_path, {}});
     return m;
 }
 
-void Manager::encode_path() {
+// One path when every placement has the same, else {"<hierarchy key>": "<path>", ...}.
+std::string Manager::encode(std::string Placement::*field) const {
     bool uniform = true;
-    for (const auto& p : placements_) uniform = uniform && p.cgroup == placements_.front().cgroup;
-    if (placements_.empty()) {
-        recorded_.clear();
-    } else if (uniform) {
-        recorded_ = placements_.front().cgroup;
-    } else {
-        nlohmann::json paths = nlohmann::json::object();
-        for (const auto& p : placements_) paths[p.hierarchy.key()] = p.cgroup;
-        recorded_ = paths.dump();
+    for (const auto& p : placements_) uniform = uniform && p.*field == placements_.front().*field;
+    if (placements_.empty()) return {};
+    if (uniform) return placements_.front().*field;
+    nlohmann::json paths = nlohmann::json::object();
+    for (const auto& p : placements_) paths[p.hierarchy.key()] = p.*field;
+    return paths.dump();
+}
+
+void Manager::encode_path() { recorded_ = encode(&Placement::cgroup); }
+
+std::string Manager::created_from() const { return encode(&Placement::created_from); }
+
+void Manager::set_created_from(const std::string& recorded) {
+    if (recorded.empty() || recorded.front() != '{') {
+        for (auto& p : placements_) p.created_from = recorded;
+        return;
+    }
+    nlohmann::json paths;
+    try {
+        paths = nlohmann::json::parse(recorded);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error("recorded cgroup parents " + ocirt::quoted(recorded) + ": " + e.what());
+    }
+    for (auto& p : placements_) {
+        auto it = paths.find(p.hierarchy.key());
+        p.created_from = it != paths.end() && it->is_string() ? it->get<std::string>() : std::string();
     }
 }
 
 void Manager::create() {
-    for (const auto& p : placements_) {
+    for (auto& p : placements_) {
         with_context("cgroup " + ocirt::quoted(p.hierarchy.key()), [&] {
-            std::string dir = p.hierarchy.mount_point;
+            std::string cgroup;
             for (const auto& part : fs::path(p.cgroup).relative_path()) {
-                dir += "/" + part.string();
-                mkdir_one(dir);
+                cgroup += "/" + part.string();
+                std::string dir = p.hierarchy.mount_point + cgroup;
+                if (mkdir_one(dir) && p.created_from.empty()) p.created_from = cgroup;
                 if (p.hierarchy.has_controller("cpuset")) inherit_cpuset(dir);
             }
         });
@@ -258,6 +292,7 @@ void Manager::destroy() {
     for (const auto& p : placements_) {
         try {
             remove_cgroup_tree(p.directory());
+            remove_created_parents(p);
         } catch (const Error& e) {
             if (!first) first = e;
         }

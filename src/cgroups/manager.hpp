@@ -26,6 +26,10 @@ public:
     // What state.json records: the absolute cgroup path when every hierarchy agrees, otherwise a JSON
     // object {"<hierarchy key>": "<absolute cgroup path>", ...} (the own cgroup differs between hierarchies).
     const std::string& path() const { return recorded_; }
+    // What create() made above and including the container's cgroup, in path()'s encoding ("" when it
+    // made nothing): destroy() removes those directories and no other. state.json keeps it for delete.
+    std::string created_from() const;
+    void set_created_from(const std::string& recorded);
 
     void create();                    // mkdir -p in every hierarchy; v1 cpuset gets its parent's cpus/mems
     void add_process(pid_t pid);      // cgroup.procs in each
@@ -43,11 +47,12 @@ public:
     // Usage of every controller: from the v1 hierarchy that has it, else from the cgroup2 mount (where the
     // controller's files exist in the container's cgroup); a controller found in neither is left at zero.
     Stats stats() const;
-    void destroy();                   // rmdir the leaf (and cgroups made inside it) in each hierarchy
+    void destroy();  // rmdir the leaf (and cgroups made inside it) and the parents create() made, in each hierarchy
 
     struct Placement {
         HierarchyMount hierarchy;
-        std::string cgroup;  // absolute within the hierarchy, e.g. "/ocirt/abc"
+        std::string cgroup;        // absolute within the hierarchy, e.g. "/ocirt/abc"
+        std::string created_from;  // the topmost cgroup create() made on the way to `cgroup`; "" if none
         std::string directory() const { return hierarchy.mount_point + cgroup; }
     };
     const std::vector<Placement>& placements() const { return placements_; }
@@ -60,6 +65,7 @@ private:
     const Placement* freezer() const;
     void set_frozen(bool frozen);
     void encode_path();
+    std::string encode(std::string Placement::*field) const;
 
     std::vector<Placement> placements_;
     std::string recorded_;

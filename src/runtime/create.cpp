@@ -118,6 +118,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     record.owner = ::getuid();
     record.annotations = config.annotations;
     record.cgroup_path = cgroup->path();
+    record.cgroup_created_from = cgroup->created_from();
     record.systemd_cgroup = request.systemd_cgroup;
     record.rootfs_mount_id_before = rootfs_mount_id_before;
     record.hooks = config.hooks;

@@ -28,6 +28,7 @@ nlohmann::json Record::to_json() const {
         {"owner", owner},
         {"annotations", annotations},
         {"cgroupPath", cgroup_path},
+        {"cgroupCreatedFrom", cgroup_created_from},
         {"systemdCgroup", systemd_cgroup},
         {"rootfsMountIdBefore", rootfs_mount_id_before},
     };
@@ -48,6 +49,7 @@ Record Record::from_json(const nlohmann::json& j) {
         r.owner = j.value("owner", uid_t{0});
         r.annotations = j.value("annotations", std::map<std::string, std::string>{});
         r.cgroup_path = j.value("cgroupPath", "");
+        r.cgroup_created_from = j.value("cgroupCreatedFrom", "");
         r.systemd_cgroup = j.value("systemdCgroup", false);
         r.rootfs_mount_id_before = j.value("rootfsMountIdBefore", uint64_t{0});
         if (j.contains("hooks")) r.hooks = hooks::saved_hooks_from_json(j.at("hooks"));

@@ -25,6 +25,7 @@ struct Record {
     uid_t owner = 0;                   // uid of whoever created it
     std::map<std::string, std::string> annotations;
     std::string cgroup_path;           // as placed (relative to each hierarchy's root)
+    std::string cgroup_created_from;   // the topmost cgroup create made, in cgroup_path's encoding
     bool systemd_cgroup = false;
     spec::Hooks hooks;                 // poststart and poststop as config.json had them at create
     // Without a mount namespace the rootfs is bound in the host's: the mount it sat on before, so delete

@@ -236,9 +236,11 @@ TEST_CASE("cgroups emulated: SIGKILL on v2 writes cgroup.kill") {
     CHECK(t.read("c/cgroup.kill") == "1");
 }
 
-TEST_CASE("cgroups emulated: destroy removes only the leaf and cgroups inside it") {
+TEST_CASE("cgroups emulated: destroy removes the leaf and cgroups inside it, and no parent it did not make") {
     Tree t;
     auto h = t.hybrid();
+    for (const char* dir : {"cpu,cpuacct", "cpuset", "memory", "freezer", "systemd", "unified"})
+        fs::create_directories(t.root + "/" + std::string(dir) + "/parent");
     auto m = Manager::for_container(std::string("/parent/leaf"), "leaf", h);
     m.create();
     fs::create_directories(t.root + "/memory/parent/leaf/inner/deeper");
@@ -248,4 +250,42 @@ TEST_CASE("cgroups emulated: destroy removes only the leaf and cgroups inside it
         CHECK(fs::is_directory(t.root + "/" + std::string(dir) + "/parent"));
     }
     CHECK_NOTHROW(m.destroy());  // already gone is fine
+}
+
+TEST_CASE("cgroups emulated: destroy removes the parents create made and keeps the ones that were there") {
+    Tree t;
+    auto h = t.hybrid();
+    fs::create_directories(t.root + "/memory/outer/job/kept");
+    fs::create_directories(t.root + "/cpuset/kept");
+    auto m = Manager::for_container(std::string("kept/made/c1"), "c1", h);
+    m.create();
+    std::string recorded = m.created_from();
+    CHECK(recorded.front() == '{');  // memory sits under /outer/job, the others under /
+    auto later = Manager::from_state(m.path(), h);
+    later.set_created_from(recorded);
+    for (const auto& p : later.placements())
+        CHECK(p.created_from == (p.hierarchy.key() == "memory" ? "/outer/job/kept/made" :
+                                 p.hierarchy.key() == "cpuset" ? "/kept/made" : "/kept"));
+    later.destroy();
+    CHECK(fs::exists(t.root + "/memory/outer/job/kept"));
+    CHECK_FALSE(fs::exists(t.root + "/memory/outer/job/kept/made"));
+    CHECK(fs::exists(t.root + "/cpuset/kept"));
+    CHECK_FALSE(fs::exists(t.root + "/cpuset/kept/made"));
+    CHECK_FALSE(fs::exists(t.root + "/freezer/kept"));
+    CHECK(fs::exists(t.root + "/freezer"));
+}
+
+TEST_CASE("cgroups emulated: a parent another container still uses stays after destroy") {
+    Tree t;
+    auto h = t.hybrid();
+    auto first = Manager::for_container(std::string("/shared/c1"), "c1", h);
+    first.create();
+    auto second = Manager::for_container(std::string("/shared/c2"), "c2", h);
+    second.create();
+    CHECK(first.created_from() == "/shared");
+    CHECK(second.created_from() == "/shared/c2");
+    first.destroy();
+    CHECK(fs::exists(t.root + "/freezer/shared/c2"));
+    second.destroy();
+    CHECK(fs::exists(t.root + "/freezer/shared"));  // c2 did not make it; c1 could not remove it while c2 lived
 }
