@@ -31,4 +31,14 @@ void add_container_id(po::options_description& options, po::positional_options_d
     positional.add("id", 1);
 }
 
+std::optional<std::string> parse_container_id_only(const CommandSpec& spec, const Args& args) {
+    std::string id;
+    po::options_description options(std::string(spec.name) + " options");
+    po::positional_options_description positional;
+    add_container_id(options, positional, id);
+    po::variables_map vm;
+    if (!parse_command(spec, args, options, positional, vm)) return std::nullopt;
+    return id;
+}
+
 }  // namespace ocirt::cli

@@ -1,6 +1,7 @@
 #pragma once
 // The flags `create` and `run` share, and the container ID every per-container command takes.
 #include <boost/program_options.hpp>
+#include <optional>
 #include <string>
 
 #include "cli/cli.hpp"
@@ -18,5 +19,8 @@ void finish_create_request(const char* command, const GlobalOptions& global, run
 // The <container-id> positional argument, required.
 void add_container_id(boost::program_options::options_description& options,
                       boost::program_options::positional_options_description& positional, std::string& id);
+
+// For commands that take the container ID and nothing else: the ID, or nullopt when --help was printed.
+std::optional<std::string> parse_container_id_only(const CommandSpec& spec, const Args& args);
 
 }  // namespace ocirt::cli
