@@ -136,6 +136,10 @@ void Manager::encode_path() {
 }
 
 void Manager::create() {
+    if (!systemd_) make_directories();
+}
+
+void Manager::make_directories() {
     for (const auto& p : placements_) {
         with_context("cgroup " + ocirt::quoted(p.hierarchy.key()), [&] {
             std::string dir = p.hierarchy.mount_point;
@@ -149,6 +153,13 @@ void Manager::create() {
 }
 
 void Manager::add_process(pid_t pid) {
+    if (systemd_ && !systemd_started())
+        start_systemd_unit(pid);
+    else
+        write_procs(pid);
+}
+
+void Manager::write_procs(pid_t pid) {
     for (const auto& p : placements_)
         with_context("cgroup " + ocirt::quoted(p.hierarchy.key()),
                      [&] { write_text(p.directory() + "/cgroup.procs", std::to_string(pid)); });
@@ -254,6 +265,19 @@ void Manager::signal_all(int sig) {
 }
 
 void Manager::destroy() {
+    std::optional<Error> stop_failure;
+    if (systemd_) {
+        try {
+            with_context("systemd", [&] { stop_systemd_unit(); });
+        } catch (const Error& e) {
+            stop_failure = e;
+        }
+    }
+    remove_directories();
+    if (stop_failure) throw *stop_failure;
+}
+
+void Manager::remove_directories() {
     std::optional<Error> first;
     for (const auto& p : placements_) {
         try {
