@@ -94,6 +94,10 @@ TEST_CASE("--systemd-cgroup (emulated systemd): create starts a scope holding th
     auto ps = ocirt({"ps", "--format", "json", b.id});
     CHECK(ps.out.find(std::to_string(pid)) != std::string::npos);
 
+    auto update = ocirt({"update", "--pids-limit", "50", b.id});
+    CHECK_MESSAGE(update.exit_code == 0, update.err);
+    CHECK(trim(read_file(hierarchy.v1_with("pids")->mount_point + b.cgroup + "/pids.max")) == "50");
+
     auto deleted = ocirt({"delete", "--force", b.id});
     CHECK_MESSAGE(deleted.exit_code == 0, deleted.err);
     auto stops = systemd.calls_of("StopUnit");
@@ -131,4 +135,28 @@ TEST_CASE("--systemd-cgroup (emulated systemd): a start job that does not end \"
                   created.err);
     CHECK(systemd.calls_of("StopUnit").size() == 1);
     check_nothing_left(ocirt, b);
+}
+
+TEST_CASE("--systemd-cgroup (emulated systemd): a left-over unit is reset and started again; a refusal names the D-Bus error") {
+    if (no_systemd_here()) return;
+    EmulatedSystemd systemd;
+    Ocirt ocirt;
+    SystemdBundle left_over(nlohmann::json::object());
+    systemd.refuse_next_start("org.freedesktop.systemd1.UnitExists");
+    auto created = left_over.create(ocirt);
+    REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+    CHECK(systemd.calls_of("StartTransientUnit").size() == 2);
+    auto deleted = ocirt({"delete", "--force", left_over.id});
+    CHECK_MESSAGE(deleted.exit_code == 0, deleted.err);
+    check_nothing_left(ocirt, left_over);
+
+    SystemdBundle refused(nlohmann::json::object());
+    systemd.refuse_next_start("org.freedesktop.DBus.Error.AccessDenied");
+    auto denied = refused.create(ocirt);
+    CHECK(denied.exit_code == 1);
+    CHECK_MESSAGE(denied.err.find("systemd: StartTransientUnit \"" + refused.unit +
+                                  "\": org.freedesktop.DBus.Error.AccessDenied: Refused by the emulated systemd") !=
+                      std::string::npos,
+                  denied.err);
+    check_nothing_left(ocirt, refused);
 }

@@ -160,6 +160,8 @@ int on_start_transient_unit(sd_bus_message* m, void* userdata, sd_bus_error* err
     std::string result;
     try {
         result = systemd.start_unit(call);
+    } catch (const EmulatedSystemd::Refusal& refusal) {
+        return sd_bus_error_setf(error, refusal.name.c_str(), "Refused by the emulated systemd: %s", unit);
     } catch (const std::exception& e) {
         return sd_bus_error_set(error, "org.freedesktop.systemd1.EmulatedFailure", e.what());
     }
@@ -295,6 +297,11 @@ std::vector<EmulatedSystemd::Call> EmulatedSystemd::calls_of(const std::string& 
     return out;
 }
 
+void EmulatedSystemd::refuse_next_start(const std::string& dbus_error) {
+    std::lock_guard lock(mutex_);
+    next_refusal_ = dbus_error;
+}
+
 void EmulatedSystemd::next_start_result(const std::string& result) {
     std::lock_guard lock(mutex_);
     next_result_ = result;
@@ -318,8 +325,9 @@ std::string EmulatedSystemd::start_unit(const Call& received) {
     std::string result;
     {
         std::lock_guard lock(mutex_);
-        result = std::exchange(next_result_, "done");
         calls_.push_back(call);
+        if (!next_refusal_.empty()) throw Refusal{std::exchange(next_refusal_, "")};
+        result = std::exchange(next_result_, "done");
     }
     if (result != "done") return result;
     std::vector<pid_t> pids;

@@ -38,11 +38,17 @@ public:
     std::vector<Call> calls_of(const std::string& method) const;
     // The JobRemoved result of the next StartTransientUnit; anything but "done" makes no unit.
     void next_start_result(const std::string& result);
+    // The next StartTransientUnit is answered with this D-Bus error instead of a job.
+    void refuse_next_start(const std::string& dbus_error);
     // Cgroup directories of `cgroup` (absolute within each hierarchy) that exist now.
     std::vector<std::string> existing_directories(const std::string& cgroup) const;
 
     // Called on the emulator's thread by the D-Bus handlers.
-    std::string start_unit(const Call& call);  // returns the job's result
+    // Returns the job's result; throws Refusal for refuse_next_start().
+    std::string start_unit(const Call& call);
+    struct Refusal {
+        std::string name;
+    };
     bool stop_unit(const std::string& unit);   // false: no such unit
     void record(Call call);
     uint32_t next_job_id() { return ++jobs_; }
@@ -60,6 +66,7 @@ private:
     mutable std::mutex mutex_;
     std::vector<Call> calls_;
     std::string next_result_ = "done";
+    std::string next_refusal_;
     std::map<std::string, std::string> units_;  // unit → cgroup
     uint32_t jobs_ = 0;
     std::thread thread_;
