@@ -33,7 +33,8 @@ public:
                                const Hierarchy& hierarchy = Hierarchy::detect());
     // `recorded_path` is what path() returned; "" gives a manager that does nothing.
     static Manager from_state(const std::string& recorded_path, const Hierarchy& hierarchy = Hierarchy::detect());
-    // The same for a container made with `driver`: with systemd, destroy() stops its unit.
+    // The same for a container made with `driver`: with systemd, apply() updates the unit's properties and
+    // destroy() stops it.
     static Manager from_state(const std::string& recorded_path, Driver driver,
                               const Hierarchy& hierarchy = Hierarchy::detect());
 
@@ -51,7 +52,8 @@ public:
     // Writes linux.resources, each group where its controller is: a v1 hierarchy that has it, else the
     // cgroup2 mount (controller enabled in the ancestors' cgroup.subtree_control); a group no hierarchy
     // takes is an Error naming its JSON pointer. Used by create and by update. With systemd before the
-    // unit exists, the resources are kept for add_process.
+    // unit exists, the resources are kept for add_process; once it exists (update), systemd is told the
+    // limits it understands (SetUnitProperties) before the files are written, as runc does.
     void apply(const spec::Resources& resources);
     std::vector<pid_t> pids() const;  // cgroup.procs of one hierarchy, nested cgroups included
     void signal_all(int sig);         // v1: freeze, kill each pid, thaw; v2: cgroup.kill for SIGKILL
@@ -88,6 +90,7 @@ private:
     void remove_directories();
     bool systemd_started() const;
     void start_systemd_unit(pid_t pid);
+    void update_systemd_unit(const spec::Resources& resources);
     void stop_systemd_unit();
 
     std::vector<Placement> placements_;

@@ -132,6 +132,7 @@ void Manager::apply(const spec::Resources& resources) {
         pending_ = resources;
         return;
     }
+    if (systemd_) update_systemd_unit(resources);
     write_resources(resources);
 }
 

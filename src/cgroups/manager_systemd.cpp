@@ -17,7 +17,7 @@ Manager Manager::for_systemd(const SystemdCgroup& unit, const std::string& id, c
 Manager Manager::from_state(const std::string& recorded_path, Driver driver, const Hierarchy& hierarchy) {
     Manager m = from_state(recorded_path, hierarchy);
     if (driver == Driver::systemd && !recorded_path.empty() && recorded_path.front() == '/')
-        m.systemd_ = std::make_shared<SystemdDriver>(SystemdDriver::for_recorded(recorded_path));
+        m.systemd_ = std::make_shared<SystemdDriver>(SystemdDriver::for_recorded(recorded_path, hierarchy.mode()));
     return m;
 }
 
@@ -32,6 +32,10 @@ void Manager::start_systemd_unit(pid_t pid) {
     write_procs(pid);
     write_resources(resources);
     pending_.reset();
+}
+
+void Manager::update_systemd_unit(const spec::Resources& resources) {
+    with_context("systemd", [&] { systemd_->update(resources); });
 }
 
 void Manager::stop_systemd_unit() { systemd_->stop(); }

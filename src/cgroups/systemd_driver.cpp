@@ -19,8 +19,9 @@ SystemdDriver SystemdDriver::for_new_unit(SystemdCgroup unit, std::string id, Hi
     return d;
 }
 
-SystemdDriver SystemdDriver::for_recorded(const std::string& cgroup_path) {
+SystemdDriver SystemdDriver::for_recorded(const std::string& cgroup_path, Hierarchy::Mode mode) {
     SystemdDriver d;
+    d.mode_ = mode;
     d.unit_.unit = std::filesystem::path(cgroup_path).filename().string();
     d.unit_.cgroup = cgroup_path;
     d.sockets_ = default_systemd_sockets();
@@ -34,6 +35,13 @@ void SystemdDriver::start(pid_t pid, const spec::Resources& resources) {
     start_transient_unit(bus_.get(), unit_.unit, properties);
     started_ = true;
     bus_.reset();
+}
+
+void SystemdDriver::update(const spec::Resources& resources) {
+    auto properties = resource_properties(resources, mode_);
+    if (properties.empty()) return;
+    if (!bus_) bus_ = connect_systemd("update unit " + ocirt::quoted(unit_.unit), sockets_);
+    set_unit_properties(bus_.get(), unit_.unit, properties);
 }
 
 void SystemdDriver::stop() {

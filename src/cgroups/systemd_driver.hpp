@@ -20,13 +20,15 @@ public:
     static SystemdDriver for_new_unit(SystemdCgroup unit, std::string id, Hierarchy::Mode mode,
                                       const SystemdSockets& sockets = default_systemd_sockets());
     // For a container in state.json: the unit is the last component of its recorded cgroup path.
-    static SystemdDriver for_recorded(const std::string& cgroup_path);
+    static SystemdDriver for_recorded(const std::string& cgroup_path, Hierarchy::Mode mode);
 
     const std::string& unit() const { return unit_.unit; }
     bool started() const { return started_; }
     // StartTransientUnit with PIDs=[pid] and the limits systemd understands; returns when the job is done.
     // The connection is closed afterwards: a container outlives the ocirt process that made it.
     void start(pid_t pid, const spec::Resources& resources);
+    // SetUnitProperties with the limits systemd understands (nothing is sent when there are none).
+    void update(const spec::Resources& resources);
     void stop();  // StopUnit; a unit systemd does not know is no error
 
 private:

@@ -119,7 +119,14 @@ std::vector<UnitProperty> transient_unit_properties(const SystemdCgroup& unit, c
     out.push_back({"TasksAccounting", true});
     // systemd.scope(5): by default a scope conflicts with and is ordered before shutdown.target.
     out.push_back({"DefaultDependencies", false});
-    if (v2)
+    auto limits = resource_properties(resources, mode);
+    out.insert(out.end(), limits.begin(), limits.end());
+    return out;
+}
+
+std::vector<UnitProperty> resource_properties(const spec::Resources& resources, Hierarchy::Mode mode) {
+    std::vector<UnitProperty> out;
+    if (mode == Hierarchy::Mode::v2)
         add_v2_limits(resources, out);
     else
         add_v1_limits(resources, out);

@@ -145,6 +145,20 @@ void start_transient_unit(sd_bus* bus, const std::string& unit, const std::vecto
     }
 }
 
+void set_unit_properties(sd_bus* bus, const std::string& unit, const std::vector<UnitProperty>& properties) {
+    sd_bus_message* raw = nullptr;
+    check(sd_bus_message_new_method_call(bus, &raw, kService, kPath, kManager, "SetUnitProperties"),
+          "SetUnitProperties");
+    MessagePtr call(raw);
+    check(sd_bus_message_append(call.get(), "sb", unit.c_str(), 1), "SetUnitProperties");
+    check(sd_bus_message_open_container(call.get(), 'a', "(sv)"), "SetUnitProperties");
+    append_properties(call.get(), properties);
+    check(sd_bus_message_close_container(call.get()), "SetUnitProperties");
+    BusError error;
+    int r = sd_bus_call(bus, call.get(), 0, error.get(), nullptr);
+    if (r < 0) throw Error(call_failure("SetUnitProperties", unit, error, r), -r);
+}
+
 void stop_unit(sd_bus* bus, const std::string& unit, std::chrono::milliseconds timeout) {
     JobResults results;
     SlotPtr watch = watch_jobs(bus, results);

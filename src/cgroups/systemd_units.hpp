@@ -22,6 +22,10 @@ void start_transient_unit(sd_bus* bus, const std::string& unit, const std::vecto
 // does not know (NoSuchUnit) is already gone. A failed unit is then reset so that systemd forgets it.
 void stop_unit(sd_bus* bus, const std::string& unit, std::chrono::milliseconds timeout = kSystemdJobTimeout);
 
+// SetUnitProperties(unit, runtime=true, properties): systemd keeps the new limits, so that it does not put the
+// old ones back when it reapplies the unit's cgroup settings (on daemon-reload, for one).
+void set_unit_properties(sd_bus* bus, const std::string& unit, const std::vector<UnitProperty>& properties);
+
 // Appends one a(sv) element per property to an open message.
 void append_properties(sd_bus_message* message, const std::vector<UnitProperty>& properties);
 

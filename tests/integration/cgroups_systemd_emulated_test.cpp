@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "cgroups/hierarchy.hpp"
@@ -59,7 +60,7 @@ void check_nothing_left(const Ocirt& ocirt, const SystemdBundle& b) {
 
 }  // namespace
 
-TEST_CASE("--systemd-cgroup (emulated systemd): create starts a scope holding the init, limits hold, delete stops it") {
+TEST_CASE("--systemd-cgroup (emulated systemd): create starts a scope holding the init, limits hold, update and delete reach systemd") {
     if (no_systemd_here()) return;
     EmulatedSystemd systemd;
     Ocirt ocirt;
@@ -97,6 +98,10 @@ TEST_CASE("--systemd-cgroup (emulated systemd): create starts a scope holding th
     auto update = ocirt({"update", "--pids-limit", "50", b.id});
     CHECK_MESSAGE(update.exit_code == 0, update.err);
     CHECK(trim(read_file(hierarchy.v1_with("pids")->mount_point + b.cgroup + "/pids.max")) == "50");
+    auto sets = systemd.calls_of("SetUnitProperties");
+    REQUIRE(sets.size() == 1);
+    CHECK(sets.front().unit == b.unit);
+    CHECK(sets.front().properties == std::map<std::string, std::string>{{"TasksMax", "50"}});
 
     auto deleted = ocirt({"delete", "--force", b.id});
     CHECK_MESSAGE(deleted.exit_code == 0, deleted.err);

@@ -126,6 +126,24 @@ std::string render(sd_bus_message* m, const char* contents) {
     return std::string("<") + contents + ">";
 }
 
+int read_properties(sd_bus_message* m, EmulatedSystemd::Call& call) {
+    int r = sd_bus_message_enter_container(m, 'a', "(sv)");
+    if (r < 0) return r;
+    while (sd_bus_message_enter_container(m, 'r', "sv") > 0) {
+        const char* name = nullptr;
+        char type = 0;
+        const char* contents = nullptr;
+        sd_bus_message_read_basic(m, 's', &name);
+        sd_bus_message_peek_type(m, &type, &contents);
+        std::string signature = contents;
+        sd_bus_message_enter_container(m, 'v', signature.c_str());
+        call.properties[name] = render(m, signature.c_str());
+        sd_bus_message_exit_container(m);
+        sd_bus_message_exit_container(m);
+    }
+    return sd_bus_message_exit_container(m);
+}
+
 int reply_job(sd_bus_message* m, EmulatedSystemd& systemd, const std::string& unit, const std::string& result) {
     uint32_t id = systemd.next_job_id();
     std::string job = std::string(kSystemdPath) + "/job/" + std::to_string(id);
@@ -143,20 +161,7 @@ int on_start_transient_unit(sd_bus_message* m, void* userdata, sd_bus_error* err
     int r = sd_bus_message_read(m, "ss", &unit, &mode);
     if (r < 0) return r;
     call.unit = unit;
-    if ((r = sd_bus_message_enter_container(m, 'a', "(sv)")) < 0) return r;
-    while (sd_bus_message_enter_container(m, 'r', "sv") > 0) {
-        const char* name = nullptr;
-        char type = 0;
-        const char* contents = nullptr;
-        sd_bus_message_read_basic(m, 's', &name);
-        sd_bus_message_peek_type(m, &type, &contents);
-        std::string signature = contents;
-        sd_bus_message_enter_container(m, 'v', signature.c_str());
-        call.properties[name] = render(m, signature.c_str());
-        sd_bus_message_exit_container(m);
-        sd_bus_message_exit_container(m);
-    }
-    sd_bus_message_exit_container(m);
+    if ((r = read_properties(m, call)) < 0) return r;
     std::string result;
     try {
         result = systemd.start_unit(call);
@@ -166,6 +171,21 @@ int on_start_transient_unit(sd_bus_message* m, void* userdata, sd_bus_error* err
         return sd_bus_error_set(error, "org.freedesktop.systemd1.EmulatedFailure", e.what());
     }
     return reply_job(m, systemd, call.unit, result);
+}
+
+int on_set_unit_properties(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    auto& systemd = *static_cast<EmulatedSystemd*>(userdata);
+    EmulatedSystemd::Call call{"SetUnitProperties", "", {}, false};
+    const char* unit = nullptr;
+    int runtime = 0;
+    int r = sd_bus_message_read(m, "sb", &unit, &runtime);
+    if (r < 0) return r;
+    call.unit = unit;
+    if ((r = read_properties(m, call)) < 0) return r;
+    bool known = systemd.has_unit(unit);
+    systemd.record(std::move(call));
+    if (!known) return sd_bus_error_setf(error, "org.freedesktop.systemd1.NoSuchUnit", "Unit %s not loaded.", unit);
+    return sd_bus_reply_method_return(m, "");
 }
 
 int on_stop_unit(sd_bus_message* m, void* userdata, sd_bus_error* error) {
@@ -193,6 +213,7 @@ const sd_bus_vtable kBusDriver[] = {
 const sd_bus_vtable kSystemdManager[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD("StartTransientUnit", "ssa(sv)a(sa(sv))", "o", on_start_transient_unit, 0),
+    SD_BUS_METHOD("SetUnitProperties", "sba(sv)", "", on_set_unit_properties, 0),
     SD_BUS_METHOD("StopUnit", "ss", "o", on_stop_unit, 0),
     SD_BUS_VTABLE_END,
 };
@@ -343,6 +364,11 @@ std::string EmulatedSystemd::start_unit(const Call& received) {
     std::lock_guard lock(mutex_);
     units_[call.unit] = cgroup;
     return result;
+}
+
+bool EmulatedSystemd::has_unit(const std::string& unit) const {
+    std::lock_guard lock(mutex_);
+    return units_.count(unit) > 0;
 }
 
 bool EmulatedSystemd::stop_unit(const std::string& unit) {

@@ -1,7 +1,8 @@
 #pragma once
 // An emulated systemd for the --systemd-cgroup tests on a host without one: a D-Bus peer (sd-bus in server
 // mode) on a temp unix socket, named to ocirt by $DBUS_SYSTEM_BUS_ADDRESS while it lives. It answers the
-// bus driver's Hello/AddMatch/RemoveMatch and systemd's StartTransientUnit and StopUnit; any other call
+// bus driver's Hello/AddMatch/RemoveMatch and systemd's StartTransientUnit, SetUnitProperties (recorded
+// only) and StopUnit; any other call
 // gets sd-bus's UnknownMethod error. A started unit gets its cgroup directory "<expanded slice>/<unit>" in
 // every hierarchy of the host with the PIDs moved in; a stopped one has its processes killed and those
 // directories (and slice directories left empty) removed, as systemd does.
@@ -23,7 +24,7 @@ namespace ocirt::test {
 class EmulatedSystemd {
 public:
     struct Call {
-        std::string method;  // "StartTransientUnit", "StopUnit"
+        std::string method;  // "StartTransientUnit", "SetUnitProperties", "StopUnit"
         std::string unit;
         std::map<std::string, std::string> properties;  // rendered: true, 42, text, [1,2]
         bool directories_existed = false;  // StartTransientUnit: the unit's cgroup was already there
@@ -50,6 +51,7 @@ public:
         std::string name;
     };
     bool stop_unit(const std::string& unit);   // false: no such unit
+    bool has_unit(const std::string& unit) const;
     void record(Call call);
     uint32_t next_job_id() { return ++jobs_; }
 

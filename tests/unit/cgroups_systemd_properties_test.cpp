@@ -134,3 +134,15 @@ TEST_CASE("systemd properties: a cpu list that is not one is an error naming its
         }
     }
 }
+
+TEST_CASE("systemd properties: an update sends only the limits systemd knows, nothing for the rest") {
+    Resources r;
+    r.pids = ocirt::spec::Pids{50};
+    r.memory = ocirt::spec::Memory{};
+    r.memory->swappiness = 10;
+    auto props = resource_properties(r, Hierarchy::Mode::hybrid);
+    REQUIRE(props.size() == 1);
+    CHECK(props.front() == UnitProperty{"TasksMax", uint64_t{50}});
+    r.pids.reset();
+    CHECK(resource_properties(r, Hierarchy::Mode::hybrid).empty());
+}
