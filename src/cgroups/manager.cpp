@@ -169,6 +169,10 @@ void Manager::set_created_from(const std::string& recorded) {
 }
 
 void Manager::create() {
+    if (!systemd_) make_directories();
+}
+
+void Manager::make_directories() {
     for (auto& p : placements_) {
         with_context("cgroup " + ocirt::quoted(p.hierarchy.key()), [&] {
             std::string cgroup;
@@ -183,6 +187,13 @@ void Manager::create() {
 }
 
 void Manager::add_process(pid_t pid) {
+    if (systemd_ && !systemd_started())
+        start_systemd_unit(pid);
+    else
+        write_procs(pid);
+}
+
+void Manager::write_procs(pid_t pid) {
     for (const auto& p : placements_)
         with_context("cgroup " + ocirt::quoted(p.hierarchy.key()),
                      [&] { write_text(p.directory() + "/cgroup.procs", std::to_string(pid)); });
@@ -288,6 +299,19 @@ void Manager::signal_all(int sig) {
 }
 
 void Manager::destroy() {
+    std::optional<Error> stop_failure;
+    if (systemd_) {
+        try {
+            with_context("systemd", [&] { stop_systemd_unit(); });
+        } catch (const Error& e) {
+            stop_failure = e;
+        }
+    }
+    remove_directories();
+    if (stop_failure) throw *stop_failure;
+}
+
+void Manager::remove_directories() {
     std::optional<Error> first;
     for (const auto& p : placements_) {
         try {

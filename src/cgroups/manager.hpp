@@ -3,15 +3,22 @@
 // applies linux.resources, signals and lists what is in it, and removes it.
 #include <sys/types.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cgroups/hierarchy.hpp"
 #include "cgroups/stats.hpp"
+#include "cgroups/systemd_path.hpp"
 #include "spec/config.hpp"
 
 namespace ocirt::cgroups {
+
+class SystemdDriver;
+
+// Who makes and removes the cgroup directories: ocirt itself, or systemd (--systemd-cgroup).
+enum class Driver { cgroupfs, systemd };
 
 class Manager {
 public:
@@ -20,8 +27,16 @@ public:
     // does when the path is empty (its cgroup Name is the container ID, Parent is empty).
     static Manager for_container(const std::optional<std::string>& cgroups_path, const std::string& id,
                                  const Hierarchy& hierarchy = Hierarchy::detect());
+    // --systemd-cgroup: the placements are systemd's ("<expanded slice>/<unit>" in every hierarchy), made when
+    // the unit starts. Connects to systemd at once; where none answers, an Error before anything is made.
+    static Manager for_systemd(const SystemdCgroup& unit, const std::string& id,
+                               const Hierarchy& hierarchy = Hierarchy::detect());
     // `recorded_path` is what path() returned; "" gives a manager that does nothing.
     static Manager from_state(const std::string& recorded_path, const Hierarchy& hierarchy = Hierarchy::detect());
+    // The same for a container made with `driver`: with systemd, apply() updates the unit's properties and
+    // destroy() stops it.
+    static Manager from_state(const std::string& recorded_path, Driver driver,
+                              const Hierarchy& hierarchy = Hierarchy::detect());
 
     // What state.json records: the absolute cgroup path when every hierarchy agrees, otherwise a JSON
     // object {"<hierarchy key>": "<absolute cgroup path>", ...} (the own cgroup differs between hierarchies).
@@ -31,11 +46,18 @@ public:
     std::string created_from() const;
     void set_created_from(const std::string& recorded);
 
-    void create();                    // mkdir -p in every hierarchy; v1 cpuset gets its parent's cpus/mems
-    void add_process(pid_t pid);      // cgroup.procs in each
+    // mkdir -p in every hierarchy; v1 cpuset gets its parent's cpus/mems. With systemd, nothing yet: the
+    // directories are systemd's to make, when add_process starts the unit.
+    void create();
+    // cgroup.procs in each. With systemd, the first pid starts the unit (PIDs=[pid] and the limits systemd
+    // understands), then the directories systemd did not make are made, the pid joins every hierarchy and
+    // the resources given to apply() are written: all before the caller lets the process go on.
+    void add_process(pid_t pid);
     // Writes linux.resources, each group where its controller is: a v1 hierarchy that has it, else the
     // cgroup2 mount (controller enabled in the ancestors' cgroup.subtree_control); a group no hierarchy
-    // takes is an Error naming its JSON pointer. Used by create and by update.
+    // takes is an Error naming its JSON pointer. Used by create and by update. With systemd before the
+    // unit exists, the resources are kept for add_process; once it exists (update), systemd is told the
+    // limits it understands (SetUnitProperties) before the files are written, as runc does.
     void apply(const spec::Resources& resources);
     std::vector<pid_t> pids() const;  // cgroup.procs of one hierarchy, nested cgroups included
     void signal_all(int sig);         // v1: freeze, kill each pid, thaw; v2: cgroup.kill for SIGKILL
@@ -47,7 +69,9 @@ public:
     // Usage of every controller: from the v1 hierarchy that has it, else from the cgroup2 mount (where the
     // controller's files exist in the container's cgroup); a controller found in neither is left at zero.
     Stats stats() const;
-    void destroy();  // rmdir the leaf (and cgroups made inside it) and the parents create() made, in each hierarchy
+    // rmdir the leaf (and cgroups made inside it) and the parents create() made, in each hierarchy; with
+    // systemd, StopUnit first (systemd removes its directories), then whatever ocirt made itself.
+    void destroy();
 
     struct Placement {
         HierarchyMount hierarchy;
@@ -66,9 +90,19 @@ private:
     void set_frozen(bool frozen);
     void encode_path();
     std::string encode(std::string Placement::*field) const;
+    void make_directories();
+    void write_procs(pid_t pid);
+    void write_resources(const spec::Resources& resources);
+    void remove_directories();
+    bool systemd_started() const;
+    void start_systemd_unit(pid_t pid);
+    void update_systemd_unit(const spec::Resources& resources);
+    void stop_systemd_unit();
 
     std::vector<Placement> placements_;
     std::string recorded_;
+    std::shared_ptr<SystemdDriver> systemd_;     // --systemd-cgroup
+    std::optional<spec::Resources> pending_;     // apply() before systemd made the unit
 };
 
 }  // namespace ocirt::cgroups

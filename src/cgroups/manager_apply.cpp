@@ -128,6 +128,15 @@ const Manager::Placement* Manager::v1_with(std::string_view controller) const {
 }
 
 void Manager::apply(const spec::Resources& resources) {
+    if (systemd_ && !systemd_started()) {
+        pending_ = resources;
+        return;
+    }
+    if (systemd_) update_systemd_unit(resources);
+    write_resources(resources);
+}
+
+void Manager::write_resources(const spec::Resources& resources) {
     if (placements_.empty()) return;  // from_state(""): a rootless container without a cgroup of its own
     for (Group group : requested_groups(resources)) {
         std::string pointer(group_pointer(group));

@@ -1,56 +1,48 @@
 #include "cgroups/systemd_bus.hpp"
 
-#include <sys/socket.h>
-#include <sys/un.h>
-
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
 #include "util/error.hpp"
-#include "util/unique_fd.hpp"
 
 namespace ocirt::cgroups {
 namespace {
 
-// "" when a connection was made, else why not.
-std::string connect_failure(const std::string& path) {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof addr.sun_path) return "no usable socket path";
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd) return SysError("socket").full();
-    int rc;
-    do {
-        rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
-    } while (rc < 0 && errno == EINTR);
-    return rc == 0 ? "" : SysError("connect").full();
+struct Attempt {
+    BusPtr bus;
+    std::string failure;
+};
+
+// sd_bus_start(3) connects at once; authentication (and Hello on a bus) completes with the first call.
+Attempt open_bus(const std::string& address, bool bus_client) {
+    auto failed = [](const char* step, int r) { return Attempt{nullptr, std::string(step) + ": " + std::strerror(-r)}; };
+    sd_bus* raw = nullptr;
+    int r = sd_bus_new(&raw);
+    if (r < 0) return failed("sd_bus_new", r);
+    BusPtr bus(raw);
+    if ((r = sd_bus_set_address(bus.get(), address.c_str())) < 0) return failed("address", r);
+    if ((r = sd_bus_set_bus_client(bus.get(), bus_client)) < 0) return failed("bus client", r);
+    if ((r = sd_bus_start(bus.get())) < 0) return failed("connect", r);
+    return Attempt{std::move(bus), ""};
 }
 
 }  // namespace
 
 SystemdSockets default_systemd_sockets() {
     SystemdSockets s;
-    s.system_bus = "/run/dbus/system_bus_socket";
-    // dbus-daemon(1): the address is "unix:path=/some/socket" possibly followed by ",key=value".
-    if (const char* address = std::getenv("DBUS_SYSTEM_BUS_ADDRESS")) {
-        std::string a = address;
-        const std::string prefix = "unix:path=";
-        if (a.rfind(prefix, 0) == 0) s.system_bus = a.substr(prefix.size(), a.find(',') - prefix.size());
-    }
+    const char* address = std::getenv("DBUS_SYSTEM_BUS_ADDRESS");
+    s.system_bus = address && *address ? address : "unix:path=/run/dbus/system_bus_socket";
     return s;
 }
 
-void require_systemd(const std::string& unit, const SystemdSockets& sockets) {
-    std::string private_failure = connect_failure(sockets.private_socket);
-    std::string bus_failure = private_failure.empty() ? "" : connect_failure(sockets.system_bus);
-    if (!private_failure.empty() && !bus_failure.empty())
-        throw Error("--systemd-cgroup: no systemd answers to create unit " + ocirt::quoted(unit) + " (" +
-                    sockets.private_socket + ": " + private_failure + "; " + sockets.system_bus + ": " + bus_failure +
-                    "); run without --systemd-cgroup to use cgroupfs");
-    throw Error("--systemd-cgroup: creating unit " + ocirt::quoted(unit) +
-                " over D-Bus is not implemented in ocirt; run without --systemd-cgroup to use cgroupfs");
+BusPtr connect_systemd(const std::string& purpose, const SystemdSockets& sockets) {
+    Attempt direct = open_bus("unix:path=" + sockets.private_socket, false);
+    if (direct.bus) return std::move(direct.bus);
+    Attempt bus = open_bus(sockets.system_bus, true);
+    if (bus.bus) return std::move(bus.bus);
+    throw Error("--systemd-cgroup: no systemd answers to " + purpose + " (" + sockets.private_socket + ": " +
+                direct.failure + "; " + sockets.system_bus + ": " + bus.failure +
+                "); run without --systemd-cgroup to use cgroupfs");
 }
 
 }  // namespace ocirt::cgroups

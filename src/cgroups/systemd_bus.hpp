@@ -1,17 +1,20 @@
 #pragma once
-// Whether a systemd answers for the systemd cgroup driver: its private socket or the D-Bus system bus.
+// The D-Bus connection of the systemd cgroup driver: systemd's private socket as a direct peer, else the
+// system bus, as runc connects (go-systemd's NewWithContext).
 #include <string>
+
+#include "cgroups/sd_bus_handles.hpp"
 
 namespace ocirt::cgroups {
 
 struct SystemdSockets {
     std::string private_socket = "/run/systemd/private";  // systemd's own D-Bus socket (root only)
-    std::string system_bus;  // $DBUS_SYSTEM_BUS_ADDRESS's unix:path=, else /run/dbus/system_bus_socket
+    std::string system_bus;  // a D-Bus address: $DBUS_SYSTEM_BUS_ADDRESS, else unix:path=/run/dbus/system_bus_socket
 };
 SystemdSockets default_systemd_sockets();
 
-// Connects to each socket in turn; throws Error naming --systemd-cgroup, `unit` and why each failed when
-// neither answers. ocirt does not speak D-Bus yet, so a systemd that does answer is an Error too.
-void require_systemd(const std::string& unit, const SystemdSockets& sockets = default_systemd_sockets());
+// A started connection to systemd. Where neither socket answers, an Error naming --systemd-cgroup, what
+// it was for (`purpose`, e.g. "create unit \"x.scope\"") and why each failed.
+BusPtr connect_systemd(const std::string& purpose, const SystemdSockets& sockets = default_systemd_sockets());
 
 }  // namespace ocirt::cgroups

@@ -118,7 +118,6 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     record.owner = ::getuid();
     record.annotations = config.annotations;
     record.cgroup_path = cgroup->path();
-    record.cgroup_created_from = cgroup->created_from();
     record.systemd_cgroup = request.systemd_cgroup;
     record.rootfs_mount_id_before = rootfs_mount_id_before;
     record.hooks = config.hooks;
@@ -138,6 +137,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
         throw;
     }
     record.pid = init.pid();
+    record.cgroup_created_from = cgroup->created_from();  // with systemd, made while the init joined
     record.pid_start_time = state::process_start_time(init.pid());
     container.save(record);
     if (!pid_file.empty()) {

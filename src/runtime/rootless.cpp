@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "cgroups/systemd_bus.hpp"
 #include "cgroups/systemd_path.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -40,8 +39,7 @@ cgroups::Manager create_container_cgroup(const spec::Config& config, const std::
     std::optional<std::string> path = config.linux_ ? config.linux_->cgroupsPath : std::nullopt;
     if (systemd) {
         cgroups::SystemdCgroup unit = cgroups::parse_systemd_cgroup(path, id);
-        cgroups::require_systemd(unit.unit);
-        return cgroups::Manager::for_container(unit.cgroup, id, hierarchy);
+        return cgroups::Manager::for_systemd(unit, id, hierarchy);
     }
     cgroups::Manager manager = cgroups::Manager::for_container(path, id, hierarchy);
     try {

@@ -19,7 +19,8 @@ std::string default_state_root(uid_t euid, const char* xdg_runtime_dir);
 // Creates the container's cgroup. Rootless without linux.cgroupsPath, a cgroup the user may not create is
 // skipped with a debug line (runc's choice), and the returned manager does nothing; then linux.resources
 // that ask for a limit are an Error naming /linux/resources. With `systemd` (--systemd-cgroup) the path is
-// "slice:prefix:name" and systemd must create the unit: where none answers, an Error before anything is made.
+// "slice:prefix:name" and systemd creates the unit when the init joins (Manager::for_systemd): where no
+// systemd answers, an Error before anything is made.
 cgroups::Manager create_container_cgroup(const spec::Config& config, const std::string& id, bool rootless,
                                          bool systemd, const cgroups::Hierarchy& hierarchy);
 

@@ -22,7 +22,9 @@ void update_container(const std::string& root, const std::string& id, spec::Reso
         resources.devices.clear();
     }
     if (resources.memory && resources.memory->limit == -1 && !resources.memory->swap) resources.memory->swap = -1;
-    cgroups::Manager::from_state(record.cgroup_path).apply(resources);
+    cgroups::Manager::from_state(record.cgroup_path,
+                                 record.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs)
+        .apply(resources);
 }
 
 }  // namespace ocirt::runtime

@@ -63,8 +63,8 @@ TEST_CASE("systemd path: not three parts, an empty name, '/' or a bad slice is r
 }
 
 TEST_CASE("systemd bus: sockets nobody listens on give an error naming the flag, the unit and both sockets") {
-    SystemdSockets none{"/nonexistent/ocirt-test/private", "/nonexistent/ocirt-test/bus"};
-    std::string error = error_of([&] { require_systemd("ocirt-x.scope", none); });
+    SystemdSockets none{"/nonexistent/ocirt-test/private", "unix:path=/nonexistent/ocirt-test/bus"};
+    std::string error = error_of([&] { connect_systemd("create unit \"ocirt-x.scope\"", none); });
     CHECK(error.find("--systemd-cgroup: no systemd answers to create unit \"ocirt-x.scope\"") != std::string::npos);
     CHECK(error.find("/nonexistent/ocirt-test/private: connect: No such file or directory") != std::string::npos);
     CHECK(error.find("/nonexistent/ocirt-test/bus: connect") != std::string::npos);

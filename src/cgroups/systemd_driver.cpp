@@ -1,0 +1,53 @@
+#include "cgroups/systemd_driver.hpp"
+
+#include <filesystem>
+
+#include "cgroups/systemd_properties.hpp"
+#include "cgroups/systemd_units.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::cgroups {
+
+SystemdDriver SystemdDriver::for_new_unit(SystemdCgroup unit, std::string id, Hierarchy::Mode mode,
+                                          const SystemdSockets& sockets) {
+    SystemdDriver d;
+    d.bus_ = connect_systemd("create unit " + ocirt::quoted(unit.unit), sockets);
+    d.unit_ = std::move(unit);
+    d.id_ = std::move(id);
+    d.mode_ = mode;
+    d.sockets_ = sockets;
+    return d;
+}
+
+SystemdDriver SystemdDriver::for_recorded(const std::string& cgroup_path, Hierarchy::Mode mode) {
+    SystemdDriver d;
+    d.mode_ = mode;
+    d.unit_.unit = std::filesystem::path(cgroup_path).filename().string();
+    d.unit_.cgroup = cgroup_path;
+    d.sockets_ = default_systemd_sockets();
+    d.started_ = true;
+    return d;
+}
+
+void SystemdDriver::start(pid_t pid, const spec::Resources& resources) {
+    auto properties = transient_unit_properties(unit_, id_, pid, resources, mode_);
+    if (!bus_) bus_ = connect_systemd("create unit " + ocirt::quoted(unit_.unit), sockets_);
+    start_transient_unit(bus_.get(), unit_.unit, properties);
+    started_ = true;
+    bus_.reset();
+}
+
+void SystemdDriver::update(const spec::Resources& resources) {
+    auto properties = resource_properties(resources, mode_);
+    if (properties.empty()) return;
+    if (!bus_) bus_ = connect_systemd("update unit " + ocirt::quoted(unit_.unit), sockets_);
+    set_unit_properties(bus_.get(), unit_.unit, properties);
+}
+
+void SystemdDriver::stop() {
+    if (!bus_) bus_ = connect_systemd("stop unit " + ocirt::quoted(unit_.unit), sockets_);
+    stop_unit(bus_.get(), unit_.unit);
+    started_ = false;
+}
+
+}  // namespace ocirt::cgroups

@@ -1,0 +1,43 @@
+#pragma once
+// The systemd side of a container's cgroup under --systemd-cgroup: systemd makes the unit (and so the
+// cgroup directories) once the init's pid is known, and removes them when the unit is stopped.
+#include <sys/types.h>
+
+#include <string>
+
+#include "cgroups/hierarchy.hpp"
+#include "cgroups/sd_bus_handles.hpp"
+#include "cgroups/systemd_bus.hpp"
+#include "cgroups/systemd_path.hpp"
+#include "spec/config.hpp"
+
+namespace ocirt::cgroups {
+
+class SystemdDriver {
+public:
+    // For a new container: connects at once, so that a host where no systemd answers fails before anything
+    // is made.
+    static SystemdDriver for_new_unit(SystemdCgroup unit, std::string id, Hierarchy::Mode mode,
+                                      const SystemdSockets& sockets = default_systemd_sockets());
+    // For a container in state.json: the unit is the last component of its recorded cgroup path.
+    static SystemdDriver for_recorded(const std::string& cgroup_path, Hierarchy::Mode mode);
+
+    const std::string& unit() const { return unit_.unit; }
+    bool started() const { return started_; }
+    // StartTransientUnit with PIDs=[pid] and the limits systemd understands; returns when the job is done.
+    // The connection is closed afterwards: a container outlives the ocirt process that made it.
+    void start(pid_t pid, const spec::Resources& resources);
+    // SetUnitProperties with the limits systemd understands (nothing is sent when there are none).
+    void update(const spec::Resources& resources);
+    void stop();  // StopUnit; a unit systemd does not know is no error
+
+private:
+    SystemdCgroup unit_;
+    std::string id_;
+    Hierarchy::Mode mode_ = Hierarchy::Mode::none;
+    SystemdSockets sockets_;
+    BusPtr bus_;
+    bool started_ = false;
+};
+
+}  // namespace ocirt::cgroups

@@ -1,0 +1,139 @@
+#include "cgroups/systemd_properties.hpp"
+
+#include <charconv>
+
+#include "cgroups/v2_resources.hpp"
+#include "util/error.hpp"
+
+namespace ocirt::cgroups {
+namespace {
+
+constexpr uint64_t kDefaultCpuPeriodUsec = 100000;
+constexpr uint64_t kUsecPerSec = 1000000;
+constexpr uint64_t kCpuQuotaStepUsec = 10000;
+constexpr unsigned kMaxCpu = 8192;
+
+bool is_slice(const std::string& unit) {
+    return unit.size() > 6 && unit.compare(unit.size() - 6, 6, ".slice") == 0;
+}
+
+uint64_t limit_or_infinity(int64_t value) { return value < 0 ? kSystemdInfinity : static_cast<uint64_t>(value); }
+
+unsigned parse_cpu(std::string_view text, const std::string& list, const std::string& pointer) {
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty() || value >= kMaxCpu)
+        throw Error(pointer + ": " + ocirt::quoted(list) + " is not a list of CPUs or memory nodes", 0, pointer);
+    return value;
+}
+
+// systemd.resource-control(5) CPUQuota= is kept as microseconds per second and written as a whole percent
+// of the period, so a fractional percent is rounded up to the next 10 ms, as runc does.
+void add_cpu_bandwidth(const spec::Cpu& cpu, std::vector<UnitProperty>& out) {
+    int64_t quota = cpu.quota.value_or(0);
+    uint64_t period = cpu.period.value_or(0);
+    if (period != 0) out.push_back({"CPUQuotaPeriodUSec", period});
+    if (quota == 0 && period == 0) return;
+    uint64_t per_second = kSystemdInfinity;
+    if (quota > 0) {
+        per_second = static_cast<uint64_t>(quota) * kUsecPerSec / (period ? period : kDefaultCpuPeriodUsec);
+        if (per_second % kCpuQuotaStepUsec != 0) per_second = (per_second / kCpuQuotaStepUsec + 1) * kCpuQuotaStepUsec;
+    }
+    out.push_back({"CPUQuotaPerSecUSec", per_second});
+}
+
+void add_cpuset(const spec::Cpu& cpu, std::vector<UnitProperty>& out) {
+    if (cpu.cpus && !cpu.cpus->empty())
+        out.push_back({"AllowedCPUs", cpu_list_bitmask(*cpu.cpus, "/linux/resources/cpu/cpus")});
+    if (cpu.mems && !cpu.mems->empty())
+        out.push_back({"AllowedMemoryNodes", cpu_list_bitmask(*cpu.mems, "/linux/resources/cpu/mems")});
+}
+
+// The spec's swap is memory+swap; MemorySwapMax= is swap alone (runc's ConvertMemorySwapToCgroupV2Value).
+std::optional<uint64_t> swap_max(const spec::Memory& m) {
+    int64_t limit = m.limit.value_or(0), swap = m.swap.value_or(0);
+    if (swap < 0 || (limit < 0 && swap == 0)) return kSystemdInfinity;
+    if (swap == 0 || limit <= 0 || swap < limit) return std::nullopt;
+    return static_cast<uint64_t>(swap - limit);
+}
+
+void add_v1_limits(const spec::Resources& r, std::vector<UnitProperty>& out) {
+    if (r.memory && r.memory->limit && *r.memory->limit != 0)
+        out.push_back({"MemoryLimit", limit_or_infinity(*r.memory->limit)});
+    if (r.cpu && r.cpu->shares && *r.cpu->shares != 0) out.push_back({"CPUShares", *r.cpu->shares});
+    if (r.cpu) add_cpu_bandwidth(*r.cpu, out);
+    if (r.blockIO && r.blockIO->weight && *r.blockIO->weight != 0)
+        out.push_back({"BlockIOWeight", uint64_t{*r.blockIO->weight}});
+}
+
+void add_v2_limits(const spec::Resources& r, std::vector<UnitProperty>& out) {
+    if (r.memory) {
+        const spec::Memory& m = *r.memory;
+        if (m.limit && *m.limit != 0) out.push_back({"MemoryMax", limit_or_infinity(*m.limit)});
+        if (m.reservation && *m.reservation != 0) out.push_back({"MemoryLow", limit_or_infinity(*m.reservation)});
+        if (auto swap = swap_max(m)) out.push_back({"MemorySwapMax", *swap});
+    }
+    if (r.cpu && r.cpu->shares && *r.cpu->shares != 0)
+        out.push_back({"CPUWeight", cpu_weight_of_shares(*r.cpu->shares)});
+    if (r.cpu) add_cpu_bandwidth(*r.cpu, out);
+}
+
+}  // namespace
+
+std::vector<uint8_t> cpu_list_bitmask(const std::string& list, const std::string& pointer) {
+    std::vector<uint8_t> mask;
+    auto set = [&](unsigned cpu) {
+        if (mask.size() <= cpu / 8) mask.resize(cpu / 8 + 1, 0);
+        mask[cpu / 8] = static_cast<uint8_t>(mask[cpu / 8] | (1u << (cpu % 8)));
+    };
+    std::string_view rest = list;
+    while (!rest.empty()) {
+        size_t comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        size_t dash = item.find('-');
+        unsigned first = parse_cpu(item.substr(0, dash), list, pointer);
+        unsigned last = dash == std::string_view::npos ? first : parse_cpu(item.substr(dash + 1), list, pointer);
+        if (last < first) throw Error(pointer + ": " + ocirt::quoted(list) + " has a range that runs backwards", 0, pointer);
+        for (unsigned cpu = first; cpu <= last; ++cpu) set(cpu);
+    }
+    return mask;
+}
+
+std::vector<UnitProperty> transient_unit_properties(const SystemdCgroup& unit, const std::string& id, pid_t pid,
+                                                    const spec::Resources& resources, Hierarchy::Mode mode) {
+    bool v2 = mode == Hierarchy::Mode::v2;
+    std::vector<UnitProperty> out;
+    out.push_back({"Description", "ocirt container " + id});
+    if (is_slice(unit.unit)) {
+        out.push_back({"Wants", std::vector<std::string>{unit.slice}});
+    } else {
+        out.push_back({"Slice", unit.slice});
+        out.push_back({"PIDs", std::vector<uint32_t>{static_cast<uint32_t>(pid)}});
+        // systemd.resource-control(5) Delegate=: the container may manage the cgroup tree below its scope.
+        out.push_back({"Delegate", true});
+    }
+    out.push_back({"MemoryAccounting", true});
+    out.push_back({"CPUAccounting", true});
+    out.push_back({v2 ? "IOAccounting" : "BlockIOAccounting", true});
+    out.push_back({"TasksAccounting", true});
+    // systemd.scope(5): by default a scope conflicts with and is ordered before shutdown.target.
+    out.push_back({"DefaultDependencies", false});
+    auto limits = resource_properties(resources, mode);
+    out.insert(out.end(), limits.begin(), limits.end());
+    return out;
+}
+
+std::vector<UnitProperty> resource_properties(const spec::Resources& resources, Hierarchy::Mode mode) {
+    std::vector<UnitProperty> out;
+    if (mode == Hierarchy::Mode::v2)
+        add_v2_limits(resources, out);
+    else
+        add_v1_limits(resources, out);
+    if (resources.pids && resources.pids->limit && *resources.pids->limit != 0)
+        out.push_back({"TasksMax", limit_or_infinity(*resources.pids->limit)});
+    if (resources.cpu) add_cpuset(*resources.cpu, out);
+    return out;
+}
+
+}  // namespace ocirt::cgroups

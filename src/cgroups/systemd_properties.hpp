@@ -1,0 +1,45 @@
+#pragma once
+// The unit properties the systemd cgroup driver sends with StartTransientUnit, as runc sends them for a
+// container: the unit's place and delegation, accounting, and the limits systemd itself understands
+// (systemd.resource-control(5)); every other resource is written to the cgroup files afterwards.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "cgroups/hierarchy.hpp"
+#include "cgroups/systemd_path.hpp"
+#include "spec/config.hpp"
+
+namespace ocirt::cgroups {
+
+// D-Bus types "b", "t", "s", "as", "au", "ay".
+using PropertyValue =
+    std::variant<bool, uint64_t, std::string, std::vector<std::string>, std::vector<uint32_t>, std::vector<uint8_t>>;
+
+struct UnitProperty {
+    std::string name;
+    PropertyValue value;
+    bool operator==(const UnitProperty&) const = default;
+};
+
+// systemd's USEC_INFINITY / CGROUP_LIMIT_MAX: "infinity" for the uint64 limits.
+inline constexpr uint64_t kSystemdInfinity = UINT64_MAX;
+
+// A scope gets Slice=, PIDs=[pid] and Delegate=true; a slice unit gets Wants= its parent slice and no PIDs
+// (systemd.slice(5): a slice holds no processes itself; ocirt moves the init there through cgroupfs).
+// `mode` chooses the v1 names (MemoryLimit, CPUShares, BlockIOWeight) or the v2 ones (MemoryMax,
+// CPUWeight, ...). Throws Error (with the JSON pointer) for a cpu list it cannot read.
+std::vector<UnitProperty> transient_unit_properties(const SystemdCgroup& unit, const std::string& id, pid_t pid,
+                                                    const spec::Resources& resources, Hierarchy::Mode mode);
+
+// Only the limits of `resources` that systemd understands, for SetUnitProperties on update.
+std::vector<UnitProperty> resource_properties(const spec::Resources& resources, Hierarchy::Mode mode);
+
+// cpuset(7) list "0-3,8" as systemd's AllowedCPUs= bitmask: byte i holds CPUs 8i..8i+7, lowest bit first.
+std::vector<uint8_t> cpu_list_bitmask(const std::string& list, const std::string& pointer);
+
+}  // namespace ocirt::cgroups

@@ -1,0 +1,167 @@
+// --systemd-cgroup against an emulated systemd (emulated_systemd.hpp): the unit ocirt asks for, where the
+// init lands, the limits the kernel holds, and the unit stopped on delete and on a failed create.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "cgroups/hierarchy.hpp"
+#include "container_helpers.hpp"
+#include "emulated_systemd.hpp"
+#include "harness.hpp"
+
+using namespace ocirt::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kSlice = "ocirttest.slice";
+
+std::string trim(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+// A bundle whose process sleeps, placed at "ocirttest.slice:ocirt:<id>".
+struct SystemdBundle {
+    Bundle bundle;
+    TempDir files{"ocirt-systemd-emulated"};
+    std::string id = unique_id("sdemu");
+    std::string unit = "ocirt-" + id + ".scope";
+    std::string cgroup = std::string("/") + kSlice + "/" + unit;
+
+    explicit SystemdBundle(const nlohmann::json& resources) {
+        bundle.config["linux"]["cgroupsPath"] = std::string(kSlice) + ":ocirt:" + id;
+        bundle.config["linux"]["resources"].update(resources);
+        bundle.config["process"]["args"] = {"sleep", "1000"};
+        bundle.write();
+    }
+    Result create(const Ocirt& ocirt) const {
+        return run_to_files(ocirt,
+                            {"--systemd-cgroup", "create", "--bundle", bundle.path(), "--pid-file",
+                             files.path() + "/pid", id},
+                            files.path() + "/out", files.path() + "/err");
+    }
+    pid_t pid() const { return std::stoi(read_file(files.path() + "/pid")); }
+};
+
+bool no_systemd_here() {
+    if (!fs::exists("/run/systemd/private")) return false;
+    MESSAGE("skipped: this host runs a systemd, which ocirt would reach before the emulated one");
+    return true;
+}
+
+void check_nothing_left(const Ocirt& ocirt, const SystemdBundle& b) {
+    CHECK_FALSE(fs::exists(ocirt.state_dir(b.id)));
+    CHECK(cgroups_named(b.unit).empty());
+    CHECK(cgroups_named(kSlice).empty());
+}
+
+}  // namespace
+
+TEST_CASE("--systemd-cgroup (emulated systemd): create starts a scope holding the init, limits hold, update and delete reach systemd") {
+    if (no_systemd_here()) return;
+    EmulatedSystemd systemd;
+    Ocirt ocirt;
+    SystemdBundle b({{"memory", {{"limit", 67108864}}}, {"pids", {{"limit", 42}}}});
+    auto created = b.create(ocirt);
+    REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+    pid_t pid = b.pid();
+
+    auto starts = systemd.calls_of("StartTransientUnit");
+    REQUIRE(starts.size() == 1);
+    auto& start = starts.front();
+    CHECK(start.unit == b.unit);
+    CHECK(start.properties["Slice"] == kSlice);
+    CHECK(start.properties["PIDs"] == "[" + std::to_string(pid) + "]");
+    CHECK(start.properties["Delegate"] == "true");
+    CHECK(start.properties["DefaultDependencies"] == "false");
+    CHECK(start.properties["MemoryLimit"] == "67108864");
+    CHECK(start.properties["TasksMax"] == "42");
+    CHECK_MESSAGE(!start.directories_existed, "ocirt made the unit's cgroup before systemd did");
+
+    // cgroups(7): every hierarchy's line in /proc/PID/cgroup names the scope.
+    std::istringstream lines(read_file("/proc/" + std::to_string(pid) + "/cgroup"));
+    size_t hierarchies = 0;
+    for (std::string line; std::getline(lines, line); ++hierarchies)
+        CHECK_MESSAGE(line.substr(line.find(':', line.find(':') + 1) + 1) == b.cgroup, line);
+    CHECK(hierarchies == ocirt::cgroups::Hierarchy::detect().all().size());
+    auto hierarchy = ocirt::cgroups::Hierarchy::detect();
+    CHECK(trim(read_file(hierarchy.v1_with("memory")->mount_point + b.cgroup + "/memory.limit_in_bytes")) == "67108864");
+    CHECK(trim(read_file(hierarchy.v1_with("pids")->mount_point + b.cgroup + "/pids.max")) == "42");
+    auto state = nlohmann::json::parse(read_file(ocirt.state_dir(b.id) + "/state.json"));
+    CHECK(state.value("systemdCgroup", false));
+    auto ps = ocirt({"ps", "--format", "json", b.id});
+    CHECK(ps.out.find(std::to_string(pid)) != std::string::npos);
+
+    auto update = ocirt({"update", "--pids-limit", "50", b.id});
+    CHECK_MESSAGE(update.exit_code == 0, update.err);
+    CHECK(trim(read_file(hierarchy.v1_with("pids")->mount_point + b.cgroup + "/pids.max")) == "50");
+    auto sets = systemd.calls_of("SetUnitProperties");
+    REQUIRE(sets.size() == 1);
+    CHECK(sets.front().unit == b.unit);
+    CHECK(sets.front().properties == std::map<std::string, std::string>{{"TasksMax", "50"}});
+
+    auto deleted = ocirt({"delete", "--force", b.id});
+    CHECK_MESSAGE(deleted.exit_code == 0, deleted.err);
+    auto stops = systemd.calls_of("StopUnit");
+    REQUIRE(stops.size() == 1);
+    CHECK(stops.front().unit == b.unit);
+    check_nothing_left(ocirt, b);
+}
+
+TEST_CASE("--systemd-cgroup (emulated systemd): a resource the kernel refuses fails create and stops the unit") {
+    if (no_systemd_here()) return;
+    EmulatedSystemd systemd;
+    Ocirt ocirt;
+    SystemdBundle b(nlohmann::json::parse(R"({"cpu": {"cpus": "63"}})"));
+    auto created = b.create(ocirt);
+    CHECK(created.exit_code == 1);
+    CHECK_MESSAGE(created.err.find("cpuset.cpus") != std::string::npos, created.err);
+    REQUIRE(systemd.calls_of("StartTransientUnit").size() == 1);
+    CHECK(systemd.calls_of("StartTransientUnit").front().properties["AllowedCPUs"] == "[0,0,0,0,0,0,0,128]");
+    auto stops = systemd.calls_of("StopUnit");
+    REQUIRE(stops.size() == 1);
+    CHECK(stops.front().unit == b.unit);
+    check_nothing_left(ocirt, b);
+}
+
+TEST_CASE("--systemd-cgroup (emulated systemd): a start job that does not end \"done\" fails create naming unit and result") {
+    if (no_systemd_here()) return;
+    EmulatedSystemd systemd;
+    Ocirt ocirt;
+    SystemdBundle b(nlohmann::json::object());
+    systemd.next_start_result("failed");
+    auto created = b.create(ocirt);
+    CHECK(created.exit_code == 1);
+    CHECK_MESSAGE(created.err.find("systemd: StartTransientUnit \"" + b.unit + "\": the job ended \"failed\"") !=
+                      std::string::npos,
+                  created.err);
+    CHECK(systemd.calls_of("StopUnit").size() == 1);
+    check_nothing_left(ocirt, b);
+}
+
+TEST_CASE("--systemd-cgroup (emulated systemd): a left-over unit is reset and started again; a refusal names the D-Bus error") {
+    if (no_systemd_here()) return;
+    EmulatedSystemd systemd;
+    Ocirt ocirt;
+    SystemdBundle left_over(nlohmann::json::object());
+    systemd.refuse_next_start("org.freedesktop.systemd1.UnitExists");
+    auto created = left_over.create(ocirt);
+    REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+    CHECK(systemd.calls_of("StartTransientUnit").size() == 2);
+    auto deleted = ocirt({"delete", "--force", left_over.id});
+    CHECK_MESSAGE(deleted.exit_code == 0, deleted.err);
+    check_nothing_left(ocirt, left_over);
+
+    SystemdBundle refused(nlohmann::json::object());
+    systemd.refuse_next_start("org.freedesktop.DBus.Error.AccessDenied");
+    auto denied = refused.create(ocirt);
+    CHECK(denied.exit_code == 1);
+    CHECK_MESSAGE(denied.err.find("systemd: StartTransientUnit \"" + refused.unit +
+                                  "\": org.freedesktop.DBus.Error.AccessDenied: Refused by the emulated systemd") !=
+                      std::string::npos,
+                  denied.err);
+    check_nothing_left(ocirt, refused);
+}
