@@ -53,7 +53,7 @@ struct Sysctl {
 struct SecurityFacts {
     bool apparmor = false;   // /sys/module/apparmor/parameters/enabled reads "Y"
     bool selinux = false;    // selinuxfs is mounted
-    bool resctrl = false;    // the resctrl file system (Intel RDT) is mounted
+    bool resctrl = false;    // resctrl, the Intel RDT filesystem, is mounted
 };
 
 }  // namespace ocirt::plan
