@@ -12,33 +12,16 @@
 
 #include "cgroups/manager.hpp"
 #include "util/error.hpp"
+#include "temp_tree.hpp"
 
 namespace fs = std::filesystem;
 using namespace ocirt::cgroups;
 
 namespace {
 
-struct Tree {
-    std::string root;
-    Tree() {
-        std::string tmpl = (fs::temp_directory_path() / "ocirt-cgroups-emulated-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        root = tmpl;
-    }
-    ~Tree() {
-        std::error_code ec;
-        fs::remove_all(root, ec);
-    }
-    void file(const std::string& rel, const std::string& content) const {
-        fs::create_directories(fs::path(root + "/" + rel).parent_path());
-        std::ofstream(root + "/" + rel) << content;
-    }
-    std::string read(const std::string& rel) const {
-        std::ifstream f(root + "/" + rel);
-        std::stringstream ss;
-        ss << f.rdbuf();
-        return ss.str();
-    }
+struct Tree : ocirt::unit_test::TempTree {
+    const std::string& root = path;
+    Tree() : TempTree("ocirt-cgroups-emulated") {}
     // A mount table like this host's: v1 controllers under <root>, cgroup2 at <root>/unified.
     std::string hybrid_mountinfo() const {
         return "22 1 0:21 / /sys rw - sysfs sysfs rw\n"

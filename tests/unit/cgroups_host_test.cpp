@@ -10,18 +10,14 @@
 #include <sstream>
 
 #include "cgroups/manager.hpp"
+#include "temp_tree.hpp"
 
 namespace fs = std::filesystem;
 using namespace ocirt::cgroups;
 
-namespace {
+using ocirt::unit_test::slurp;
 
-std::string slurp(const std::string& path) {
-    std::ifstream f(path);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+namespace {
 
 bool host_allows_cgroups() { return geteuid() == 0 && fs::exists("/sys/fs/cgroup") && fs::exists("/proc/self/mountinfo"); }
 

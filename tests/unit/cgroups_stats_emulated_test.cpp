@@ -10,6 +10,7 @@
 #include "cgroups/manager.hpp"
 #include "cgroups/oom_watch.hpp"
 #include "cgroups/stats.hpp"
+#include "temp_tree.hpp"
 
 namespace fs = std::filesystem;
 using namespace ocirt::cgroups;
@@ -17,21 +18,8 @@ using nlohmann::json;
 
 namespace {
 
-struct Dir {
-    std::string path;
-    Dir() {
-        std::string tmpl = (fs::temp_directory_path() / "ocirt-stats-emulated-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~Dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    void file(const std::string& name, const std::string& content) const {
-        fs::create_directories(fs::path(path + "/" + name).parent_path());
-        std::ofstream(path + "/" + name) << content;
-    }
+struct Dir : ocirt::unit_test::TempTree {
+    Dir() : TempTree("ocirt-stats-emulated") {}
 };
 
 bool readable(int fd) {

@@ -12,6 +12,7 @@
 #include "cgroups/v1_apply.hpp"
 #include "cgroups/v1_devices.hpp"
 #include "util/error.hpp"
+#include "temp_tree.hpp"
 
 namespace fs = std::filesystem;
 using namespace ocirt::cgroups;
@@ -95,17 +96,9 @@ std::string error_of(const std::function<void()>& f, ocirt::Error* out = nullptr
 
 // A temp dir laid out like this host's v1 hierarchies: cpu and cpuacct mounted apart, blkio with only the
 // BFQ and throttle files, no net_cls/net_prio/rdma/hugetlb on v1.
-struct V1Tree {
-    std::string root;
-    V1Tree() {
-        std::string tmpl = (fs::temp_directory_path() / "ocirt-cgroups-v1-emulated-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        root = tmpl;
-    }
-    ~V1Tree() {
-        std::error_code ec;
-        fs::remove_all(root, ec);
-    }
+struct V1Tree : ocirt::unit_test::TempTree {
+    const std::string& root = path;
+    V1Tree() : TempTree("ocirt-cgroups-v1-emulated") {}
     Hierarchy hierarchy() const {
         std::string mounts;
         std::string self;
@@ -125,10 +118,7 @@ struct V1Tree {
         for (const char* n : names) std::ofstream(root + "/" + controller + "/c/" + n);
     }
     std::string read(const std::string& controller, const std::string& file) const {
-        std::ifstream f(root + "/" + controller + "/c/" + file);
-        std::stringstream ss;
-        ss << f.rdbuf();
-        return ss.str();
+        return TempTree::read(controller + "/c/" + file);
     }
     bool exists(const std::string& controller, const std::string& file) const {
         return fs::exists(root + "/" + controller + "/c/" + file);

@@ -8,6 +8,7 @@
 #include "cgroups/fork_into_cgroup.hpp"
 #include "cgroups/manager.hpp"
 #include "util/error.hpp"
+#include "temp_tree.hpp"
 
 namespace fs = std::filesystem;
 using namespace ocirt::cgroups;
@@ -18,32 +19,15 @@ namespace {
 // A temp tree laid out like a cgroup2 mount: the root's cgroup.controllers and cgroup.subtree_control,
 // and a container cgroup /a/c whose interface files exist as empty files (writes do not create files,
 // as on the kernel's cgroupfs).
-struct V2Tree {
-    std::string root;
-    explicit V2Tree(const std::string& controllers) {
-        std::string tmpl = (fs::temp_directory_path() / "ocirt-cgroups-v2-emulated-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        root = tmpl;
+struct V2Tree : ocirt::unit_test::TempTree {
+    const std::string& root = path;
+    explicit V2Tree(const std::string& controllers) : TempTree("ocirt-cgroups-v2-emulated") {
         file("cgroup.controllers", controllers + "\n");
         file("cgroup.subtree_control", "");
         file("a/cgroup.subtree_control", "");
     }
-    ~V2Tree() {
-        std::error_code ec;
-        fs::remove_all(root, ec);
-    }
-    void file(const std::string& rel, const std::string& content) const {
-        fs::create_directories(fs::path(root + "/" + rel).parent_path());
-        std::ofstream(root + "/" + rel) << content;
-    }
     void files(const std::vector<std::string>& leaf_files) const {
         for (const auto& f : leaf_files) file("a/c/" + f, "");
-    }
-    std::string read(const std::string& rel) const {
-        std::ifstream f(root + "/" + rel);
-        std::stringstream ss;
-        ss << f.rdbuf();
-        return ss.str();
     }
     bool exists(const std::string& rel) const { return fs::exists(root + "/" + rel); }
     Manager manager() const {

@@ -13,18 +13,14 @@
 
 #include "cgroups/manager.hpp"
 #include "util/error.hpp"
+#include "temp_tree.hpp"
 
 namespace fs = std::filesystem;
 using namespace ocirt::cgroups;
 
-namespace {
+using ocirt::unit_test::slurp;
 
-std::string slurp(const std::string& path) {
-    std::ifstream f(path);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+namespace {
 
 // The host's mount table reduced to its cgroup2 line; empty when there is none.
 std::string unified_only_mountinfo() {

@@ -7,6 +7,7 @@
 
 #include "linux/apparmor.hpp"
 #include "util/error.hpp"
+#include "temp_tree.hpp"
 
 using namespace ocirt;
 namespace fs = std::filesystem;
@@ -14,29 +15,10 @@ namespace fs = std::filesystem;
 namespace {
 
 // A directory laid out like /proc/thread-self/attr.
-struct AttrDir {
-    std::string path;
-    AttrDir() {
-        std::string tmpl = (fs::temp_directory_path() / "ocirt-attr-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()));
-        path = tmpl;
-    }
-    ~AttrDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    void touch(const std::string& name) const {
-        fs::create_directories(fs::path(path + "/" + name).parent_path());
-        std::ofstream(path + "/" + name);
-    }
-    std::string read(const std::string& name) const {
-        std::ifstream in(path + "/" + name);
-        std::stringstream text;
-        text << in.rdbuf();
-        return text.str();
-    }
+struct AttrDir : ocirt::unit_test::TempTree {
+    AttrDir() : TempTree("ocirt-attr") {}
+    void touch(const std::string& name) const { file(name, ""); }
 };
-
 }  // namespace
 
 TEST_CASE("linux emulated: the AppArmor exec profile goes to attr/apparmor/exec, or attr/exec on older kernels") {

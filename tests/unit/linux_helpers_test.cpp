@@ -11,23 +11,15 @@
 #include "linux/mountinfo.hpp"
 #include "linux/resolve.hpp"
 #include "util/error.hpp"
+#include "temp_tree.hpp"
 
 using namespace ocirt;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempTree {
-    std::string path;
-    TempTree() {
-        std::string tmpl = (fs::temp_directory_path() / "ocirt-linux-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()));
-        path = tmpl;
-    }
-    ~TempTree() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
+struct TempTree : ocirt::unit_test::TempTree {
+    TempTree() : ocirt::unit_test::TempTree("ocirt-linux-test") {}
 };
 
 }  // namespace

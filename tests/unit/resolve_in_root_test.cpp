@@ -9,6 +9,7 @@
 
 #include "linux/resolve.hpp"
 #include "util/error.hpp"
+#include "temp_tree.hpp"
 
 namespace fs = std::filesystem;
 using namespace ocirt;
@@ -16,18 +17,9 @@ using namespace ocirt;
 namespace {
 
 // A temporary directory standing for a container's root, removed with everything in it.
-struct EmulatedRoot {
-    std::string path;
+struct EmulatedRoot : ocirt::unit_test::TempTree {
     UniqueFd fd;
-    EmulatedRoot() {
-        std::string tmpl = (fs::temp_directory_path() / "ocirt-root-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-        fd.reset(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    }
-    ~EmulatedRoot() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
+    EmulatedRoot() : TempTree("ocirt-root") { fd.reset(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)); }
 };
 
 ino_t inode_of_fd(const UniqueFd& fd) {

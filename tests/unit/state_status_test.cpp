@@ -9,23 +9,15 @@
 #include <thread>
 
 #include "state/store.hpp"
+#include "temp_tree.hpp"
 
 namespace fs = std::filesystem;
 using namespace ocirt::state;
 
 namespace {
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "ocirt-status-unit-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
+struct TempDir : ocirt::unit_test::TempTree {
+    TempDir() : TempTree("ocirt-status-unit") {}
 };
 
 // A child that sleeps until killed; killed and reaped on scope exit.

@@ -11,6 +11,7 @@
 #include "state/store.hpp"
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
+#include "temp_tree.hpp"
 
 namespace fs = std::filesystem;
 using ocirt::Error;
@@ -19,17 +20,8 @@ using namespace ocirt::state;
 
 namespace {
 
-struct TempRoot {
-    std::string path;
-    TempRoot() {
-        std::string tmpl = (fs::temp_directory_path() / "ocirt-state-unit-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempRoot() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
+struct TempRoot : ocirt::unit_test::TempTree {
+    TempRoot() : TempTree("ocirt-state-unit") {}
 };
 
 Record sample_record(const std::string& id) {
