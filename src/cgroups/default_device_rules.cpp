@@ -36,8 +36,12 @@ std::vector<spec::DeviceCgroupRule> with_default_device_rules(const std::vector<
     std::vector<spec::DeviceCgroupRule> out = rules;
     for (const auto& d : kDefaults) {
         std::string path = d.path;
-        bool replaced = !path.empty() &&
-                        std::any_of(devices.begin(), devices.end(), [&](const auto& dev) { return dev.path == path; });
+        // A listed device that is the default one again ("MUST be available", config-linux.md#devices)
+        // keeps the default's access; one that puts another node at that path leaves it to the config.
+        bool replaced = !path.empty() && std::any_of(devices.begin(), devices.end(), [&](const auto& dev) {
+            bool same_node = (dev.type == "c" || dev.type == "u") && dev.major == d.major && dev.minor == d.minor;
+            return dev.path == path && !same_node;
+        });
         if (replaced) continue;
         out.push_back({true, std::string(d.type), d.major, d.minor, std::string(d.access)});
     }

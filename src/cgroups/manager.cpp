@@ -284,7 +284,27 @@ void Manager::signal_all(int sig) {
         }
     }
     bool was_frozen = frozen();
-    if (!was_frozen) set_frozen(true);
+    if (!was_frozen) {
+        try {
+            set_frozen(true);
+        } catch (const Error&) {
+            // Issue 7 (load test): a task already dying of another SIGKILL can keep a v1 freezer FREEZING past
+            // the timeout. SIGKILL needs no freeze: thaw, then kill what is listed until nothing is.
+            if (sig != SIGKILL) throw;
+            try {
+                set_frozen(false);
+            } catch (const Error&) {
+            }
+            poll_until(
+                [&] {
+                    auto listed = pids();
+                    for (pid_t pid : listed) ::kill(pid, SIGKILL);
+                    return listed.empty();
+                },
+                std::chrono::duration_cast<std::chrono::milliseconds>(kFreezeTimeout));
+            return;
+        }
+    }
     // A frozen task only dies of SIGKILL once thawed, so a kill always leaves the cgroup thawed.
     ScopeExit thaw([&] {
         if (!was_frozen || sig == SIGKILL) {

@@ -52,5 +52,6 @@ int cmd_pause(const GlobalOptions&, const Args&);
 int cmd_resume(const GlobalOptions&, const Args&);
 int cmd_update(const GlobalOptions&, const Args&);
 int cmd_events(const GlobalOptions&, const Args&);
+int cmd_features(const GlobalOptions&, const Args&);
 
 }  // namespace ocirt::cli

@@ -6,7 +6,9 @@
 #include <map>
 
 #include "cli/cli.hpp"
+#include "linux/protected_executable.hpp"
 #include "runtime/rootless.hpp"
+#include "spec/version.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -29,6 +31,7 @@ const std::map<std::string, CommandEntry>& commands() {
         {"events", {cmd_events, "print a container's resource usage and OOM events as JSON lines"}},
         {"delete", {cmd_delete, "delete a container and the resources it holds"}},
         {"exec", {cmd_exec, "run a new process inside a running container"}},
+        {"features", {cmd_features, "print the features this build implements (runtime-spec features document)"}},
         {"kill", {cmd_kill, "send a signal to the container's init process"}},
         {"list", {cmd_list, "list containers started by ocirt with the given root"}},
         {"pause", {cmd_pause, "freeze every process of a container"}},
@@ -126,7 +129,7 @@ int dispatch(int argc, char** argv) {
     log::configure({g.log, g.log_format == "json" ? log::Format::json : log::Format::text, g.debug});
 
     if (vm.count("version")) {
-        std::cout << "ocirt version " << OCIRT_VERSION << "\nspec: 1.2.0\n";
+        std::cout << "ocirt version " << OCIRT_VERSION << "\nspec: " << spec::kOciVersion << "\n";
         return 0;
     }
     if (vm.count("help") || command.empty()) {
@@ -139,6 +142,7 @@ int dispatch(int argc, char** argv) {
         return 1;
     }
     try {
+        if (command == "create" || command == "run" || command == "exec") linux_::run_from_protected_executable(argv);
         return it->second.run(g, rest);
     } catch (const UsageError& e) {
         log::error(e.what());

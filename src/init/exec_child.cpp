@@ -13,6 +13,7 @@
 #include "linux/exec.hpp"
 #include "linux/identity.hpp"
 #include "linux/namespaces.hpp"
+#include "linux/protected_executable.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::init {
@@ -58,6 +59,9 @@ void enter_container(const ExecTarget& target) {
 void run_exec_child(const ExecTarget& target, const plan::InitPlan& plan, const sync::Channel& channel) {
     InitContext ctx{plan, channel, {}};
     try {
+        // CVE-2019-5736: hide /proc/PID/exe from the container we join. In a user namespace the container's
+        // root has no say over host-owned processes anyway, and the process's /proc files must stay its own.
+        if (!(target.namespaces & CLONE_NEWUSER)) linux_::make_not_dumpable();
         enter_container(target);
         ctx.step("entered " + linux_::clone_flag_names(target.namespaces));
         continue_in_sibling(channel, "the process");

@@ -1,5 +1,7 @@
 #include "init/hook_steps.hpp"
 
+#include <unistd.h>
+
 #include "hooks/run_hooks.hpp"
 
 namespace ocirt::init {
@@ -8,9 +10,11 @@ void run_create_hooks(const InitContext& ctx) {
     const auto& hooks = ctx.plan.hooks;
     if (!hooks.ask_parent) return;
     ctx.channel.send(sync::Message::plain(sync::MsgType::HooksPlease));
-    sync::Message done = ctx.channel.expect(sync::MsgType::HooksDone);
+    ctx.channel.expect(sync::MsgType::HooksDone);
     nlohmann::json state = hooks.state;
-    state["pid"] = done.pid();
+    // runtime.md State: "For hooks executed in the container namespace, it is the pid as seen by the container";
+    // this process is the container process, so its own pid is that view.
+    state["pid"] = ::getpid();
     ctx.hook_state = state.dump();
     ctx.step("runtime hooks done");
     if (hooks.create_container.empty()) return;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 
 #include "linux/apparmor.hpp"
 #include "linux/capabilities.hpp"
@@ -20,6 +21,17 @@ void apply_rlimit(const plan::Rlimit& r) {
     } catch (const Error& e) {
         throw Error(e.frames(), r.pointer + ": " + e.message(), e.errno_value(), r.pointer);
     }
+}
+
+// CVE-2024-21626: a cwd reached through an fd the runtime still holds ("/proc/self/fd/N") may lie outside
+// the container's root; getcwd(3) then fails with ENOENT (the kernel's answer starts with "(unreachable)").
+void check_cwd_is_inside_root(const std::string& cwd) {
+    char* path = ::getcwd(nullptr, 0);
+    if (path) {
+        std::free(path);
+        return;
+    }
+    if (errno == ENOENT) throw Error("cwd " + quoted(cwd) + " is outside the container's root filesystem");
 }
 
 }  // namespace
@@ -44,6 +56,7 @@ void apply_identity_and_capabilities(const plan::ProcessPlan& p) {
     ::umask(p.umask);
     if (!in_cwd && ::chdir(p.cwd.c_str()) < 0)
         throw SysError("chdir to cwd " + quoted(p.cwd), errno == ENOENT ? chdir_errno : errno);
+    check_cwd_is_inside_root(p.cwd);
     linux_::set_keep_capabilities(false);
     const auto& caps = p.capabilities;
     linux_::set_capabilities(caps.effective, caps.permitted, caps.inheritable);

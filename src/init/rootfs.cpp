@@ -4,10 +4,14 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 
+#include "cgroups/hierarchy.hpp"
+#include "linux/copy_tree.hpp"
 #include "linux/devices.hpp"
 #include "linux/mountinfo.hpp"
 #include "linux/mount_userns.hpp"
@@ -59,9 +63,42 @@ void finish_mount(int root_fd, const MountStep& m) {
     if (m.propagation) linux_::set_propagation(linux_::fd_path(mounted.get()), m.destination, m.propagation);
 }
 
+// CVE-2019-16884: procfs only on a real directory of the rootfs; a symlink there (or a file) would put the
+// container's /proc, the masked and read-only paths and the runtime's /proc writes somewhere else.
+void check_proc_destination(int root_fd, const MountStep& m) {
+    int fd = -1;
+    try {
+        fd = linux_::open_in_root(root_fd, m.destination, O_PATH | O_NOFOLLOW).release();
+    } catch (const Error& e) {
+        if (e.errno_value() == ENOENT) return;
+        throw;
+    }
+    UniqueFd existing(fd);
+    struct stat st {};
+    if (::fstat(existing.get(), &st) < 0) throw SysError("stat " + quoted(m.destination));
+    if (!S_ISDIR(st.st_mode))
+        throw Error("mount " + quoted(m.type) + " on " + quoted(m.destination) + ": the destination is not a directory" +
+                    (S_ISLNK(st.st_mode) ? " (a symlink)" : ""));
+}
+
 void mount_filesystem(int root_fd, const MountStep& m) {
+    if (m.type == "proc") check_proc_destination(root_fd, m);
     UniqueFd target = mount_target(root_fd, m, false);
-    linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, m.type, m.flags, m.data);
+    if (!m.copy_up) {
+        linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, m.type, m.flags, m.data);
+        finish_mount(root_fd, m);
+        return;
+    }
+    // tmpcopyup: an fd opened before the mount still reaches the directory the tmpfs then covers, so its
+    // contents are copied from there; a read-only tmpfs is filled first and made read-only after.
+    int covered_fd = ::open(linux_::fd_path(target.get()).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (covered_fd < 0) throw SysError("open " + quoted(m.destination) + " to copy it up");
+    UniqueFd covered(covered_fd);
+    linux_::mount_at(m.source, linux_::fd_path(target.get()), m.destination, m.type, m.flags & ~MS_RDONLY, m.data);
+    UniqueFd fresh = linux_::open_in_root(root_fd, m.destination, O_RDONLY | O_DIRECTORY);
+    linux_::copy_tree(covered.get(), fresh.get(), m.destination);
+    if (m.flags & MS_RDONLY)
+        linux_::mount_at("", linux_::fd_path(fresh.get()), m.destination, "", MS_REMOUNT | m.flags, m.data);
     finish_mount(root_fd, m);
 }
 
@@ -94,17 +131,38 @@ void mount_bind(int root_fd, const MountStep& m, int idmapped_tree) {
     finish_mount(root_fd, m);
 }
 
+// The host directory of the init's own cgroup in the hierarchy mounted at .../`name` (the init is in its
+// cgroup by now: CgroupReady came before).
+std::string own_cgroup_dir(const cgroups::Hierarchy& host, const std::string& name) {
+    for (const auto& h : host.all()) {
+        auto slash = h.mount_point.find_last_of('/');
+        if (h.mount_point.substr(slash + 1) == name) return h.mount_point + (h.own_cgroup == "/" ? "" : h.own_cgroup);
+    }
+    throw Error("cgroup hierarchy " + quoted(name) + " is no longer mounted");
+}
+
 // A "cgroup" mount on a v1 or hybrid host: a tmpfs holding one mount per hierarchy, each showing the
-// container's cgroup namespace, and links for co-mounted controllers ("cpu" → "cpu,cpuacct").
+// container's cgroup namespace (or, with bind_host_cgroups, a bind of the container's own cgroup
+// directory, as runc does without a cgroup namespace), and links for co-mounted controllers
+// ("cpu" → "cpu,cpuacct").
 void mount_cgroups(const InitContext& ctx, int root_fd, const MountStep& m) {
     unsigned long flags = m.flags & ~MS_RDONLY;
     UniqueFd target = linux_::make_in_root(root_fd, m.destination, false);
     linux_::mount_at("tmpfs", linux_::fd_path(target.get()), m.destination, "tmpfs", flags, "mode=755");
+    std::optional<cgroups::Hierarchy> host;
+    if (ctx.plan.bind_host_cgroups) host = cgroups::Hierarchy::detect();
     for (const auto& h : ctx.plan.cgroup_hierarchies) {
         std::string dest = join_path(m.destination, h.name);
         UniqueFd sub = linux_::make_in_root(root_fd, dest, false);
-        linux_::mount_at("cgroup", linux_::fd_path(sub.get()), dest, h.v2 ? "cgroup2" : "cgroup", m.flags,
-                         h.v2 ? "" : h.options);
+        if (host) {
+            linux_::mount_at(own_cgroup_dir(*host, h.name), linux_::fd_path(sub.get()), dest, "", MS_BIND, "");
+            // mount(2): a bind ignores the other flags until a remount.
+            UniqueFd bound = linux_::open_in_root(root_fd, dest, O_PATH);
+            linux_::remount_bind(linux_::fd_path(bound.get()), dest, m.flags);
+        } else {
+            linux_::mount_at("cgroup", linux_::fd_path(sub.get()), dest, h.v2 ? "cgroup2" : "cgroup", m.flags,
+                             h.v2 ? "" : h.options);
+        }
         if (h.name.find(',') == std::string::npos) continue;
         UniqueFd dir = linux_::open_in_root(root_fd, m.destination, O_PATH | O_DIRECTORY);
         size_t i = 0;
@@ -121,6 +179,20 @@ void mount_cgroups(const InitContext& ctx, int root_fd, const MountStep& m) {
         UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
         linux_::remount_bind(linux_::fd_path(mounted.get()), m.destination, MS_RDONLY | flags);
     }
+}
+
+// CVE-2025-31133: the container's /dev/null may be a symlink, or be swapped for one by a container sharing its
+// /dev, so the mask source is opened once without following the last component, checked to be the null
+// device (devices(7): char 1:3) and bound by its fd.
+UniqueFd open_null_device() {
+    UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root) throw SysError("open \"/\"");
+    UniqueFd null = linux_::open_in_root(root.get(), "/dev/null", O_PATH | O_NOFOLLOW);
+    struct stat st {};
+    if (::fstat(null.get(), &st) < 0) throw SysError("stat /dev/null");
+    if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+        throw Error("/dev/null in the container is not the null device (char 1:3), refusing to mask paths with it");
+    return null;
 }
 
 }  // namespace
@@ -154,6 +226,8 @@ void mount_all(const InitContext& ctx, int root_fd) {
 void setup_dev(const InitContext& ctx, int root_fd) {
     if (!ctx.plan.setup_dev) return;
     linux_::make_in_root(root_fd, "/dev", false);
+    // Before the default devices exist, so that a listed device may take a default one's path.
+    for (const auto& d : ctx.plan.devices) linux_::check_device_path(root_fd, d.path, d.type, d.number);
     linux_::create_default_devices(root_fd);
     for (const auto& d : ctx.plan.devices) linux_::make_device(root_fd, d.path, d.type, d.number, d.mode, d.uid, d.gid);
     linux_::create_default_dev_links(root_fd);
@@ -194,16 +268,22 @@ void enter_root(const InitContext& ctx, int root_fd) {
 }
 
 void mask_paths(const InitContext& ctx) {
+    UniqueFd null_device;
     for (const auto& path : ctx.plan.masked_paths) {
+        UniqueFd target(::open(path.c_str(), O_PATH | O_CLOEXEC));
         struct stat st {};
-        if (::stat(path.c_str(), &st) < 0) {
+        if (!target || ::fstat(target.get(), &st) < 0) {
             if (errno == ENOENT) continue;
             throw SysError("mask " + quoted(path));
         }
-        if (S_ISDIR(st.st_mode))
+        if (S_ISDIR(st.st_mode)) {
             linux_::mount_at("tmpfs", path, path, "tmpfs", MS_RDONLY, "");
-        else
-            linux_::mount_at("/dev/null", path, path, "", MS_BIND, "");
+            continue;
+        }
+        if (!null_device) null_device = open_null_device();
+        UniqueFd tree(::open_tree(null_device.get(), "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH));
+        if (!tree) throw SysError("mask " + quoted(path) + ": open_tree /dev/null");
+        linux_::attach_tree(tree.get(), target.get(), path);
     }
     if (!ctx.plan.masked_paths.empty()) ctx.step("masked paths");
 }

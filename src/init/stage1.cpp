@@ -1,10 +1,8 @@
 #include "init/stage1.hpp"
 
-#include <fcntl.h>
 #include <sched.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <vector>
 
 #include "init/child_process.hpp"
@@ -12,6 +10,8 @@
 #include "init/init_steps.hpp"
 #include "init/user_namespace.hpp"
 #include "linux/namespaces.hpp"
+#include "linux/procfs.hpp"
+#include "linux/protected_executable.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::init {
@@ -34,12 +34,14 @@ void write_time_offsets(const InitContext& ctx) {
     std::string text;
     for (const auto& o : ctx.plan.time_offsets)
         text += o.clock + " " + std::to_string(o.secs) + " " + std::to_string(o.nanosecs) + "\n";
-    int fd = ::open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-    if (fd < 0) throw SysError("open /proc/self/timens_offsets");
-    ssize_t n = ::write(fd, text.data(), text.size());
-    int err = errno;
-    ::close(fd);
-    if (n < 0) throw SysError("write time offsets", err);
+    // CVE-2025-52881: a joined mount namespace's /proc may be another container's doing.
+    linux_::write_proc_file_safely("self/timens_offsets", text, "write time offsets");
+}
+
+bool joins_user_namespace(const plan::InitPlan& plan) {
+    for (const auto& join : plan.joins)
+        if (join.clone_flag == CLONE_NEWUSER) return true;
+    return false;
 }
 
 }  // namespace
@@ -48,6 +50,9 @@ void run_child(const plan::InitPlan& plan, const sync::Channel& channel, InitFds
     InitContext ctx{plan, channel, fds};
     try {
         ctx.step("child started");
+        // CVE-2019-5736: a joined PID namespace shows the init to the container before it execs; with a user
+        // namespace the /proc/PID files must stay the init's own for the maps and the init's own writes.
+        if (!plan.new_user_namespace && ::geteuid() == 0 && !joins_user_namespace(plan)) linux_::make_not_dumpable();
         std::vector<UniqueFd> idmapped_binds = prepare_idmapped_binds(plan);
         ctx.idmapped_binds = &idmapped_binds;
         join_namespaces(ctx);

@@ -5,6 +5,7 @@
 namespace ocirt::linux_ {
 
 // Writes "exec <profile>" to <attr_dir>/apparmor/exec, or to <attr_dir>/exec on kernels before 5.8.
-void set_apparmor_exec_profile(const std::string& profile, const std::string& attr_dir = "/proc/thread-self/attr");
+inline constexpr const char* kProcAttrDir = "/proc/thread-self/attr";
+void set_apparmor_exec_profile(const std::string& profile, const std::string& attr_dir = kProcAttrDir);
 
 }  // namespace ocirt::linux_

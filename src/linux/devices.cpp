@@ -55,6 +55,15 @@ void create_default_devices(int root_fd) {
     }
 }
 
+void check_device_path(int root_fd, const std::string& path, mode_t type, dev_t number) {
+    UniqueFd existing = open_in_root_if_exists(root_fd, path, O_PATH | O_NOFOLLOW);
+    if (!existing) return;
+    struct stat st {};
+    if (::fstat(existing.get(), &st) < 0) throw SysError("stat " + quoted(path));
+    bool same = (st.st_mode & S_IFMT) == type && (type == S_IFIFO || st.st_rdev == number);
+    if (!same) throw Error("device " + quoted(path) + ": a file that is not this device is already there");
+}
+
 void make_device(int root_fd, const std::string& path, mode_t type, dev_t number, mode_t mode, uid_t uid, gid_t gid) {
     auto [dir, name] = split_parent(path);
     if (name.empty() || name == "." || name == "..") throw Error("device path " + quoted(path) + " names no file");

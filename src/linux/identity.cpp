@@ -9,6 +9,7 @@
 
 #include <cerrno>
 
+#include "linux/procfs.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::linux_ {
@@ -39,13 +40,9 @@ void set_no_new_privileges() {
 }
 
 void set_oom_score_adj(int value) {
-    int fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-    if (fd < 0) throw SysError("open /proc/self/oom_score_adj");
+    // CVE-2025-52881: written after pivot_root, where the container could have covered its /proc.
     std::string text = std::to_string(value);
-    ssize_t n = ::write(fd, text.data(), text.size());
-    int err = errno;
-    ::close(fd);
-    if (n < 0) throw SysError("set oom_score_adj to " + text, err);
+    write_proc_file_safely("self/oom_score_adj", text, "set oom_score_adj to " + text);
 }
 
 void reset_signals() {

@@ -47,6 +47,12 @@ UniqueFd open_in_root(int root_fd, const std::string& path, int flags) {
     return UniqueFd(fd);
 }
 
+UniqueFd open_in_root_if_exists(int root_fd, const std::string& path, int flags) {
+    int fd = openat2_in_root(root_fd, path, flags);
+    if (fd < 0 && errno != ENOENT) throw SysError("open " + quoted(path) + " in the container's root");
+    return UniqueFd(fd);
+}
+
 // Written by hand (Debian 12 packages no libpathrs): walks `path` one component at a time inside the root,
 // creating what is missing; a dangling symlink's target (readlinkat(2)) replaces it in the walk, so what is
 // created lands where openat2(2) RESOLVE_IN_ROOT would resolve the link, never outside the root.

@@ -41,15 +41,14 @@ long seccomp_syscall(unsigned int operation, unsigned int flags, void* args) {
 
 // seccomp(2) checks the flags before it reads the program: a null program gives EFAULT for flags this
 // kernel accepts and EINVAL for the others. This tells before fork whether the load can succeed.
+bool kernel_takes_flags(unsigned int flags) {
+    return seccomp_syscall(SECCOMP_SET_MODE_FILTER, flags, nullptr) == 0 || errno != EINVAL;
+}
+
 void check_kernel_takes_flags(unsigned int flags) {
-    if (flags == 0) return;
-    if (seccomp_syscall(SECCOMP_SET_MODE_FILTER, flags, nullptr) == 0 || errno != EINVAL) return;
-    for (unsigned int bit = 1; bit != 0 && bit <= flags; bit <<= 1) {
-        if (!(flags & bit)) continue;
-        unsigned int alone = bit == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ? bit | SECCOMP_FILTER_FLAG_NEW_LISTENER : bit;
-        if (seccomp_syscall(SECCOMP_SET_MODE_FILTER, alone, nullptr) < 0 && errno == EINVAL)
-            throw Error(flag_names(bit) + " is not supported by this kernel");
-    }
+    if (flags == 0 || kernel_takes_flags(flags)) return;
+    for (unsigned int bit = 1; bit != 0 && bit <= flags; bit <<= 1)
+        if ((flags & bit) && !kernel_takes_filter_flag(bit)) throw Error(flag_names(bit) + " is not supported by this kernel");
     throw Error("this kernel refuses the flags " + flag_names(flags) + " together");
 }
 
@@ -75,6 +74,30 @@ std::vector<sock_filter> export_program(void* ctx) {
 }
 
 }  // namespace
+
+bool kernel_takes_filter_flag(unsigned int flag) {
+    // seccomp(2): WAIT_KILLABLE_RECV is refused without NEW_LISTENER.
+    return kernel_takes_flags(flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ? flag | SECCOMP_FILTER_FLAG_NEW_LISTENER : flag);
+}
+
+bool libseccomp_takes_action(uint32_t action) {
+    // libseccomp refuses a rule whose action is the filter's default, so the default differs from `action`.
+    FilterCtx ctx(seccomp_init(action == SCMP_ACT_ALLOW ? SCMP_ACT_KILL_THREAD : SCMP_ACT_ALLOW));
+    if (!ctx) return false;
+    return seccomp_rule_add_array(ctx.get(), action, SCMP_SYS(getpid), 0, nullptr) == 0;
+}
+
+bool libseccomp_takes_architecture(uint32_t arch) {
+    FilterCtx ctx(seccomp_init(SCMP_ACT_ALLOW));
+    if (!ctx) return false;
+    int rc = seccomp_arch_add(ctx.get(), arch);
+    return rc == 0 || rc == -EEXIST;
+}
+
+std::string libseccomp_version() {
+    const scmp_version* v = seccomp_version();
+    return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro);
+}
 
 std::vector<sock_filter> compile_seccomp_filter(const plan::SeccompPlan& plan) {
     for (const auto& name : plan.skipped_names) log::debug("seccomp: syscall " + quoted(name) + " is unknown to libseccomp, its rule is skipped");

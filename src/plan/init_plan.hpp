@@ -51,6 +51,7 @@ struct MountStep {
     uint64_t recursive_attr_clear = 0;  // MOUNT_ATTR_* cleared on the whole tree
     bool idmap = false;                 // an idmapped bind (idmap, ridmap)
     bool idmap_recursive = false;       // ridmap
+    bool copy_up = false;               // tmpcopyup on a tmpfs: filled with what the covered directory holds
     std::vector<spec::IdMapping> uid_mappings;  // the idmap's own maps; empty: the container's user namespace
     std::vector<spec::IdMapping> gid_mappings;
 };
@@ -113,6 +114,9 @@ struct InitPlan {
     bool new_user_namespace = false;
     linux_::IdMaps id_maps;             // written by the parent between UsernsReady and MapsWritten
     bool new_cgroup_namespace = false;  // unshared by the init once it is in its cgroup
+    // A user namespace in the host's cgroup namespace may not mount a cgroup filesystem
+    // (cgroup_namespaces(7)): a "cgroup" mount binds each hierarchy's directory of the container's cgroup.
+    bool bind_host_cgroups = false;
     bool second_fork = false;           // a PID namespace is made or joined: the init is a second child
     bool has_mount_namespace = false;
     std::vector<TimeOffset> time_offsets;  // written to /proc/self/timens_offsets after unshare

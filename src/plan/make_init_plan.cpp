@@ -47,6 +47,9 @@ void plan_namespaces(const spec::Linux& linux_config, InitPlan& plan) {
         plan.unshare_flags |= *flag;
     }
     plan.joins.insert(plan.joins.begin(), user_joins.begin(), user_joins.end());
+    bool cgroup_namespace = std::any_of(linux_config.namespaces.begin(), linux_config.namespaces.end(),
+                                        [](const spec::Namespace& ns) { return ns.type == "cgroup"; });
+    plan.bind_host_cgroups = (plan.new_user_namespace || !user_joins.empty()) && !cgroup_namespace;
     for (const auto& [clock, offset] : linux_config.timeOffsets) {
         if (!(plan.unshare_flags & CLONE_NEWTIME))
             throw Error("timeOffsets need a new time namespace", 0, "/linux/timeOffsets/" + clock);

@@ -2,6 +2,7 @@
 
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <map>
 
 namespace ocirt::plan {
@@ -77,17 +78,21 @@ void apply_recursive_attr(ParsedMountOptions& parsed, const AttrEffect& effect) 
     parsed.recursive_attr_clear = (parsed.recursive_attr_clear & ~effect.set) | effect.clear;
 }
 
-}  // namespace
-
-unsigned long propagation_flags(const std::string& name) {
+const std::map<std::string, unsigned long>& propagation_table() {
     static const std::map<std::string, unsigned long> table = {
         {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
         {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
         {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
         {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
     };
-    auto it = table.find(name);
-    return it == table.end() ? 0 : it->second;
+    return table;
+}
+
+}  // namespace
+
+unsigned long propagation_flags(const std::string& name) {
+    auto it = propagation_table().find(name);
+    return it == propagation_table().end() ? 0 : it->second;
 }
 
 // An option none of the tables knows is filesystem data, as runc passes it (e.g. "mode=755", "newinstance").
@@ -102,6 +107,10 @@ ParsedMountOptions parse_mount_options(const std::vector<std::string>& options) 
         if (option == "idmap" || option == "ridmap") {
             parsed.idmap = true;
             parsed.idmap_recursive = parsed.idmap_recursive || option == "ridmap";
+            continue;
+        }
+        if (option == "tmpcopyup") {
+            parsed.copy_up = true;
             continue;
         }
         if (unsigned long p = propagation_flags(option)) {
@@ -124,6 +133,15 @@ ParsedMountOptions parse_mount_options(const std::vector<std::string>& options) 
     }
     if (parsed.bind) parsed.flags |= MS_BIND | (parsed.recursive ? MS_REC : 0);
     return parsed;
+}
+
+std::vector<std::string> known_mount_options() {
+    std::vector<std::string> out = {"bind", "rbind", "idmap", "ridmap", "tmpcopyup"};  // handled first by parse_mount_options
+    for (const auto& [name, flags] : propagation_table()) out.push_back(name);
+    for (const auto& [name, effect] : flag_table()) out.push_back(name);
+    for (const auto& [name, effect] : recursive_attr_table()) out.push_back(name);
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 }  // namespace ocirt::plan

@@ -16,6 +16,7 @@ struct ParsedMountOptions {
     bool recursive = false;  // rbind
     bool idmap = false;      // idmap or ridmap
     bool idmap_recursive = false;  // ridmap: submounts are idmapped too
+    bool copy_up = false;    // tmpcopyup (runc extension): a tmpfs starts with the contents of the directory it covers
     std::string data;        // everything else, comma-separated in the given order
 };
 
@@ -23,5 +24,9 @@ ParsedMountOptions parse_mount_options(const std::vector<std::string>& options);
 
 // "private", "rslave", ... → MS_* flags; 0 when the name is unknown.
 unsigned long propagation_flags(const std::string& name);
+
+// Every option parse_mount_options takes as a flag, propagation, recursive attribute, bind or idmap
+// (rather than passing it on as filesystem data), sorted.
+std::vector<std::string> known_mount_options();
 
 }  // namespace ocirt::plan

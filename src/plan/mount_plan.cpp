@@ -55,6 +55,14 @@ MountStep plan_mount(const spec::Mount& mount, size_t index, const HostFacts& ho
     step.type = type;
     // mount(8) "context=": the SELinux label of every file of a filesystem without labels of its own.
     if (!mount_label.empty()) step.data += (step.data.empty() ? "" : ",") + std::string("context=\"") + mount_label + "\"";
+    // runc's tmpcopyup extension means something for tmpfs only; podman asks for it on the tmpfs mounts of
+    // --read-only containers (/run, /tmp, /var/tmp).
+    if (parsed.copy_up) {
+        if (type == "tmpfs")
+            step.copy_up = true;
+        else
+            log::warn(pointer + "/options: tmpcopyup applies to tmpfs mounts only: ignored on type " + ocirt::quoted(type));
+    }
     if (type == "cgroup") {
         if (host.cgroup2_only)
             step.type = "cgroup2";

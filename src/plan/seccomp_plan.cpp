@@ -15,6 +15,45 @@ namespace {
 
 const std::string kBase = "/linux/seccomp";
 
+struct ActionName {
+    const char* name;
+    uint32_t action;
+    bool takes_data;  // seccomp(2): SECCOMP_RET_ERRNO and SECCOMP_RET_TRACE carry errnoRet in SECCOMP_RET_DATA
+};
+
+constexpr ActionName kActions[] = {
+    {"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD, false},
+    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false},
+    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false},
+    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP, false},
+    {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true},
+    {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true},
+    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false},
+    {"SCMP_ACT_LOG", SCMP_ACT_LOG, false},
+    {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false},
+};
+
+const std::map<std::string, int>& operator_table() {
+    static const std::map<std::string, int> ops = {
+        {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT}, {"SCMP_CMP_LE", SCMP_CMP_LE},
+        {"SCMP_CMP_EQ", SCMP_CMP_EQ}, {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
+        {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
+    };
+    return ops;
+}
+
+struct FilterFlagName {
+    const char* name;
+    unsigned int flag;
+};
+
+constexpr FilterFlagName kFilterFlags[] = {
+    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
+    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
+};
+
 Error config_error(const std::string& pointer, const std::string& message) {
     return Error(pointer + ": " + message, 0, pointer);
 }
@@ -85,26 +124,16 @@ void plan_rules(const spec::Seccomp& s, SeccompPlan& plan, bool& uses_notify) {
 }  // namespace
 
 std::optional<uint32_t> seccomp_action(const std::string& name, std::optional<uint32_t> errno_ret) {
-    uint32_t data = errno_ret.value_or(EPERM);  // config-linux.md: errnoRet defaults to EPERM
-    if (name == "SCMP_ACT_KILL" || name == "SCMP_ACT_KILL_THREAD") return SCMP_ACT_KILL_THREAD;
-    if (name == "SCMP_ACT_KILL_PROCESS") return SCMP_ACT_KILL_PROCESS;
-    if (name == "SCMP_ACT_TRAP") return SCMP_ACT_TRAP;
-    if (name == "SCMP_ACT_ERRNO") return SCMP_ACT_ERRNO(data);
-    if (name == "SCMP_ACT_TRACE") return SCMP_ACT_TRACE(data);
-    if (name == "SCMP_ACT_ALLOW") return SCMP_ACT_ALLOW;
-    if (name == "SCMP_ACT_LOG") return SCMP_ACT_LOG;
-    if (name == "SCMP_ACT_NOTIFY") return SCMP_ACT_NOTIFY;
+    for (const auto& entry : kActions)
+        if (name == entry.name)
+            // config-linux.md: errnoRet defaults to EPERM.
+            return entry.takes_data ? entry.action | (errno_ret.value_or(EPERM) & SECCOMP_RET_DATA) : entry.action;
     return std::nullopt;
 }
 
 std::optional<int> seccomp_operator(const std::string& name) {
-    static const std::map<std::string, int> ops = {
-        {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT}, {"SCMP_CMP_LE", SCMP_CMP_LE},
-        {"SCMP_CMP_EQ", SCMP_CMP_EQ}, {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
-        {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
-    };
-    auto it = ops.find(name);
-    if (it == ops.end()) return std::nullopt;
+    auto it = operator_table().find(name);
+    if (it == operator_table().end()) return std::nullopt;
     return it->second;
 }
 
@@ -120,11 +149,27 @@ std::optional<uint32_t> seccomp_architecture(const std::string& name) {
 }
 
 std::optional<unsigned int> seccomp_filter_flag(const std::string& name) {
-    if (name == "SECCOMP_FILTER_FLAG_TSYNC") return SECCOMP_FILTER_FLAG_TSYNC;
-    if (name == "SECCOMP_FILTER_FLAG_LOG") return SECCOMP_FILTER_FLAG_LOG;
-    if (name == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") return SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-    if (name == "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") return SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+    for (const auto& entry : kFilterFlags)
+        if (name == entry.name) return entry.flag;
     return std::nullopt;
+}
+
+std::vector<std::string> seccomp_action_names() {
+    std::vector<std::string> out;
+    for (const auto& entry : kActions) out.push_back(entry.name);
+    return out;
+}
+
+std::vector<std::string> seccomp_operator_names() {
+    std::vector<std::string> out;
+    for (const auto& [name, op] : operator_table()) out.push_back(name);
+    return out;
+}
+
+std::vector<std::string> seccomp_filter_flag_names() {
+    std::vector<std::string> out;
+    for (const auto& entry : kFilterFlags) out.push_back(entry.name);
+    return out;
 }
 
 SeccompPlan plan_seccomp(const spec::Seccomp& s, const spec::Config& config, const std::string& bundle) {

@@ -64,5 +64,9 @@ std::optional<uint32_t> seccomp_action(const std::string& name, std::optional<ui
 std::optional<int> seccomp_operator(const std::string& name);
 std::optional<uint32_t> seccomp_architecture(const std::string& name);
 std::optional<unsigned int> seccomp_filter_flag(const std::string& name);
+// The names each of them knows (architectures: whatever this libseccomp resolves, so no list here).
+std::vector<std::string> seccomp_action_names();
+std::vector<std::string> seccomp_operator_names();
+std::vector<std::string> seccomp_filter_flag_names();
 
 }  // namespace ocirt::plan

@@ -22,6 +22,21 @@ void kill_everything(const std::string& id, const state::Record& record, cgroups
         throw Error("container " + ocirt::quoted(id) + ": init " + std::to_string(record.pid) + " did not die after SIGKILL");
 }
 
+// A create killed after making its cgroup (and maybe its init) but before saving state.json: kill what
+// joined the cgroup and remove it. The directories may be only partly made, so a missing one is no error.
+void remove_pending_cgroup(const state::Container& container) {
+    std::string recorded = container.pending_cgroup();
+    if (recorded.empty()) return;
+    auto cgroup = cgroups::Manager::from_state(recorded);
+    std::vector<pid_t> pids;
+    try {
+        pids = cgroup.pids();
+    } catch (const Error&) {
+    }
+    if (!pids.empty()) with_context("kill the processes of a half-made container", [&] { cgroup.signal_all(SIGKILL); });
+    with_context("remove cgroup", [&] { cgroup.destroy(); });
+}
+
 }  // namespace
 
 void delete_container(const DeleteRequest& request) {
@@ -39,6 +54,7 @@ void delete_container(const DeleteRequest& request) {
     if (!container.has_record()) {
         // The lock was free yet nothing was saved: a create died before it recorded anything.
         log::debug("delete: " + ocirt::quoted(request.id) + " has no state.json; removing its directory");
+        remove_pending_cgroup(container);
         container.remove();
         return;
     }

@@ -45,7 +45,7 @@ bool readable(int fd, int timeout_ms) {
 void print_events(const EventsRequest& request, std::ostream& out) {
     // No lock: a foreground `run` holds it for as long as its container lives.
     state::Container container = state::Store(request.root).open_unlocked(request.id);
-    if (!container.has_record()) throw Error("container " + ocirt::quoted(request.id) + " is still being created");
+    if (!container.has_record()) throw container.no_record_error();
     state::Record record = container.load();
     if (state::derive_status(record, container.dir()) == state::Status::stopped)
         throw Error("container " + ocirt::quoted(request.id) + " is not running");

@@ -76,7 +76,7 @@ int namespaces_to_join(pid_t init) {
 
 state::Record running_container(const ExecRequest& request) {
     state::Container container = state::Store(request.root).open_unlocked(request.id);
-    if (!container.has_record()) throw Error("container " + ocirt::quoted(request.id) + " is still being created");
+    if (!container.has_record()) throw container.no_record_error();
     state::Record record = container.load();
     state::Status status = state::derive_status(record, container.dir());
     if (status == state::Status::stopped) throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));

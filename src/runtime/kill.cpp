@@ -11,7 +11,7 @@ namespace ocirt::runtime {
 void kill_container(const KillRequest& request) {
     // No lock: a foreground `run` may hold it while it waits for the very process this signals.
     state::Container container = state::Store(request.root).open_unlocked(request.id);
-    if (!container.has_record()) throw Error("container " + ocirt::quoted(request.id) + " is still being created");
+    if (!container.has_record()) throw container.no_record_error();
     state::Record record = container.load();
     state::Status status = state::derive_status(record, container.dir());
     if (status == state::Status::stopped)

@@ -16,7 +16,7 @@ struct Loaded {
 // No lock: a foreground `run` holds it for as long as its container lives.
 Loaded load(const std::string& root, const std::string& id) {
     state::Container container = state::Store(root).open_unlocked(id);
-    if (!container.has_record()) throw Error("container " + ocirt::quoted(id) + " is still being created");
+    if (!container.has_record()) throw container.no_record_error();
     state::Record record = container.load();
     state::Status status = state::derive_status(record, container.dir());
     bool frozen = status == state::Status::paused ||

@@ -65,7 +65,7 @@ std::optional<ProcessRow> read_row(pid_t pid) {
 
 std::vector<pid_t> container_pids(const std::string& root, const std::string& id) {
     state::Container container = state::Store(root).open_unlocked(id);
-    if (!container.has_record()) throw Error("container " + ocirt::quoted(id) + " is still being created");
+    if (!container.has_record()) throw container.no_record_error();
     state::Record record = container.load();
     std::vector<pid_t> pids = cgroups::Manager::from_state(record.cgroup_path).pids();
     std::sort(pids.begin(), pids.end());

@@ -1,23 +1,19 @@
 #include "runtime/seccomp_listener.hpp"
 
 #include "linux/unix_socket.hpp"
+#include "spec/version.hpp"
 #include "sync/await_child.hpp"
 #include "sync/step_log.hpp"
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
 
 namespace ocirt::runtime {
-namespace {
-
-constexpr const char* kRuntimeSpecVersion = "1.2.0";
-
-}  // namespace
 
 nlohmann::json container_process_state(const plan::SeccompListener& listener, pid_t pid) {
     nlohmann::json state = {{"ociVersion", listener.oci_version}, {"id", listener.id}, {"status", "creating"},
                             {"pid", pid},                         {"bundle", listener.bundle}};
     if (!listener.annotations.empty()) state["annotations"] = listener.annotations;
-    nlohmann::json process_state = {{"ociVersion", kRuntimeSpecVersion}, {"fds", {"seccompFd"}}, {"pid", pid}, {"state", state}};
+    nlohmann::json process_state = {{"ociVersion", spec::kOciVersion}, {"fds", {"seccompFd"}}, {"pid", pid}, {"state", state}};
     if (listener.metadata) process_state["metadata"] = *listener.metadata;
     return process_state;
 }

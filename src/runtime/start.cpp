@@ -8,14 +8,21 @@
 
 #include "hooks/lifecycle_hooks.hpp"
 #include "linux/child_process.hpp"
+#include "runtime/delete.hpp"
 #include "runtime/first_run.hpp"
 #include "state/store.hpp"
 #include "sync/exec_fifo.hpp"
 #include "sync/step_log.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace ocirt::runtime {
 namespace {
+
+// The init reported that a startContainer hook failed (it wrote kStartFailed instead of exec'ing).
+struct StartHooksFailed : Error {
+    using Error::Error;
+};
 
 std::string strip_trailing_slashes(std::string path) {
     while (path.size() > 1 && path.back() == '/') path.pop_back();
@@ -53,7 +60,7 @@ void release_init(const std::string& fifo_path, pid_t pid) {
         if (fds[0].revents & POLLIN) {
             char byte;
             ssize_t n = ::read(fifo.get(), &byte, 1);
-            if (n == 1 && byte == sync::kStartFailed) throw Error(sync::read_start_failure(fifo.get()));
+            if (n == 1 && byte == sync::kStartFailed) throw StartHooksFailed(sync::read_start_failure(fifo.get()));
             if (n == 1) return wait_for_exec(fifo.get());
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
             if (n < 0) throw SysError("read exec fifo");
@@ -63,10 +70,8 @@ void release_init(const std::string& fifo_path, pid_t pid) {
     }
 }
 
-}  // namespace
-
-void start_container(const std::string& root, const std::string& id) {
-    state::Store store(strip_trailing_slashes(root));
+void start_created(const std::string& root, const std::string& id) {
+    state::Store store(root);
     state::Container container = store.open(id);
     state::Record record = container.load();
     state::Status status = state::derive_status(record, container.dir());
@@ -78,6 +83,24 @@ void start_container(const std::string& root, const std::string& id) {
     sync::log_step("parent", "started");
     if (!record.hooks.poststart.empty()) wait_for_first_run(record.pid);
     hooks::run_poststart_hooks(record);
+}
+
+}  // namespace
+
+void start_container(const std::string& root, const std::string& id) {
+    std::string store_root = strip_trailing_slashes(root);
+    try {
+        start_created(store_root, id);
+    } catch (const StartHooksFailed&) {
+        // runtime.md "Lifecycle" step 7: a failing startContainer hook is an error, the container is stopped
+        // and the lifecycle goes on at step 12 (destroy) and 13 (poststop hooks), as a delete would.
+        try {
+            delete_container({store_root, id, /*force=*/true});
+        } catch (const Error& e) {
+            log::warn("remove container " + ocirt::quoted(id) + " after its startContainer hook failed: " + e.full());
+        }
+        throw;
+    }
 }
 
 }  // namespace ocirt::runtime

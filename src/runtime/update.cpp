@@ -10,7 +10,7 @@ namespace ocirt::runtime {
 void update_container(const std::string& root, const std::string& id, spec::Resources resources) {
     // No lock: a foreground `run` holds it for as long as its container lives.
     state::Container container = state::Store(root).open_unlocked(id);
-    if (!container.has_record()) throw Error("container " + ocirt::quoted(id) + " is still being created");
+    if (!container.has_record()) throw container.no_record_error();
     state::Record record = container.load();
     state::Status status = state::derive_status(record, container.dir());
     if (status == state::Status::stopped)

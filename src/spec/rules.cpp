@@ -8,6 +8,7 @@
 #include <cstring>
 #include <set>
 
+#include "spec/hook_kinds.hpp"
 #include "spec/json_pointer.hpp"
 #include "spec/known_names.hpp"
 #include "spec/sysctl_rules.hpp"
@@ -90,13 +91,6 @@ void root_directory(const RuleInput& in, Out& out) {
         report(out, "/root/path", ocirt::quoted(in.root_resolved) + ": " + std::strerror(errno), "root-directory");
     else if (!S_ISDIR(st.st_mode))
         report(out, "/root/path", ocirt::quoted(in.root_resolved) + " is not a directory", "root-directory");
-}
-
-void mount_destination_absolute(const RuleInput& in, Out& out) {
-    for (std::size_t i = 0; i < in.config.mounts.size(); ++i)
-        if (!absolute(in.config.mounts[i].destination))
-            report(out, pointer_join("/mounts", i) + "/destination", must_be_absolute(in.config.mounts[i].destination),
-                   "mount-destination-absolute");
 }
 
 // config.md POSIX mounts: uidMappings "MUST be specified along with gidMappings" and the reverse.
@@ -188,15 +182,13 @@ void process_cwd_absolute(const RuleInput& in, Out& out) {
 }
 
 void hook_path_absolute(const RuleInput& in, Out& out) {
-    const Hooks& h = in.config.hooks;
-    const std::pair<const char*, const std::vector<Hook>*> kinds[] = {
-        {"prestart", &h.prestart},     {"createRuntime", &h.createRuntime}, {"createContainer", &h.createContainer},
-        {"startContainer", &h.startContainer}, {"poststart", &h.poststart}, {"poststop", &h.poststop}};
-    for (const auto& [name, list] : kinds)
-        for (std::size_t i = 0; i < list->size(); ++i)
-            if (!absolute((*list)[i].path))
-                report(out, pointer_join(std::string("/hooks/") + name, i) + "/path", must_be_absolute((*list)[i].path),
+    for (const auto& kind : kHookKinds) {
+        const std::vector<Hook>& list = in.config.hooks.*kind.list;
+        for (std::size_t i = 0; i < list.size(); ++i)
+            if (!absolute(list[i].path))
+                report(out, pointer_join(std::string("/hooks/") + kind.name, i) + "/path", must_be_absolute(list[i].path),
                        "hook-path-absolute");
+    }
 }
 
 void rlimit_known(const RuleInput& in, Out& out) {
@@ -438,7 +430,6 @@ void net_devices(const RuleInput& in, Out& out) {
 constexpr Rule kRules[] = {
     {"oci-version", oci_version},
     {"root-directory", root_directory},
-    {"mount-destination-absolute", mount_destination_absolute},
     {"mount-idmap-pairs", mount_idmap_pairs},
     {"mount-idmap-option", mount_idmap_option},
     {"id-mapping-size", id_mapping_size},

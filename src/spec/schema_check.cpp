@@ -430,4 +430,9 @@ const SchemaValidator& state_schema() {
     return validator;
 }
 
+const SchemaValidator& features_schema() {
+    static const SchemaValidator validator(embedded_documents(), "features-schema.json");
+    return validator;
+}
+
 }  // namespace ocirt::spec

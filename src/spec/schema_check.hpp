@@ -33,6 +33,8 @@ private:
 // The embedded schemas (schemas/*.json), compiled once per process on first use.
 const SchemaValidator& config_schema();
 const SchemaValidator& state_schema();
+// The features document (features-schema.json with features-linux.json).
+const SchemaValidator& features_schema();
 // linux.resources alone (defs-linux.json#/definitions/Resources), as `update --resources` takes it.
 const SchemaValidator& resources_schema();
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "spec/hook_kinds.hpp"
 #include "spec/json_pointer.hpp"
 
 namespace ocirt::spec {
@@ -166,12 +167,7 @@ private:
 
     static Hooks hooks(const json& j) {
         Hooks h;
-        h.prestart = hook_list(j, "prestart");
-        h.createRuntime = hook_list(j, "createRuntime");
-        h.createContainer = hook_list(j, "createContainer");
-        h.startContainer = hook_list(j, "startContainer");
-        h.poststart = hook_list(j, "poststart");
-        h.poststop = hook_list(j, "poststop");
+        for (const auto& kind : kHookKinds) h.*kind.list = hook_list(j, kind.name);
         return h;
     }
 

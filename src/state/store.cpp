@@ -17,6 +17,7 @@ namespace ocirt::state {
 namespace {
 
 constexpr const char* kStateFile = "state.json";
+constexpr const char* kPendingCgroupFile = "cgroup.pending";
 
 void mkdir_parents(const std::string& path, mode_t mode) {
     std::string dir;
@@ -120,11 +121,24 @@ Container::Container(std::string id, std::string dir, UniqueFd dir_fd)
 
 bool Container::has_record() const { return ::faccessat(dir_fd_.get(), kStateFile, F_OK, 0) == 0; }
 
+Error Container::no_record_error() const {
+    struct stat opened {}, listed {};
+    bool still_listed = ::fstat(dir_fd_.get(), &opened) == 0 && ::stat(dir_.c_str(), &listed) == 0 &&
+                        opened.st_dev == listed.st_dev && opened.st_ino == listed.st_ino;
+    if (!still_listed) return Error("container " + ocirt::quoted(id_) + " does not exist");
+    // create holds the lock until it has saved state.json: a free lock means the create died (flock(2) on
+    // a new open file description, so a lock our caller holds is neither taken nor released).
+    UniqueFd probe = open_dir(dir_);
+    if (probe && ::flock(probe.get(), LOCK_SH | LOCK_NB) == 0)
+        return Error("container " + ocirt::quoted(id_) + " was never fully created (its create died); delete --force removes it");
+    return Error("container " + ocirt::quoted(id_) + " is still being created");
+}
+
 Record Container::load() const {
     std::string path = dir_ + "/" + kStateFile;
     UniqueFd fd(::openat(dir_fd_.get(), kStateFile, O_RDONLY | O_CLOEXEC));
     if (!fd) {
-        if (errno == ENOENT) throw Error("container " + ocirt::quoted(id_) + " has no state yet (still being created?)");
+        if (errno == ENOENT) throw no_record_error();
         throw SysError("open " + ocirt::quoted(path));
     }
     std::string text;
@@ -163,6 +177,35 @@ void Container::save(const Record& record) {
     ::fsync(dir_fd_.get());
 }
 
+// rename(2) so a create killed mid-write leaves the whole path or none, never a shorter one.
+void Container::save_pending_cgroup(const std::string& recorded_path) {
+    std::string tmp_name = std::string(kPendingCgroupFile) + ".tmp-" + std::to_string(::getpid());
+    std::string tmp_path = dir_ + "/" + tmp_name;
+    UniqueFd fd(::openat(dir_fd_.get(), tmp_name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!fd) throw SysError("create " + ocirt::quoted(tmp_path));
+    ScopeExit unlink_tmp([&] { ::unlinkat(dir_fd_.get(), tmp_name.c_str(), 0); });
+    write_all(fd.get(), recorded_path, tmp_path);
+    fd.reset();
+    if (::renameat(dir_fd_.get(), tmp_name.c_str(), dir_fd_.get(), kPendingCgroupFile) != 0)
+        throw SysError("rename " + ocirt::quoted(tmp_path));
+    unlink_tmp.dismiss();
+}
+
+std::string Container::pending_cgroup() const {
+    UniqueFd fd(::openat(dir_fd_.get(), kPendingCgroupFile, O_RDONLY | O_CLOEXEC));
+    if (!fd) return "";
+    std::string text;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd.get(), buf, sizeof buf)) != 0;) {
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw SysError("read " + ocirt::quoted(dir_ + "/" + kPendingCgroupFile));
+        }
+        text.append(buf, static_cast<size_t>(n));
+    }
+    return text;
+}
+
 Status Container::status() const {
     if (!has_record()) return Status::stopped;
     return derive_status(load(), dir_);
@@ -171,9 +214,14 @@ Status Container::status() const {
 std::string Container::exec_fifo_path() const { return dir_ + "/exec.fifo"; }
 
 void Container::remove() {
+    // Issue 7 (load): readers without the lock (state, kill) that open the directory while its files go must
+    // not take a deleted container for one being created, so the id leaves the root first, by rename(2);
+    // '~' is outside the id alphabet, so open() and ids() never see the doomed name.
+    std::string doomed = dir_ + "~deleting";
+    const std::string& target = ::rename(dir_.c_str(), doomed.c_str()) == 0 ? doomed : dir_;
     std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-    if (ec) throw Error("remove " + ocirt::quoted(dir_) + ": " + ec.message());
+    std::filesystem::remove_all(target, ec);
+    if (ec) throw Error("remove " + ocirt::quoted(target) + ": " + ec.message());
 }
 
 }  // namespace ocirt::state

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "state/record.hpp"
+#include "util/error.hpp"
 #include "util/unique_fd.hpp"
 
 namespace ocirt::state {
@@ -42,9 +43,16 @@ public:
     int lock_fd() const { return dir_fd_.get(); }  // close this in a forked child
 
     bool has_record() const;            // false while create has not saved yet
+    // For a reader without the lock that found no state.json: "is still being created" while the directory
+    // is still at its path, "does not exist" once delete has taken it away.
+    Error no_record_error() const;
     Record load() const;                // throws Error when state.json is missing or corrupt
     void save(const Record& record);    // tmp file + fsync + rename: readers never see half a file
     Status status() const;              // derive_status(load(), dir()); stopped when no record
+    // The cgroup create is about to make, saved before it makes it: a create killed before save() leaves
+    // delete this to find (and empty, and remove) that cgroup by. "" when none was saved.
+    void save_pending_cgroup(const std::string& recorded_path);
+    std::string pending_cgroup() const;
 
     std::string exec_fifo_path() const;  // <dir>/exec.fifo
     void remove();                       // deletes the directory and everything in it

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -252,27 +253,33 @@ TEST_CASE("cgroups v1: pids.max from pids.limit: a number, -1 as max, 0 as 0") {
     }
 }
 
-TEST_CASE("cgroups v1: blkio BFQ weight, weight_device and the four throttles read back from the kernel") {
+TEST_CASE("cgroups v1: blkio weight, weight_device and the four throttles read back from the kernel") {
     if (!v1_hierarchy("blkio")) return;
     std::string disk = disk_device();
     REQUIRE_FALSE(disk.empty());
-    LoopDevice loop;
-    SchedulerSwitch bfq(loop.name(), "bfq");  // blkio.bfq.weight_device takes only devices that BFQ schedules
     auto throttle = [&](long long rate) {
         return nlohmann::json::array({{{"major", major_of(disk)}, {"minor", minor_of(disk)}, {"rate", rate}}});
     };
-    Limited c(nlohmann::json{
-        {"blockIO",
-         {{"weight", 300},
-          {"weightDevice", {{{"major", major_of(loop.device())}, {"minor", minor_of(loop.device())}, {"weight", 700}}}},
-          {"throttleReadBpsDevice", throttle(1048576)},
-          {"throttleWriteBpsDevice", throttle(2097152)},
-          {"throttleReadIOPSDevice", throttle(100)},
-          {"throttleWriteIOPSDevice", throttle(200)}}}});
-    bool cfq = fs::exists(v1_dir(c.pid, "blkio") + "/blkio.weight");
-    CHECK(c.file("blkio", cfq ? "blkio.weight" : "blkio.bfq.weight") == "300");
-    CHECK(c.file("blkio", cfq ? "blkio.weight_device" : "blkio.bfq.weight_device").find(loop.device() + " 700") !=
-          std::string::npos);
+    nlohmann::json block_io = {{"throttleReadBpsDevice", throttle(1048576)},
+                               {"throttleWriteBpsDevice", throttle(2097152)},
+                               {"throttleReadIOPSDevice", throttle(100)},
+                               {"throttleWriteIOPSDevice", throttle(200)}};
+    // Weights need CFQ or BFQ; a kernel built without both has no weight file (the refusal is checked below).
+    std::string weight_file = v1_blkio_weight_file();
+    std::optional<LoopDevice> loop;
+    std::optional<SchedulerSwitch> bfq;
+    if (!weight_file.empty()) {
+        loop.emplace();
+        bfq.emplace(loop->name(), "bfq");  // blkio.bfq.weight_device takes only devices that BFQ schedules
+        block_io["weight"] = 300;
+        block_io["weightDevice"] = {
+            {{"major", major_of(loop->device())}, {"minor", minor_of(loop->device())}, {"weight", 700}}};
+    }
+    Limited c(nlohmann::json{{"blockIO", block_io}});
+    if (!weight_file.empty()) {
+        CHECK(c.file("blkio", weight_file) == "300");
+        CHECK(c.file("blkio", weight_file + "_device").find(loop->device() + " 700") != std::string::npos);
+    }
     CHECK(c.file("blkio", "blkio.throttle.read_bps_device") == disk + " 1048576");
     CHECK(c.file("blkio", "blkio.throttle.write_bps_device") == disk + " 2097152");
     CHECK(c.file("blkio", "blkio.throttle.read_iops_device") == disk + " 100");
@@ -435,8 +442,15 @@ TEST_CASE(
         CHECK(err.find("blkio.leaf_weight") != std::string::npos);
         CHECK(err.find("No such file or directory") != std::string::npos);
     }
+    SUBCASE("a blkio weight on a kernel with neither CFQ nor BFQ") {
+        if (!v1_hierarchy("blkio") || !v1_blkio_weight_file().empty()) return;
+        auto err = failed_create({{"blockIO", {{"weight", 300}}}});
+        CHECK(err.find("/linux/resources/blockIO/weight") != std::string::npos);
+        CHECK(err.find("blkio.bfq.weight") != std::string::npos);
+        CHECK(err.find("No such file or directory") != std::string::npos);
+    }
     SUBCASE("a BFQ weight for a disk that does not use BFQ") {
-        if (!v1_hierarchy("blkio")) return;
+        if (!v1_hierarchy("blkio") || v1_blkio_weight_file() != "blkio.bfq.weight") return;
         std::string disk = disk_device();
         if (disk.empty() || read_file("/sys/dev/block/" + disk + "/queue/scheduler").find("[bfq]") != std::string::npos)
             return;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 
 namespace ocirt::test {
 namespace fs = std::filesystem;
@@ -39,18 +40,22 @@ std::string host_namespace(const std::string& type) {
 
 bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0; }
 
-std::vector<pid_t> processes_mentioning(const std::string& needle) {
+std::vector<pid_t> processes_where(const std::function<bool(pid_t)>& match) {
     std::vector<pid_t> found;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator("/proc", ec)) {
         std::string name = entry.path().filename().string();
         if (name.find_first_not_of("0123456789") != std::string::npos) continue;
         pid_t pid = std::stoi(name);
-        if (pid == ::getpid()) continue;
-        std::string cmdline = read_file(entry.path().string() + "/cmdline");
-        if (cmdline.find(needle) != std::string::npos) found.push_back(pid);
+        if (pid != ::getpid() && match(pid)) found.push_back(pid);
     }
     return found;
+}
+
+std::vector<pid_t> processes_mentioning(const std::string& needle) {
+    return processes_where([&](pid_t pid) {
+        return read_file("/proc/" + std::to_string(pid) + "/cmdline").find(needle) != std::string::npos;
+    });
 }
 
 std::vector<std::string> cgroups_named(const std::string& name) {
@@ -66,6 +71,12 @@ std::vector<std::string> cgroups_named(const std::string& name) {
         if (it->is_directory(ec) && it->path().filename() == name) found.push_back(it->path().string());
     }
     return found;
+}
+
+std::string v1_blkio_weight_file() {
+    for (const char* file : {"blkio.weight", "blkio.bfq.weight"})
+        if (fs::exists(std::string("/sys/fs/cgroup/blkio/") + file)) return file;
+    return "";
 }
 
 }  // namespace ocirt::test

@@ -2,6 +2,7 @@
 // Helpers shared by the container, namespace, mount, process and run tests.
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,9 +37,15 @@ bool eventually(F condition, int timeout_ms = 5000) {
 }
 
 bool process_exists(pid_t pid);
+// Every process but this one for which `match(pid)` holds.
+std::vector<pid_t> processes_where(const std::function<bool(pid_t)>& match);
 // Processes whose command line contains `needle` (the test's own excluded).
 std::vector<pid_t> processes_mentioning(const std::string& needle);
 // Cgroup directories named `name` under /sys/fs/cgroup (every hierarchy, any depth up to 4).
 std::vector<std::string> cgroups_named(const std::string& name);
+
+// The v1 file a blkio weight goes to on this kernel: "blkio.weight" (CFQ), "blkio.bfq.weight" (BFQ), or ""
+// when the kernel has neither scheduler (CONFIG_IOSCHED_BFQ off), where ocirt must refuse a weight.
+std::string v1_blkio_weight_file();
 
 }  // namespace ocirt::test

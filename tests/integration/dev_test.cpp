@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <filesystem>
 #include <sstream>
@@ -45,6 +46,23 @@ TEST_CASE("dev: linux.devices are made with their type, numbers, mode and owner,
           "/dev/fifo0 fifo 0:0 620 5 6\n"
           "/dev/zero-default-mode character special file 1:5 666 0 0\n"
           "crw-r-----\n");
+}
+
+TEST_CASE("dev: a listed device whose path holds another kind of file is an error, the same node is not") {
+    Ocirt ocirt;
+    Bundle clash;
+    clash.config["linux"]["devices"] = {device("/etc/passwd", "c", 1, 3, 0666, 0, 0)};
+    auto r = run_script(ocirt, clash, "echo ran");
+    CHECK(r.exit_code != 0);
+    CHECK(r.out.find("ran") == std::string::npos);
+    CHECK(r.err.find("/etc/passwd") != std::string::npos);
+
+    Bundle same;
+    REQUIRE(::mknod((same.path() + "/rootfs/conformance-null").c_str(), S_IFCHR | 0600, makedev(1, 3)) == 0);
+    same.config["linux"]["devices"] = {device("/conformance-null", "c", 1, 3, 0640, 0, 0)};
+    auto ok = run_script(ocirt, same, "stat -c '%F %t:%T %a' /conformance-null");
+    INFO(ok.err);
+    CHECK(ok.out == "character special file 1:3 640\n");
 }
 
 TEST_CASE("dev: the default links, /dev/core only where /proc/kcore exists") {

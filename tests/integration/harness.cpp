@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -70,8 +71,7 @@ Result run_program(const std::vector<std::string>& argv, const std::string& inpu
     return r;
 }
 
-Result run_program_to_files(const std::vector<std::string>& argv, const std::string& out_file,
-                            const std::string& err_file) {
+pid_t spawn_to_files(const std::vector<std::string>& argv, const std::string& out_file, const std::string& err_file) {
     // stdin is an empty pipe, not /dev/null: crun fchowns a user-namespaced container's stdio to its root,
     // which would change the host's /dev/null.
     int empty_stdin[2];
@@ -90,10 +90,20 @@ Result run_program_to_files(const std::vector<std::string>& argv, const std::str
     posix_spawn_file_actions_destroy(&fa);
     ::close(empty_stdin[0]);
     if (rc != 0) throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::to_string(rc));
+    return pid;
+}
+
+int wait_exit_code(pid_t pid) {
     int status = 0;
-    waitpid(pid, &status, 0);
+    while (::waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+Result run_program_to_files(const std::vector<std::string>& argv, const std::string& out_file,
+                            const std::string& err_file) {
     Result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.exit_code = wait_exit_code(spawn_to_files(argv, out_file, err_file));
     r.out = read_file(out_file);
     r.err = read_file(err_file);
     return r;
@@ -104,6 +114,18 @@ std::string source_dir() { return OCIRT_SOURCE_DIR; }
 std::string ocirt_binary() {
     const char* env = std::getenv("OCIRT");
     return env && *env ? env : source_dir() + "/build/ocirt";
+}
+
+std::string runtime_under_test() {
+    const char* env = std::getenv("RUNTIME");
+    std::string name = env && *env ? env : "";
+    if (name.empty() || name == "ocirt") return ocirt_binary();
+    if (name.find('/') != std::string::npos) return name;
+    const char* path = std::getenv("PATH");
+    std::stringstream dirs(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+    for (std::string dir; std::getline(dirs, dir, ':');)
+        if (::access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
+    return name;
 }
 
 std::string busybox_rootfs() { return source_dir() + "/bundles/busybox/rootfs"; }

@@ -1,6 +1,8 @@
 #pragma once
 // Shared by the integration tests: run the ocirt binary (path in $OCIRT), temp state roots and bundles
 // whose config.json starts from bundles/busybox/config.json, each with a clone of that bundle's rootfs.
+#include <sys/types.h>
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -21,7 +23,16 @@ Result run_program(const std::vector<std::string>& argv, const std::string& inpu
 Result run_program_to_files(const std::vector<std::string>& argv, const std::string& out_file,
                             const std::string& err_file);
 
+// Spawns `argv` with stdin an empty pipe and stdout/stderr appended to files; returns the pid (reap it with
+// wait_exit_code).
+pid_t spawn_to_files(const std::vector<std::string>& argv, const std::string& out_file, const std::string& err_file);
+// waitpid's status as Result::exit_code has it: 128+N when killed by signal N.
+int wait_exit_code(pid_t pid);
+
 std::string ocirt_binary();         // $OCIRT, or <source>/build/ocirt
+// The runtime a runtime-agnostic suite drives: $RUNTIME as a path, or a name looked up on PATH ("runc",
+// "crun"); unset or "ocirt" means this build's ocirt.
+std::string runtime_under_test();
 std::string source_dir();           // the repository root
 std::string busybox_rootfs();       // <source>/bundles/busybox/rootfs (made by tools/mkrootfs)
 

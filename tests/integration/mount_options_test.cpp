@@ -1,10 +1,16 @@
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "container_helpers.hpp"
 #include "harness.hpp"
 #include "mount_helpers.hpp"
 
 using namespace ocirt::test;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -186,4 +192,36 @@ TEST_CASE("mount options: an option no table knows goes to the filesystem as dat
     auto r = run_script(ocirt, bad, "true");
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("mount \"tmpfs\" on \"/m/bad\" (type \"tmpfs\"): Invalid argument") != std::string::npos);
+}
+
+TEST_CASE("mount options: tmpcopyup fills a tmpfs with the covered directory's tree, also under ro") {
+    Ocirt ocirt;
+    Bundle bundle;
+    std::string d = bundle.path() + "/rootfs/d";
+    fs::create_directories(d + "/sub");
+    std::ofstream(d + "/f") << "copied";
+    fs::create_symlink("f", d + "/link");
+    REQUIRE(::chmod(d.c_str(), 0757) == 0);  // root in the container lacks CAP_DAC_OVERRIDE
+    REQUIRE(::chown(d.c_str(), 1000, 1001) == 0);
+    REQUIRE(::chmod((d + "/f").c_str(), 0640) == 0);
+    REQUIRE(::chmod((d + "/sub").c_str(), 0705) == 0);
+    bundle.config["mounts"].push_back(tmpfs("/d", {"nosuid", "tmpcopyup"}));
+    // /bin holds the shell itself: the container only starts if the copy is complete.
+    bundle.config["mounts"].push_back(tmpfs("/bin", {"ro", "tmpcopyup"}));
+    auto r = run_script(ocirt, bundle,
+                        "stat -c '%n %a %u %g %F' /d /d/f /d/sub; readlink /d/link; cat /d/f; echo;"
+                        "grep -E ' /(d|bin) ' /proc/self/mountinfo | cut -d' ' -f5,9;"
+                        "touch /d/new && echo d-writable; touch /bin/new 2>/dev/null || echo bin-read-only");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("/d 757 1000 1001 directory\n") != std::string::npos);
+    CHECK(r.out.find("/d/f 640 0 0 regular file\n") != std::string::npos);
+    CHECK(r.out.find("/d/sub 705 0 0 directory\n") != std::string::npos);
+    CHECK(r.out.find("\nf\ncopied\n") != std::string::npos);
+    CHECK(r.out.find("/d tmpfs\n") != std::string::npos);
+    CHECK(r.out.find("/bin tmpfs\n") != std::string::npos);
+    CHECK(r.out.find("d-writable\n") != std::string::npos);
+    CHECK(r.out.find("bin-read-only\n") != std::string::npos);
+    // The writes went to the tmpfs, not to the bundle's rootfs.
+    CHECK_FALSE(fs::exists(d + "/new"));
 }

@@ -345,3 +345,27 @@ TEST_CASE("rootless: what an unprivileged user cannot have is a clear error, and
     CHECK_FALSE(fs::exists(rootless.state_root() + "/" + id));
     CHECK(processes_mentioning(id).empty());
 }
+
+// cgroup_namespaces(7): a user namespace may mount a cgroup filesystem only in a cgroup namespace it owns.
+// Without one (podman --uidmap on a v1 host), each hierarchy's directory of the container's cgroup is bound.
+TEST_CASE("userns: without a cgroup namespace the cgroup mount shows the container's own cgroups") {
+    Ocirt ocirt;
+    Bundle bundle;
+    REQUIRE(::chmod(bundle.path().c_str(), 0755) == 0);
+    use_user_namespace(bundle, 100000, 100000, 65536);
+    drop_namespace(bundle, "cgroup");
+    bundle.config["linux"]["resources"]["pids"] = {{"limit", 55}};
+    auto r = run_script(ocirt, bundle,
+                        "cat /sys/fs/cgroup/pids/pids.max; grep ' /sys/fs/cgroup/pids ' /proc/self/mountinfo | "
+                        "cut -d' ' -f4,6; touch /sys/fs/cgroup/pids/x 2>/dev/null || echo read-only");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    std::stringstream lines(r.out);
+    std::string limit, mount, read_only;
+    std::getline(lines, limit);
+    std::getline(lines, mount);
+    std::getline(lines, read_only);
+    CHECK(limit == "55");
+    CHECK(mount.rfind("/ ", 0) != 0);  // the bind's root is the container's cgroup, not the hierarchy's root
+    CHECK(mount.find(" ro,") != std::string::npos);
+    CHECK(read_only == "read-only");
+}

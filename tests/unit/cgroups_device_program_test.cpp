@@ -135,6 +135,17 @@ TEST_CASE("cgroups device program: a default whose path linux.devices lists is l
     CHECK(with_default_device_rules({}, {}).size() == 11);
 }
 
+TEST_CASE("cgroups device program: a default device that linux.devices lists again keeps its access") {
+    ocirt::spec::LinuxDevice null_device;
+    null_device.path = "/dev/null";
+    null_device.type = "c";
+    null_device.major = 1;
+    null_device.minor = 3;
+    auto rules = with_default_device_rules({kDenyAll}, {null_device});
+    CHECK(run(device_program(rules), 'c', 1, 3, "rw") == 1);
+    CHECK(rules.size() == 1 + 11);
+}
+
 TEST_CASE("cgroups device program: invalid rules are errors naming their field") {
     auto pointer_of = [](const std::vector<DeviceCgroupRule>& rules) {
         try {

@@ -110,7 +110,14 @@ TEST_CASE("mount options: idmap and ridmap, and everything else passed through a
     auto r = parse_mount_options({"rbind", "ridmap"});
     CHECK(r.idmap);
     CHECK(r.idmap_recursive);
-    auto d = parse_mount_options({"mode=755", "nosuid", "newinstance", "ptmxmode=0666", "tmpcopyup", "x-unknown"});
+    auto d = parse_mount_options({"mode=755", "nosuid", "newinstance", "ptmxmode=0666", "x-unknown"});
     CHECK(d.flags == MS_NOSUID);
-    CHECK(d.data == "mode=755,newinstance,ptmxmode=0666,tmpcopyup,x-unknown");
+    CHECK(d.data == "mode=755,newinstance,ptmxmode=0666,x-unknown");
+}
+
+TEST_CASE("mount options: tmpcopyup (runc extension) asks for a copy-up and is not passed to the filesystem") {
+    auto parsed = parse_mount_options({"rw", "tmpcopyup", "mode=755"});
+    CHECK(parsed.copy_up);
+    CHECK(parsed.data == "mode=755");
+    CHECK_FALSE(parse_mount_options({"rw", "mode=755"}).copy_up);
 }

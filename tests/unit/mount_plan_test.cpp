@@ -98,3 +98,15 @@ TEST_CASE("mount plan: linux.devices are left out when /dev is bound from the ho
     CHECK_FALSE(host_dev.setup_dev);
     CHECK(host_dev.devices.empty());
 }
+
+TEST_CASE("mount plan: tmpcopyup copies up on a tmpfs and is ignored on other types, as runc does") {
+    auto steps = plan::plan_mounts(with_mounts({{"/run", "tmpfs", {"nosuid", "tmpcopyup"}, "tmpfs", {}, {}},
+                                                {"/data", "/srv", {"bind", "tmpcopyup"}, std::nullopt, {}, {}},
+                                                {"/tmp", "tmpfs", {"nosuid"}, "tmpfs", {}, {}}}),
+                                   {}, {"/b", false, 0});
+    REQUIRE(steps.size() == 3);
+    CHECK(steps[0].copy_up);
+    CHECK(steps[0].data.empty());
+    CHECK_FALSE(steps[1].copy_up);
+    CHECK_FALSE(steps[2].copy_up);
+}

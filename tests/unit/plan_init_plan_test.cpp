@@ -174,3 +174,15 @@ TEST_CASE("plan: what cannot be planned is an Error naming the JSON pointer") {
     c.process->args.clear();
     CHECK(error_of([&] { plan::make_init_plan(c, hybrid_host(), {"/b", false, 0}); }).json_pointer() == "/process/args");
 }
+
+TEST_CASE("plan: a user namespace without a cgroup namespace binds the host's cgroup directories") {
+    auto with_namespaces = [](std::vector<std::string> types) {
+        auto c = busybox_like();
+        c.linux_->namespaces.clear();
+        for (const auto& t : types) c.linux_->namespaces.push_back({t, std::nullopt});
+        return plan::make_init_plan(c, hybrid_host(), {"/bundle", false, 0}).bind_host_cgroups;
+    };
+    CHECK(with_namespaces({"user", "mount", "pid"}));
+    CHECK_FALSE(with_namespaces({"user", "mount", "pid", "cgroup"}));
+    CHECK_FALSE(with_namespaces({"mount", "pid"}));
+}

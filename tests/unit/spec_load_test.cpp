@@ -114,7 +114,7 @@ TEST_CASE("spec load: every problem is reported, and load_bundle_or_throw joins 
     TempBundle bundle;
     bundle.write(busybox_with({{{"op", "replace"}, {"path", "/process/cwd"}, {"value", "tmp"}},
                                {{"op", "add"}, {"path", "/process/capabilities/bounding/-"}, {"value", "CAP_TEST"}},
-                               {{"op", "replace"}, {"path", "/mounts/1/destination"}, {"value", "dev"}}}));
+                               {{"op", "replace"}, {"path", "/ociVersion"}, {"value", "one"}}}));
     auto result = load_bundle(bundle.path().string());
     CHECK_FALSE(result.config);
     REQUIRE(result.diagnostics.size() == 3);
@@ -124,7 +124,7 @@ TEST_CASE("spec load: every problem is reported, and load_bundle_or_throw joins 
     } catch (const ocirt::Error& e) {
         std::string text = e.what();
         CHECK(text.find('\n') == std::string::npos);
-        CHECK(text.find("/mounts/1/destination: must be an absolute path, got \"dev\" (rule: mount-destination-absolute)") != std::string::npos);
+        CHECK(text.find("/ociVersion: must be a SemVer 2.0.0 version such as \"1.2.0\", got \"one\" (rule: oci-version)") != std::string::npos);
         CHECK(text.find("; /process/cwd: must be an absolute path, got \"tmp\" (rule: process-cwd-absolute)") != std::string::npos);
         CHECK(text.find("/process/capabilities/bounding/3: unknown capability \"CAP_TEST\"") != std::string::npos);
         CHECK(e.json_pointer() == result.diagnostics.front().pointer);

@@ -1,0 +1,119 @@
+#include "runtime/features.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "linux/seccomp.hpp"
+#include "plan/mount_options.hpp"
+#include "plan/names.hpp"
+#include "plan/seccomp_plan.hpp"
+#include "spec/embedded_schemas.hpp"
+#include "spec/hook_kinds.hpp"
+#include "spec/known_names.hpp"
+#include "spec/version.hpp"
+
+namespace ocirt::runtime {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+using Names = std::vector<std::string>;
+
+Names sorted(Names names) {
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+Names hook_names() {
+    Names out;
+    for (const auto& kind : spec::kHookKinds) out.push_back(kind.name);
+    return out;
+}
+
+Names capability_names() {
+    Names out;
+    for (const auto& cap : spec::capability_names()) out.emplace_back(cap.name);
+    return out;
+}
+
+// The architectures config.json may name (the config schema's SeccompArch; libseccomp offers no list of its
+// own) that this libseccomp resolves and adds beside the native one: plan_seccomp refuses the others.
+Names seccomp_archs() {
+    Names out;
+    for (const auto& schema : spec::embedded_schemas()) {
+        if (schema.name != "defs-linux.json") continue;
+        auto defs = nlohmann::json::parse(schema.text);
+        for (const auto& entry : defs.at("definitions").at("SeccompArch").at("enum")) {
+            auto name = entry.get<std::string>();
+            auto arch = plan::seccomp_architecture(name);
+            if (arch && linux_::libseccomp_takes_architecture(*arch)) out.push_back(name);
+        }
+    }
+    return sorted(out);
+}
+
+// libseccomp checks an action against the kernel when a rule uses it (SCMP_ACT_LOG, SCMP_ACT_NOTIFY and
+// SCMP_ACT_KILL_PROCESS need newer kernels than the others).
+Names seccomp_actions() {
+    Names out;
+    for (const auto& name : plan::seccomp_action_names())
+        if (linux_::libseccomp_takes_action(*plan::seccomp_action(name, std::nullopt))) out.push_back(name);
+    return sorted(out);
+}
+
+// ocirt loads the filter with seccomp(2) itself, so the kernel alone decides which flags work.
+Names supported_seccomp_flags() {
+    Names out;
+    for (const auto& name : plan::seccomp_filter_flag_names())
+        if (linux_::kernel_takes_filter_flag(*plan::seccomp_filter_flag(name))) out.push_back(name);
+    return out;
+}
+
+ojson linux_features() {
+    ojson linux_;
+    linux_["namespaces"] = plan::namespace_types();
+    linux_["capabilities"] = capability_names();
+    linux_["cgroup"] = {
+        {"v1", true},            // cgroups/v1_resources.cpp, v1_apply.cpp
+        {"v2", true},            // cgroups/v2_resources.cpp (hybrid hosts too, see manager_apply.cpp)
+        {"systemd", true},       // --systemd-cgroup: cgroups/systemd_driver.cpp over the system bus
+        {"systemdUser", false},  // systemd_bus.cpp connects to the system bus only: no rootless systemd driver
+        {"rdma", true},          // linux.resources.rdma → rdma.max on v1 and v2 (v1_resources.cpp, v2_resources.cpp)
+    };
+    linux_["seccomp"] = {
+        {"enabled", true},
+        {"actions", seccomp_actions()},
+        {"operators", plan::seccomp_operator_names()},
+        {"archs", seccomp_archs()},
+        {"knownFlags", plan::seccomp_filter_flag_names()},
+        {"supportedFlags", supported_seccomp_flags()},
+    };
+    // process.apparmorProfile is applied (linux/apparmor.cpp); process.selinuxLabel is refused
+    // (plan/process_plan.cpp) and linux.intelRdt too (plan/kernel_settings.cpp).
+    linux_["apparmor"] = {{"enabled", true}};
+    linux_["selinux"] = {{"enabled", false}};
+    linux_["intelRdt"] = {{"enabled", false}};
+    // mounts[].uidMappings/gidMappings and idmap/ridmap: idmapped bind mounts (init/idmap_binds.cpp).
+    linux_["mountExtensions"] = {{"idmap", {{"enabled", true}}}};
+    return linux_;
+}
+
+}  // namespace
+
+ojson features_document() {
+    ojson doc;
+    doc["ociVersionMin"] = spec::kOciVersionMin;
+    doc["ociVersionMax"] = spec::kOciVersion;
+    doc["hooks"] = hook_names();
+    doc["mountOptions"] = plan::known_mount_options();
+    doc["linux"] = linux_features();
+    doc["annotations"] = {
+        {kVersionAnnotation, OCIRT_VERSION},
+        {kLibseccompVersionAnnotation, linux_::libseccomp_version()},
+    };
+    // No annotation of config.json changes what ocirt does (it only passes them on in the state).
+    doc["potentiallyUnsafeConfigAnnotations"] = ojson::array();
+    return doc;
+}
+
+}  // namespace ocirt::runtime
