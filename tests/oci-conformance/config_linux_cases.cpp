@@ -1,5 +1,10 @@
-// config-linux.md: namespaces, id mappings, devices, masked and read-only paths, propagation, sysctl and
-// seccomp, read back from inside the container.
+// config-linux.md: namespaces, id mappings, devices, masked and read-only paths, propagation, sysctl,
+// seccomp and personality, read back from inside the container. More in config_linux_*_cases.cpp and
+// runtime_linux_cases.cpp.
+// Skipped for config-linux.md as a whole: mountLabel (no SELinux on this host); intelRdt (no RDT
+// hardware, no resctrl); "Default Filesystems" SHOULD (they come from the config's own mounts, which the
+// runtime only mounts); a sysctl of a namespace the container does not own (the spec states no
+// requirement); personality flags (none are defined).
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -192,4 +197,37 @@ TEST_CASE("config-linux.md#seccomp: a syscall with SCMP_ACT_ERRNO fails with err
     CHECK(r.out.find("Seccomp:\t2") != std::string::npos);
     CHECK(r.out.find("Operation not permitted") != std::string::npos);
     CHECK(r.out.find("rc=1") != std::string::npos);
+}
+
+TEST_CASE("config-linux.md#personality: the LINUX domain gives the process the Linux personality even when the runtime runs as LINUX32 [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    ocirt::test::TempDir output("conformance-personality");
+    bundle.config["linux"]["personality"] = {{"domain", "LINUX"}};
+    bundle.shell("uname -m");
+    bundle.write();
+    // setarch(8) linux32 runs the runtime with PER_LINUX32, which a process inherits unless it is set again.
+    auto r = ocirt::test::run_program_to_files({"/usr/bin/setarch", "linux32", runtime_binary(), "--root", runtime.root(),
+                                                "run", "--bundle", bundle.path(), ocirt::test::unique_id("conf")},
+                                               output.path() + "/out", output.path() + "/err");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out == "x86_64\n");
+}
+
+TEST_CASE("config-linux.md#namespaces: a pid namespace path is joined: the process is not its init [MUST]") {
+    Runtime runtime;
+    SpecBundle bundle;
+    NamespaceHolder holder({"--pid", "--fork"});
+    // unshare(1) --fork: the new pid namespace is its child's, which /proc/PID/ns/pid_for_children names.
+    std::string pid = holder.path("pid_for_children");
+    for (auto& ns : bundle.config["linux"]["namespaces"])
+        if (ns["type"] == "pid") ns["path"] = pid;
+    auto r = run_container(runtime, bundle, "echo pid $$; readlink /proc/self/ns/pid");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto own_pid = lines_with(r.out, "pid ");
+    REQUIRE(own_pid.size() == 1);
+    CHECK(own_pid[0] != "pid 1");
+    CHECK(lines_with(r.out, "pid:[") == std::vector<std::string>{fs::read_symlink(pid).string()});
 }

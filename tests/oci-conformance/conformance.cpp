@@ -1,5 +1,7 @@
 #include "conformance.hpp"
 
+#include <doctest/doctest.h>
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -16,17 +18,7 @@
 namespace ocirt::conformance {
 namespace fs = std::filesystem;
 
-std::string runtime_binary() {
-    const char* env = std::getenv("RUNTIME");
-    std::string name = env && *env ? env : "";
-    if (name.empty() || name == "ocirt") return test::ocirt_binary();
-    if (name.find('/') != std::string::npos) return name;
-    const char* path = std::getenv("PATH");
-    std::stringstream dirs(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
-    for (std::string dir; std::getline(dirs, dir, ':');)
-        if (::access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
-    return name;
-}
+std::string runtime_binary() { return test::runtime_under_test(); }
 
 std::string runtime_name() { return fs::path(runtime_binary()).filename().string(); }
 
@@ -52,6 +44,15 @@ test::Result Runtime::to_files(std::vector<std::string> args) const {
 
 SpecBundle::SpecBundle() {
     config = nlohmann::json::parse(test::read_file(test::source_dir() + "/tests/oci-conformance/config.json"));
+    std::error_code ec;
+    fs::create_hard_link(OCIRT_PROBE, path() + "/rootfs/probe", ec);
+    if (ec) fs::copy_file(OCIRT_PROBE, path() + "/rootfs/probe");
+}
+
+nlohmann::json probe_report(const std::string& out) {
+    for (const auto& line : lines_with(out, "{"))
+        if (auto report = nlohmann::json::parse(line, nullptr, false); report.is_object()) return report;
+    return nlohmann::json::object();
 }
 
 test::Result run_container(const Runtime& runtime, SpecBundle& bundle, const std::string& script) {
@@ -122,6 +123,20 @@ std::string read_until_hangup(int master) {
         if (n <= 0) return out;  // EIO once no process holds the slave open (pty(7))
         out.append(buffer, static_cast<size_t>(n));
     }
+}
+
+std::string run_on_terminal(const Runtime& runtime, SpecBundle& bundle) {
+    ConsoleSocket console;
+    bundle.config["process"]["terminal"] = true;
+    bundle.write();
+    std::string id = test::unique_id("conf");
+    REQUIRE(runtime.to_files({"create", "--bundle", bundle.path(), "--console-socket", console.path(), id}).exit_code == 0);
+    int master = console.receive_master();
+    REQUIRE(master >= 0);
+    REQUIRE(runtime({"start", id}).exit_code == 0);
+    std::string out = read_until_hangup(master);
+    ::close(master);
+    return out;
 }
 
 std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {

@@ -1,6 +1,7 @@
 #pragma once
 // The conformance suite's view of a runtime: any runc-compatible binary (RUNTIME=ocirt|runc|crun or a path),
 // driven only through its command line, so that the same cases run against ocirt and its peers.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -33,11 +34,15 @@ private:
 };
 
 // A bundle with the portable config (tests/oci-conformance/config.json, runtime-spec 1.0.2 so that the peers
-// accept it) and its own clone of the busybox rootfs.
+// accept it), its own clone of the busybox rootfs, and the probe as /probe (tests/oci-conformance/probe:
+// `/probe [SECTION ...]`, `/probe paths P ...`, `/probe errno CALL ...` print one JSON object).
 class SpecBundle : public test::Bundle {
 public:
     SpecBundle();
 };
+
+// The probe's JSON object from a container's output (the first line that parses as one), or {}.
+nlohmann::json probe_report(const std::string& out);
 
 // `run --bundle B ID` of `/bin/sh -c script`; exit code is the container process's.
 test::Result run_container(const Runtime& runtime, SpecBundle& bundle, const std::string& script);
@@ -70,6 +75,10 @@ private:
 
 // What the pty master gives until the slave side is closed by the container's exit (or 5 s pass).
 std::string read_until_hangup(int master);
+
+// Creates and starts `bundle` with process.terminal set and a console socket; returns what the process
+// wrote on its terminal until it exited.
+std::string run_on_terminal(const Runtime& runtime, SpecBundle& bundle);
 
 // `line` split on blanks.
 std::vector<std::string> words(const std::string& line);

@@ -10,19 +10,9 @@ using namespace ocirt::conformance;
 TEST_CASE("config.md#process: terminal gives the process a pseudoterminal of consoleSize on its standard streams [MUST]") {
     Runtime runtime;
     SpecBundle bundle;
-    ConsoleSocket console;
-    bundle.config["process"]["terminal"] = true;
     bundle.config["process"]["consoleSize"] = {{"height", 21}, {"width", 77}};
     bundle.shell("for fd in 0 1 2; do test -t $fd && echo tty$fd; done; stty size");
-    bundle.write();
-    std::string id = ocirt::test::unique_id("conf");
-    REQUIRE(runtime.to_files({"create", "--bundle", bundle.path(), "--console-socket", console.path(), id}).exit_code == 0);
-    int master = console.receive_master();
-    REQUIRE(master >= 0);
-    REQUIRE(runtime({"start", id}).exit_code == 0);
-    std::string out = read_until_hangup(master);
-    ::close(master);
-    CHECK(out == "tty0\r\ntty1\r\ntty2\r\n21 77\r\n");
+    CHECK(run_on_terminal(runtime, bundle) == "tty0\r\ntty1\r\ntty2\r\n21 77\r\n");
 }
 
 TEST_CASE("config.md#process: consoleSize is ignored when terminal is false [MUST]") {
