@@ -1,0 +1,213 @@
+#include "podman_env.hpp"
+
+#include <doctest/doctest.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace ocirt::clients {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string find_on_path(const std::string& name) {
+    const char* path = std::getenv("PATH");
+    std::stringstream dirs(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+    for (std::string dir; std::getline(dirs, dir, ':');)
+        if (::access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
+    throw std::runtime_error(name + " is not installed");
+}
+
+// "name=N:N" with N = min(wanted, the current hard limit): podman as root asks for 1048576 otherwise, which
+// the runtime cannot set without CAP_SYS_RESOURCE (clients.md, pitfall 1).
+std::string ulimit_within_hard_limit(const char* name, int resource, rlim_t wanted) {
+    rlimit limit{};
+    ::getrlimit(resource, &limit);
+    rlim_t value = std::min(wanted, limit.rlim_max);
+    return std::string(name) + "=" + std::to_string(value) + ":" + std::to_string(value);
+}
+
+// podman (cgroupfs manager) puts containers under /libpod_parent and conmon under /libpod_parent/conmon, in
+// every hierarchy, and never removes these parents.
+std::vector<std::string> podman_parent_cgroups() {
+    std::vector<std::string> parents;
+    for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup")) {
+        parents.push_back(hierarchy.path().string() + "/libpod_parent/conmon");
+        parents.push_back(hierarchy.path().string() + "/libpod_parent");
+    }
+    return parents;
+}
+
+std::string cmdline_of(const std::string& pid) {
+    std::string cmdline = test::read_file("/proc/" + pid + "/cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    return cmdline;
+}
+
+// Processes whose command line names `dir` (conmon, podman's exit commands), as "pid cmdline".
+std::vector<std::string> processes_naming(const std::string& dir) {
+    std::vector<std::string> found;
+    std::string self = std::to_string(::getpid());
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+        std::string pid = entry.path().filename().string();
+        if (pid.find_first_not_of("0123456789") != std::string::npos || pid == self) continue;
+        std::string cmdline = cmdline_of(pid);
+        if (cmdline.find(dir) != std::string::npos) found.push_back(pid + " " + cmdline.substr(0, 160));
+    }
+    return found;
+}
+
+// Mount points at or below `dir`, deepest first.
+std::vector<std::string> mounts_under(const std::string& dir) {
+    std::vector<std::string> mounts;
+    std::ifstream mountinfo("/proc/self/mountinfo");
+    for (std::string line; std::getline(mountinfo, line);) {
+        std::stringstream fields(line);
+        std::string id, parent, device, root, mount_point;
+        fields >> id >> parent >> device >> root >> mount_point;
+        if (mount_point == dir || mount_point.rfind(dir + "/", 0) == 0) mounts.push_back(mount_point);
+    }
+    std::sort(mounts.begin(), mounts.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    return mounts;
+}
+
+// The ids of every container podman created here, from its private events log.
+std::set<std::string> created_container_ids(const std::string& events_log) {
+    std::set<std::string> ids;
+    std::ifstream events(events_log);
+    for (std::string line; std::getline(events, line);) {
+        auto event = nlohmann::json::parse(line, nullptr, false);
+        if (event.is_object() && event.value("Type", "") == "container" && event.value("Status", "") == "create")
+            ids.insert(event.value("ID", ""));
+    }
+    ids.erase("");
+    return ids;
+}
+
+}  // namespace
+
+PodmanEnv& PodmanEnv::instance() {
+    static PodmanEnv env;
+    return env;
+}
+
+PodmanEnv::PodmanEnv() : dir_("ocirt-podman"), podman_(find_on_path("podman")) {
+    for (const auto& parent : podman_parent_cgroups())
+        if (!fs::exists(parent)) parent_cgroups_made_.push_back(parent);
+    std::ofstream(dir() + "/containers.conf")
+        << "[containers]\n"
+        << "netns = \"none\"\n"
+        << "log_driver = \"k8s-file\"\n"
+        << "default_ulimits = [\"" << ulimit_within_hard_limit("nofile", RLIMIT_NOFILE, 1024) << "\", \""
+        << ulimit_within_hard_limit("nproc", RLIMIT_NPROC, 4096) << "\"]\n"
+        << "[engine]\n"
+        << "cgroup_manager = \"cgroupfs\"\n"
+        << "events_logger = \"file\"\n"
+        << "events_logfile_path = \"" << dir() << "/events.log\"\n"
+        << "tmp_dir = \"" << dir() << "/tmp\"\n"
+        // podman passes --log-format=json --log only to runtimes listed here by file name (clients.md, pitfall 4).
+        << "runtime_supports_json = [\"ocirt\", \"runc\", \"crun\"]\n"
+        << "[network]\n"
+        << "network_config_dir = \"" << dir() << "/networks\"\n";
+    std::ofstream(dir() + "/storage.conf") << "[storage]\n"
+                                           << "driver = \"overlay\"\n"
+                                           << "runroot = \"" << runroot() << "\"\n"
+                                           << "graphroot = \"" << graphroot() << "\"\n";
+    ::setenv("CONTAINERS_CONF", (dir() + "/containers.conf").c_str(), 1);
+    ::setenv("CONTAINERS_STORAGE_CONF", (dir() + "/storage.conf").c_str(), 1);
+    auto loaded = (*this)({"load", "-q", "-i", image_tarball()});
+    if (loaded.exit_code != 0) {
+        std::string message = "podman load failed: " + loaded.err;
+        for (const auto& leftover : teardown()) message += "\nleft behind: " + leftover;
+        throw std::runtime_error(message);
+    }
+    at_suite_end([this] { return teardown(); });
+}
+
+test::Result PodmanEnv::operator()(const std::vector<std::string>& args, const std::string& input) const {
+    std::vector<std::string> argv{podman_, "--runtime", runtime_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return test::run_program(argv, input);
+}
+
+std::string PodmanEnv::command_line(const std::vector<std::string>& args) const {
+    std::string line = shell_quote(podman_) + " --runtime " + shell_quote(runtime_binary());
+    for (const auto& arg : args) line += " " + shell_quote(arg);
+    return line;
+}
+
+std::vector<std::string> PodmanEnv::teardown() {
+    std::vector<std::string> left;
+    auto names = (*this)({"ps", "-a", "--format", "{{.Names}}"});
+    std::stringstream lines(names.out);
+    for (std::string name; std::getline(lines, name);)
+        if (!name.empty()) left.push_back("podman container not removed by its test: " + name);
+    (*this)({"rm", "-a", "-f", "-t", "0"});
+    (*this)({"rmi", "-a", "-f"});
+
+    // conmon and podman's exit commands ("container cleanup") run on after a container exits.
+    eventually([&] { return processes_naming(dir()).empty(); });
+    for (const auto& process : processes_naming(dir())) left.push_back("process: " + process);
+
+    // The overlay driver keeps its home (<graphroot>/overlay) bind-mounted; any other mount is a leak.
+    for (const auto& mount : mounts_under(dir()))
+        if (mount != graphroot() + "/overlay") left.push_back("mount: " + mount);
+    for (const auto& mount : mounts_under(dir()))
+        if (::umount2(mount.c_str(), 0) != 0) ::umount2(mount.c_str(), MNT_DETACH);
+    for (const auto& mount : mounts_under(dir())) left.push_back("mount still there after umount: " + mount);
+
+    for (const auto& id : created_container_ids(dir() + "/events.log"))
+        for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup"))
+            if (fs::exists(hierarchy.path() / "libpod_parent" / ("libpod-" + id)))
+                left.push_back("cgroup: " + (hierarchy.path() / "libpod_parent" / ("libpod-" + id)).string());
+    // Only the parents this run made, and only when empty (rmdir of a cgroup with children fails).
+    for (const auto& parent : parent_cgroups_made_) ::rmdir(parent.c_str());
+
+    std::error_code ec;
+    fs::remove_all(dir(), ec);
+    if (fs::exists(dir())) left.push_back("directory: " + dir());
+    ::unsetenv("CONTAINERS_CONF");
+    ::unsetenv("CONTAINERS_STORAGE_CONF");
+    return left;
+}
+
+PodmanContainer::PodmanContainer() : name_(test::unique_id("ocirt-podman")) {}
+
+PodmanContainer::~PodmanContainer() { PodmanEnv::instance()({"rm", "-f", "-t", "0", "--ignore", name_}); }
+
+void PodmanContainer::run_detached(const std::vector<std::string>& options,
+                                   const std::vector<std::string>& command) {
+    std::vector<std::string> args{"run", "-d", "--name", name_};
+    args.insert(args.end(), options.begin(), options.end());
+    args.push_back(kImageName);
+    args.insert(args.end(), command.begin(), command.end());
+    auto run = PodmanEnv::instance()(args);
+    INFO("podman run -d: ", run.err);
+    REQUIRE(run.exit_code == 0);
+    pid_ = std::stoi(inspect("{{.State.Pid}}"));
+    REQUIRE(pid_ > 0);
+}
+
+std::string PodmanContainer::inspect(const std::string& format) const {
+    auto result = PodmanEnv::instance()({"inspect", "-f", format, name_});
+    INFO("podman inspect: ", result.err);
+    REQUIRE(result.exit_code == 0);
+    std::string out = result.out;
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+}
+
+std::string PodmanContainer::file_in_container(const std::string& path) const {
+    return test::read_file("/proc/" + std::to_string(host_pid()) + "/root" + path);
+}
+
+}  // namespace ocirt::clients

@@ -1,0 +1,284 @@
+// podman 4.3 with conmon driving RUNTIME (default: this build's ocirt): what a podman user sees (output,
+// exit codes, signals, ptys) and what the kernel shows (freezer state, resource limits in cgroup files).
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "podman_env.hpp"
+
+namespace ocirt::clients {
+namespace {
+namespace fs = std::filesystem;
+
+std::string trimmed(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+}
+
+std::string cgroup_file(pid_t pid, const std::string& controller, const std::string& file) {
+    std::string dir = v1_cgroup_dir(pid, controller);
+    INFO("no v1 ", controller, " cgroup for pid ", pid);
+    REQUIRE(!dir.empty());
+    return trimmed(test::read_file(dir + "/" + file));
+}
+
+std::string pid_namespace(pid_t pid) {
+    std::error_code ec;
+    return fs::read_symlink("/proc/" + std::to_string(pid) + "/ns/pid", ec).string();
+}
+
+// Whether some process other than `init` in init's pid namespace runs the command line `args`.
+bool runs_beside_init(pid_t init, const std::vector<std::string>& args) {
+    std::string wanted;
+    for (const auto& arg : args) wanted += arg + '\0';
+    std::string ns = pid_namespace(init);
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+        std::string pid = entry.path().filename().string();
+        if (pid.find_first_not_of("0123456789") != std::string::npos || pid == std::to_string(init)) continue;
+        if (pid_namespace(std::stoi(pid)) == ns && test::read_file("/proc/" + pid + "/cmdline") == wanted) return true;
+    }
+    return false;
+}
+
+// A busybox shell loop that traps `signal` with `action`, then says it is ready in /tmp/ready.
+std::vector<std::string> trapping_shell(const std::string& signal, const std::string& action) {
+    return {"sh", "-c", "trap '" + action + "' " + signal + "; touch /tmp/ready; while :; do sleep 0.05; done"};
+}
+
+void wait_ready(const PodmanContainer& container) {
+    REQUIRE(eventually([&] { return fs::exists("/proc/" + std::to_string(container.host_pid()) + "/root/tmp/ready"); }));
+}
+
+}  // namespace
+
+TEST_CASE("podman: run --rm shows the container's output and passes exit codes 0 and 7 through") {
+    auto& podman = PodmanEnv::instance();
+    auto hello = podman({"run", "--rm", kImageName, "echo", "hello from podman"});
+    INFO("stderr: ", hello.err);
+    CHECK(hello.exit_code == 0);
+    CHECK(hello.out == "hello from podman\n");
+
+    auto seven = podman({"run", "--rm", kImageName, "sh", "-c", "echo to-stderr >&2; exit 7"});
+    INFO("stderr: ", seven.err);
+    CHECK(seven.exit_code == 7);
+    CHECK(seven.err.find("to-stderr") != std::string::npos);
+
+    auto piped = podman({"run", "--rm", "-i", kImageName, "cat"}, "piped in\n");
+    INFO("stderr: ", piped.err);
+    CHECK(piped.exit_code == 0);
+    CHECK(piped.out == "piped in\n");
+}
+
+TEST_CASE("podman: a container killed with kill -s KILL exits 137") {
+    auto& podman = PodmanEnv::instance();
+    PodmanContainer container;
+    container.run_detached({}, {"sleep", "1000"});
+    auto killed = podman({"kill", "-s", "KILL", container.name()});
+    INFO("kill: ", killed.err);
+    CHECK(killed.exit_code == 0);
+    auto waited = podman({"wait", container.name()});
+    INFO("wait: ", waited.err);
+    CHECK(trimmed(waited.out) == "137");
+}
+
+TEST_CASE("podman: exec shows output and exit code 3; exec -d leaves its process running") {
+    auto& podman = PodmanEnv::instance();
+    PodmanContainer container;
+    container.run_detached({}, {"sleep", "1000"});
+
+    auto echoed = podman({"exec", container.name(), "sh", "-c", "echo from-exec; echo err-from-exec >&2"});
+    INFO("exec stderr: ", echoed.err);
+    CHECK(echoed.exit_code == 0);
+    CHECK(echoed.out == "from-exec\n");
+    CHECK(echoed.err.find("err-from-exec") != std::string::npos);
+
+    CHECK(podman({"exec", container.name(), "sh", "-c", "exit 3"}).exit_code == 3);
+
+    auto detached = podman({"exec", "-d", container.name(), "sleep", "999"});
+    INFO("exec -d: ", detached.err);
+    CHECK(detached.exit_code == 0);
+    CHECK(eventually([&] { return runs_beside_init(container.host_pid(), {"sleep", "999"}); }));
+}
+
+TEST_CASE("podman: stop -t 1 kills a container whose init ignores TERM") {
+    auto& podman = PodmanEnv::instance();
+    PodmanContainer container;
+    // busybox sleep as pid 1 has no TERM handler, and the kernel drops unhandled signals to a pid 1.
+    container.run_detached({}, {"sleep", "1000"});
+    auto stopped = podman({"stop", "-t", "1", container.name()});
+    INFO("stop: ", stopped.err);
+    CHECK(stopped.exit_code == 0);
+    CHECK(container.inspect("{{.State.Status}} {{.State.ExitCode}}") == "exited 137");
+}
+
+TEST_CASE("podman: stop sends TERM, which a trap turns into a clean exit") {
+    auto& podman = PodmanEnv::instance();
+    PodmanContainer container;
+    container.run_detached({}, trapping_shell("TERM", "exit 42"));
+    wait_ready(container);
+    // Long enough that KILL (exit 137) would only come if TERM never reached the trap.
+    auto stopped = podman({"stop", "-t", "30", container.name()});
+    INFO("stop: ", stopped.err);
+    CHECK(stopped.exit_code == 0);
+    CHECK(container.inspect("{{.State.Status}} {{.State.ExitCode}}") == "exited 42");
+}
+
+TEST_CASE("podman: kill -s USR1 reaches the container's trap and leaves it running") {
+    auto& podman = PodmanEnv::instance();
+    PodmanContainer container;
+    container.run_detached({}, trapping_shell("USR1", "echo got-usr1 >> /tmp/usr1"));
+    wait_ready(container);
+    auto signalled = podman({"kill", "-s", "USR1", container.name()});
+    INFO("kill: ", signalled.err);
+    CHECK(signalled.exit_code == 0);
+    CHECK(eventually([&] { return container.file_in_container("/tmp/usr1") == "got-usr1\n"; }));
+    CHECK(container.inspect("{{.State.Running}}") == "true");
+}
+
+TEST_CASE("podman: pause freezes the container's cgroup, unpause thaws it and the process runs again") {
+    auto& podman = PodmanEnv::instance();
+    PodmanContainer container;
+    // A counter the host reads through /proc/<pid>/root; mv makes each update atomic.
+    container.run_detached(
+        {}, {"sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/n; mv /tmp/n /tmp/count; sleep 0.05; done"});
+    auto count = [&] {
+        std::string text = trimmed(container.file_in_container("/tmp/count"));
+        return text.empty() ? -1L : std::stol(text);
+    };
+    REQUIRE(eventually([&] { return count() > 0; }));
+
+    auto paused = podman({"pause", container.name()});
+    INFO("pause: ", paused.err);
+    REQUIRE(paused.exit_code == 0);
+    CHECK(cgroup_file(container.host_pid(), "freezer", "freezer.state") == "FROZEN");
+    CHECK(container.inspect("{{.State.Status}}") == "paused");
+    long frozen_at = count();
+
+    auto unpaused = podman({"unpause", container.name()});
+    INFO("unpause: ", unpaused.err);
+    REQUIRE(unpaused.exit_code == 0);
+    CHECK(cgroup_file(container.host_pid(), "freezer", "freezer.state") == "THAWED");
+    CHECK(container.inspect("{{.State.Status}}") == "running");
+    CHECK(eventually([&] { return count() > frozen_at; }));
+}
+
+TEST_CASE("podman: run -t and exec -t give the process a pty") {
+    auto& podman = PodmanEnv::instance();
+    const std::regex pty_path("/dev/pts/[0-9]+");
+
+    auto run = run_in_pty(podman.command_line({"run", "--rm", "-t", kImageName, "tty"}));
+    INFO("run -t output: ", run.out, run.err);
+    CHECK(run.exit_code == 0);
+    CHECK(std::regex_search(run.out, pty_path));
+
+    PodmanContainer container;
+    container.run_detached({}, {"sleep", "1000"});
+    auto exec = run_in_pty(podman.command_line({"exec", "-t", container.name(), "tty"}));
+    INFO("exec -t output: ", exec.out, exec.err);
+    CHECK(exec.exit_code == 0);
+    CHECK(std::regex_search(exec.out, pty_path));
+
+    // Without -t the same command has no terminal: the check above is not satisfied by script(1) alone.
+    auto plain = run_in_pty(podman.command_line({"exec", container.name(), "tty"}));
+    CHECK_FALSE(std::regex_search(plain.out, pty_path));
+}
+
+TEST_CASE("podman: --memory, --pids-limit, --cpus and --cpuset-cpus reach the container's cgroup files") {
+    PodmanContainer container;
+    container.run_detached({"--memory", "64m", "--pids-limit", "99", "--cpus", "0.5", "--cpuset-cpus", "0"},
+                           {"sleep", "1000"});
+    pid_t pid = container.host_pid();
+    CHECK(cgroup_file(pid, "memory", "memory.limit_in_bytes") == std::to_string(64 * 1024 * 1024));
+    CHECK(cgroup_file(pid, "pids", "pids.max") == "99");
+    long quota = std::stol(cgroup_file(pid, "cpu", "cpu.cfs_quota_us"));
+    long period = std::stol(cgroup_file(pid, "cpu", "cpu.cfs_period_us"));
+    CHECK(period > 0);
+    CHECK(quota * 2 == period);
+    CHECK(cgroup_file(pid, "cpuset", "cpuset.cpus") == "0");
+}
+
+TEST_CASE("podman: --read-only keeps / read-only; its tmpfs mounts and --tmpfs start as copies (tmpcopyup)") {
+    auto& podman = PodmanEnv::instance();
+    // podman asks for runc's tmpcopyup extension on /run, /tmp, /var/tmp of a --read-only container and on
+    // each --tmpfs: the tmpfs starts with what the image had there (/etc/passwd here).
+    auto run = podman({"run", "--rm", "--read-only", "--tmpfs", "/etc", kImageName, "sh", "-c",
+                       "touch /in-root 2>&1; touch /run/a /tmp/b /var/tmp/c /etc/d && echo tmpfs-writable;"
+                       "head -n 1 /etc/passwd; grep -E ' /(run|tmp|var/tmp|etc) ' /proc/self/mountinfo | cut -d' ' -f5,9"});
+    INFO("stderr: ", run.err);
+    CHECK(run.exit_code == 0);
+    CHECK(run.out.find("touch: /in-root: Read-only file system\n") != std::string::npos);
+    CHECK(run.out.find("tmpfs-writable\n") != std::string::npos);
+    CHECK(run.out.find("root:x:0:0:") != std::string::npos);
+    for (const auto* mount : {"/run tmpfs\n", "/tmp tmpfs\n", "/var/tmp tmpfs\n", "/etc tmpfs\n"}) {
+        CAPTURE(mount);
+        CHECK(run.out.find(mount) != std::string::npos);
+    }
+}
+
+TEST_CASE("podman: --uidmap runs root as a mapped uid and still shows the container's cgroups") {
+    PodmanContainer container;
+    // podman keeps the host's cgroup namespace on a v1 host, so the runtime cannot mount cgroup filesystems
+    // in the new user namespace (cgroup_namespaces(7)) and has to bind the container's cgroup directories.
+    container.run_detached({"--uidmap", "0:100000:65536", "--gidmap", "0:100000:65536", "--pids-limit", "77"},
+                           {"sleep", "1000"});
+    auto seen = PodmanEnv::instance()({"exec", container.name(), "sh", "-c",
+                                       "cat /proc/self/uid_map; id -u; cat /sys/fs/cgroup/pids/pids.max"});
+    INFO("exec stderr: ", seen.err);
+    CHECK(seen.exit_code == 0);
+    std::stringstream words(seen.out);
+    std::vector<std::string> got{std::istream_iterator<std::string>(words), {}};
+    CHECK(got == std::vector<std::string>{"0", "100000", "65536", "0", "77"});
+    std::string status = test::read_file("/proc/" + std::to_string(container.host_pid()) + "/status");
+    CHECK(status.find("\nUid:\t100000\t100000\t100000\t100000\n") != std::string::npos);
+}
+
+TEST_CASE("podman: a missing binary exits 127 with the runtime's own message, also in its JSON log") {
+    auto& podman = PodmanEnv::instance();
+    // The runtime's own words for a missing process.args[0]; podman maps them to exit code 127.
+    const std::string expected = runtime_name() == "runc"
+                                     ? R"(exec: "/nonexistent": stat /nonexistent: no such file or directory)"
+                                     : R"(exec "/nonexistent": No such file or directory)";
+
+    auto run = podman({"run", "--rm", kImageName, "/nonexistent"});
+    INFO("run stderr: ", run.err);
+    CHECK(run.exit_code == 127);
+    CHECK(run.err.find(expected) != std::string::npos);
+
+    // podman passes --log-format=json --log <runroot>/overlay-containers/<id>/userdata/oci-log to a runtime
+    // named in runtime_supports_json; the failed create leaves its error there.
+    PodmanContainer container;
+    auto created = podman({"create", "--name", container.name(), kImageName, "/nonexistent"});
+    INFO("create stderr: ", created.err);
+    REQUIRE(created.exit_code == 0);
+    std::string id = trimmed(created.out);
+    auto started = podman({"start", container.name()});
+    INFO("start stderr: ", started.err);
+    CHECK(started.exit_code != 0);
+    CHECK(started.err.find(expected) != std::string::npos);
+
+    std::string log = test::read_file(podman.runroot() + "/overlay-containers/" + id + "/userdata/oci-log");
+    INFO("oci-log: ", log);
+    bool logged = false;
+    std::stringstream lines(log);
+    for (std::string line; std::getline(lines, line);) {
+        auto entry = nlohmann::json::parse(line);  // every line must be JSON
+        if (entry.value("level", "") == "error" && entry.value("msg", "").find(expected) != std::string::npos)
+            logged = entry["time"].is_string();
+    }
+    CHECK(logged);
+
+    // exec: conmon runs the runtime's exec, podman exec maps the same words to 127.
+    PodmanContainer running;
+    running.run_detached({}, {"sleep", "1000"});
+    auto exec = podman({"exec", running.name(), "/nonexistent"});
+    INFO("exec stderr: ", exec.err);
+    CHECK(exec.exit_code == 127);
+    CHECK(exec.err.find(expected) != std::string::npos);
+}
+
+}  // namespace ocirt::clients
