@@ -127,6 +127,34 @@ std::string number_text(const json& v) {
     return v.dump();
 }
 
+// Calls `visit` on every "$ref" string below `node`.
+template <class Node, class Visit>
+void for_each_ref(Node& node, const Visit& visit) {
+    if (node.is_array()) {
+        for (auto& v : node) for_each_ref(v, visit);
+    } else if (node.is_object()) {
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            if (it.key() == "$ref" && it.value().is_string())
+                visit(it.value());
+            else
+                for_each_ref(it.value(), visit);
+        }
+    }
+}
+
+// The document part of a reference ("defs.json" of "defs.json#/definitions/X"), "" for a local one.
+std::string document_of(const std::string& ref) { return ref.substr(0, ref.find('#')); }
+
+// valijson matches every reference whose document part is relative against a URN regex (compiled on first use,
+// about a sixth of a config load's instructions); an absolute URI skips that test (valijson/internal/uri.hpp).
+void make_refs_absolute(json& document) {
+    for_each_ref(document, [](json& ref) {
+        std::string text = ref.get<std::string>();
+        std::string doc = document_of(text);
+        if (!doc.empty() && doc.find("://") == std::string::npos) ref = "ocirt:///" + text;
+    });
+}
+
 }  // namespace
 
 struct SchemaValidator::Compiled {
@@ -135,6 +163,7 @@ struct SchemaValidator::Compiled {
 
 SchemaValidator::SchemaValidator(std::map<std::string, json> documents, const std::string& root)
     : documents_(std::move(documents)), root_(root), compiled_(std::make_unique<Compiled>()) {
+    for (auto& [name, document] : documents_) make_refs_absolute(document);
     auto it = documents_.find(root_);
     if (it == documents_.end()) throw Error("schema " + ocirt::quoted(root_) + " not found");
     try {
@@ -377,16 +406,30 @@ json clamp_unsigned_to_int64(const json& doc) {
 
 namespace {
 
-std::map<std::string, json> embedded_documents() {
+// The embedded documents that `root` reaches through "$ref", parsed; the others are not parsed at all.
+std::map<std::string, json> embedded_documents(const std::string& root) {
     std::map<std::string, json> docs;
-    for (const auto& s : embedded_schemas()) docs.emplace(std::string(s.name), json::parse(s.text));
+    std::vector<std::string> pending{root};
+    while (!pending.empty()) {
+        std::string name = pending.back();
+        pending.pop_back();
+        if (docs.count(name)) continue;
+        for (const auto& schema : embedded_schemas()) {
+            if (schema.name != name) continue;
+            const json& doc = docs.emplace(name, json::parse(schema.text)).first->second;
+            for_each_ref(doc, [&](const json& ref) {
+                std::string doc_name = document_of(ref.get<std::string>());
+                if (!doc_name.empty()) pending.push_back(file_of(doc_name));
+            });
+        }
+    }
     return docs;
 }
 
 }  // namespace
 
 const SchemaValidator& config_schema() {
-    static const SchemaValidator validator(embedded_documents(), "config-schema.json");
+    static const SchemaValidator validator(embedded_documents("config-schema.json"), "config-schema.json");
     return validator;
 }
 
@@ -416,7 +459,7 @@ json lift_definition(const json& node, const std::string& file) {
 const SchemaValidator& resources_schema() {
     static const SchemaValidator validator(
         [] {
-            auto docs = embedded_documents();
+            auto docs = embedded_documents("defs-linux.json");
             json resources = docs.at("defs-linux.json").at("definitions").at("Resources");
             docs.emplace("linux-resources.json", lift_definition(resources, "defs-linux.json"));
             return docs;
@@ -426,12 +469,12 @@ const SchemaValidator& resources_schema() {
 }
 
 const SchemaValidator& state_schema() {
-    static const SchemaValidator validator(embedded_documents(), "state-schema.json");
+    static const SchemaValidator validator(embedded_documents("state-schema.json"), "state-schema.json");
     return validator;
 }
 
 const SchemaValidator& features_schema() {
-    static const SchemaValidator validator(embedded_documents(), "features-schema.json");
+    static const SchemaValidator validator(embedded_documents("features-schema.json"), "features-schema.json");
     return validator;
 }
 
