@@ -161,7 +161,8 @@ Record Container::load() const {
     return with_context(ocirt::quoted(path), [&] { return Record::from_json(j); });
 }
 
-// rename(2) replaces the target atomically; fsync before it so a crash cannot leave an empty file.
+// rename(2) replaces the target atomically, so a reader or a create killed mid-write never leaves half a file.
+// No fsync(2): the state describes processes that a power loss ends too, and it normally lives on tmpfs (/run).
 void Container::save(const Record& record) {
     std::string tmp_name = std::string(kStateFile) + ".tmp-" + std::to_string(::getpid());
     std::string tmp_path = dir_ + "/" + tmp_name;
@@ -169,12 +170,10 @@ void Container::save(const Record& record) {
     if (!fd) throw SysError("create " + ocirt::quoted(tmp_path));
     ScopeExit unlink_tmp([&] { ::unlinkat(dir_fd_.get(), tmp_name.c_str(), 0); });
     write_all(fd.get(), record.to_json().dump() + "\n", tmp_path);
-    if (::fsync(fd.get()) != 0) throw SysError("fsync " + ocirt::quoted(tmp_path));
     fd.reset();
     if (::renameat(dir_fd_.get(), tmp_name.c_str(), dir_fd_.get(), kStateFile) != 0)
         throw SysError("rename " + ocirt::quoted(tmp_path) + " to " + ocirt::quoted(dir_ + "/" + kStateFile));
     unlink_tmp.dismiss();
-    ::fsync(dir_fd_.get());
 }
 
 // rename(2) so a create killed mid-write leaves the whole path or none, never a shorter one.

@@ -47,7 +47,7 @@ public:
     // is still at its path, "does not exist" once delete has taken it away.
     Error no_record_error() const;
     Record load() const;                // throws Error when state.json is missing or corrupt
-    void save(const Record& record);    // tmp file + fsync + rename: readers never see half a file
+    void save(const Record& record);    // tmp file + rename: readers never see half a file
     Status status() const;              // derive_status(load(), dir()); stopped when no record
     // The cgroup create is about to make, saved before it makes it: a create killed before save() leaves
     // delete this to find (and empty, and remove) that cgroup by. "" when none was saved.
