@@ -1,6 +1,6 @@
 #include "linux/scheduling.hpp"
 
-#include <linux/ioprio.h>
+#include "linux/ioprio.hpp"
 #include <linux/sched.h>
 #include <sched.h>
 #include <sys/personality.h>

@@ -1,6 +1,6 @@
 #include "plan/process_names.hpp"
 
-#include <linux/ioprio.h>
+#include "linux/ioprio.hpp"
 #include <linux/sched.h>
 #include <sys/personality.h>
 

@@ -1,5 +1,5 @@
 #include <doctest/doctest.h>
-#include <linux/ioprio.h>
+#include "linux/ioprio.hpp"
 #include <linux/sched.h>
 #include <sys/personality.h>
 
