@@ -6,6 +6,7 @@
 
 #include "plan/init_plan.hpp"
 #include "sync/channel.hpp"
+#include "sync/fault_point.hpp"
 #include "sync/step_log.hpp"
 #include "util/unique_fd.hpp"
 
@@ -25,6 +26,7 @@ struct InitContext {
 
     void step(std::string_view what) const {
         if (log::debug_enabled()) channel.log(log::Level::debug, sync::step_line("init", what));
+        sync::fault_point("init", what);
     }
 };
 

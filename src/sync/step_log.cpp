@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "sync/fault_point.hpp"
 #include "util/log.hpp"
 
 namespace ocirt::sync {
@@ -18,6 +19,7 @@ std::string step_line(std::string_view who, std::string_view step) {
 
 void log_step(std::string_view who, std::string_view step) {
     if (log::debug_enabled()) log::debug(step_line(who, step));
+    fault_point(who, step);
 }
 
 }  // namespace ocirt::sync

@@ -8,6 +8,6 @@
 namespace ocirt::sync {
 
 std::string step_line(std::string_view who, std::string_view step);
-void log_step(std::string_view who, std::string_view step);  // log::debug in this process
+void log_step(std::string_view who, std::string_view step);  // log::debug in this process, then fault_point
 
 }  // namespace ocirt::sync

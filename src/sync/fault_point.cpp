@@ -1,0 +1,7 @@
+#include "sync/fault_point.hpp"
+
+namespace ocirt::sync {
+
+FaultHook fault_hook = nullptr;
+
+}  // namespace ocirt::sync
