@@ -1,5 +1,7 @@
 #include "hooks/saved_hooks.hpp"
 
+#include "util/json_integer.hpp"
+
 namespace ocirt::hooks {
 namespace {
 
@@ -16,7 +18,7 @@ spec::Hook hook_from_json(const nlohmann::json& j) {
     hook.path = j.at("path").get<std::string>();
     hook.args = j.value("args", std::vector<std::string>{});
     hook.env = j.value("env", std::vector<std::string>{});
-    if (j.contains("timeout")) hook.timeout = j.at("timeout").get<int32_t>();
+    if (j.contains("timeout")) hook.timeout = integer_at(j, "timeout", int32_t{0});
     return hook;
 }
 

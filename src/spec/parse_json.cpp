@@ -38,6 +38,9 @@ ParsedJson parse_json(const std::string& text) {
         result.error = Diagnostic{"", "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " +
                                           plain_reason(e.what()),
                                   "syntax"};
+    } catch (const nlohmann::json::exception& e) {
+        // out_of_range 406, a number no double holds (1e999): nlohmann names no position (found by fuzzing).
+        result.error = Diagnostic{"", plain_reason(e.what()), "syntax"};
     }
     return result;
 }

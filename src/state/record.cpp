@@ -2,6 +2,7 @@
 
 #include "hooks/saved_hooks.hpp"
 #include "util/error.hpp"
+#include "util/json_integer.hpp"
 
 namespace ocirt::state {
 
@@ -41,22 +42,32 @@ Record Record::from_json(const nlohmann::json& j) {
         Record r;
         r.oci_version = j.value("ociVersion", "");
         r.id = j.at("id").get<std::string>();
-        r.pid = j.value("pid", pid_t{0});
-        r.pid_start_time = j.value("pidStartTime", uint64_t{0});
+        r.pid = integer_at(j, "pid", pid_t{0});
+        r.pid_start_time = integer_at(j, "pidStartTime", uint64_t{0});
         r.bundle = j.value("bundle", "");
         r.rootfs = j.value("rootfs", "");
         r.created = j.value("created", "");
-        r.owner = j.value("owner", uid_t{0});
+        r.owner = integer_at(j, "owner", uid_t{0});
         r.annotations = j.value("annotations", std::map<std::string, std::string>{});
         r.cgroup_path = j.value("cgroupPath", "");
         r.cgroup_created_from = j.value("cgroupCreatedFrom", "");
         r.systemd_cgroup = j.value("systemdCgroup", false);
-        r.rootfs_mount_id_before = j.value("rootfsMountIdBefore", uint64_t{0});
+        r.rootfs_mount_id_before = integer_at(j, "rootfsMountIdBefore", uint64_t{0});
         if (j.contains("hooks")) r.hooks = hooks::saved_hooks_from_json(j.at("hooks"));
         return r;
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("state.json: ") + e.what());
     }
+}
+
+Record Record::parse(const std::string& text) {
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(std::string("state.json is corrupt: ") + e.what());
+    }
+    return from_json(j);
 }
 
 namespace {

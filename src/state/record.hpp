@@ -34,6 +34,7 @@ struct Record {
 
     nlohmann::json to_json() const;               // the on-disk form
     static Record from_json(const nlohmann::json& j);
+    static Record parse(const std::string& text);  // state.json text; throws Error when corrupt
 };
 
 // The runtime-spec State (ociVersion, id, status, pid, bundle, annotations) plus runc's extra fields

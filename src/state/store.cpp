@@ -152,13 +152,7 @@ Record Container::load() const {
         if (n == 0) break;
         text.append(buf, static_cast<size_t>(n));
     }
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(ocirt::quoted(path) + " is corrupt: " + e.what());
-    }
-    return with_context(ocirt::quoted(path), [&] { return Record::from_json(j); });
+    return with_context(ocirt::quoted(path), [&] { return Record::parse(text); });
 }
 
 // rename(2) replaces the target atomically, so a reader or a create killed mid-write never leaves half a file.

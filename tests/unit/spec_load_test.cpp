@@ -69,6 +69,20 @@ TEST_CASE("spec syntax: line and column computed from the byte offset match nloh
     }
 }
 
+// Fuzzing regression (tests/fuzz/corpus/config/regression-number-overflow.json): nlohmann throws out_of_range,
+// not parse_error, for a number no double holds, and it escaped load_config_text.
+TEST_CASE("spec syntax: a number too large for a double is a syntax diagnostic, not an exception") {
+    auto parsed = parse_json(R"({"process": {"oomScoreAdj": 1e999}})");
+    CHECK_FALSE(parsed.doc);
+    REQUIRE(parsed.error);
+    CHECK(parsed.error->rule == "syntax");
+    CHECK(parsed.error->message.find("number overflow") != std::string::npos);
+    LoadResult loaded;
+    CHECK_NOTHROW(loaded = load_config_text(R"({"ociVersion": "1.2.0", "oomScoreAdj": -1e999})", "/nonexistent"));
+    CHECK_FALSE(loaded.config);
+    CHECK_FALSE(loaded.diagnostics.empty());
+}
+
 TEST_CASE("spec load: a relative root.path resolves against the bundle, never the working directory") {
     TempBundle bundle;
     bundle.write(slurp(data_dir() / "valid" / "busybox.json"));

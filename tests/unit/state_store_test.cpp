@@ -123,6 +123,21 @@ TEST_CASE("state: a corrupt state.json is reported with its path") {
     CHECK_THROWS_WITH(c.load(), doctest::Contains("is corrupt"));
 }
 
+// Fuzzing regression (tests/fuzz/corpus/state/regression-*-float.json): a float in an integer field converted
+// with undefined behaviour (UBSan float-cast-overflow).
+TEST_CASE("state: an integer field holding a float or an out-of-range number is an error naming it") {
+    for (const auto& [text, field] : std::vector<std::pair<std::string, std::string>>{
+             {R"({"id": "c1", "pid": 4242, "pidStartTime": 1e70})", "pidStartTime"},
+             {R"({"id": "c1", "pid": 4242, "owner": -1e300})", "owner"},
+             {R"({"id": "c1", "pid": 99999999999})", "pid"},
+             {R"({"id": "c1", "pid": 1, "hooks": {"poststop": [{"path": "/x", "timeout": 3e9}]}})", "timeout"}}) {
+        CAPTURE(text);
+        CHECK_THROWS_WITH_AS(Record::parse(text), doctest::Contains(field.c_str()), Error);
+    }
+    CHECK(Record::parse(R"({"id": "c1", "pid": 4242, "pidStartTime": 18446744073709551615})").pid_start_time ==
+          18446744073709551615ull);
+}
+
 TEST_CASE("state: the directory lock is held for as long as the container object lives") {
     TempRoot root;
     Store store(root.path);
