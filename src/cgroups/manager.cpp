@@ -288,7 +288,7 @@ void Manager::signal_all(int sig) {
         try {
             set_frozen(true);
         } catch (const Error&) {
-            // Issue 7 (load test): a task already dying of another SIGKILL can keep a v1 freezer FREEZING past
+            // A task already dying of another SIGKILL can keep a v1 freezer FREEZING past
             // the timeout. SIGKILL needs no freeze: thaw, then kill what is listed until nothing is.
             if (sig != SIGKILL) throw;
             try {

@@ -92,7 +92,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     CleanupStack cleanup;  // declared after what its steps refer to, so it unwinds while they still exist
     cleanup.push("remove the state directory", [&] { container.remove(); });
 
-    // Issue 7 (kill mid-create): a create SIGKILLed before container.save() must still let delete --force find its cgroup.
+    // A create SIGKILLed before container.save() must still let delete --force find its cgroup.
     if (!request.systemd_cgroup)
         container.save_pending_cgroup(cgroups::Manager::for_container(config.linux_ ? config.linux_->cgroupsPath : std::nullopt, request.id, hierarchy).path());
     cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, request.systemd_cgroup, hierarchy));

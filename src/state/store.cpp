@@ -207,7 +207,7 @@ Status Container::status() const {
 std::string Container::exec_fifo_path() const { return dir_ + "/exec.fifo"; }
 
 void Container::remove() {
-    // Issue 7 (load): readers without the lock (state, kill) that open the directory while its files go must
+    // Readers without the lock (state, kill) that open the directory while its files go must
     // not take a deleted container for one being created, so the id leaves the root first, by rename(2);
     // '~' is outside the id alphabet, so open() and ids() never see the doomed name.
     std::string doomed = dir_ + "~deleting";
