@@ -140,7 +140,7 @@ int exec_process(const ExecRequest& request) {
     if (auto status = first.wait(); status.signaled || status.value != 0)
         throw Error("the first child ended badly after forking the process: " + status.describe());
     with_context("join cgroup", [&] { cgroups::Manager::from_state(record.cgroup_path).add_process(child.pid()); });
-    parent_end.send(sync::Message::plain(sync::MsgType::CgroupReady));
+    sync::send_to_child(parent_end, child, sync::Message::plain(sync::MsgType::CgroupReady), "exec");
     forward_seccomp_fd(parent_end, child, plan);
     sync::await_from_child(parent_end, child, sync::MsgType::Ready, "exec");
     await_exec(parent_end);

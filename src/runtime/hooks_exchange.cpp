@@ -11,7 +11,7 @@ void answer_hooks_please(const sync::Channel& channel, linux_::ChildProcess& ini
     sync::log_step("parent", "runtime hooks done");
     sync::Message done = sync::Message::plain(sync::MsgType::HooksDone);
     done.payload = {{"pid", init.pid()}};
-    channel.send(done);
+    sync::send_to_child(channel, init, done);
 }
 
 }  // namespace ocirt::runtime

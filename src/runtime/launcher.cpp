@@ -13,19 +13,11 @@
 
 namespace ocirt::runtime {
 
-linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup,
-                                 const RuntimeHooks& run_runtime_hooks) {
-    auto [parent_end, child_end] = sync::Channel::pair();
-    sync::log_step("parent", "fork");
-    pid_t pid = cgroups::fork_into_cgroup(cgroups::clone_target(cgroup));
-    if (pid == 0) {
-        // flock(2): the lock lives in the open file description, which the child shares until it closes it.
-        ::close(fds.lock);
-        parent_end.close();
-        init::run_child(plan, child_end, init::InitFds{fds.exec_fifo, fds.console_socket});
-    }
-    child_end.close();
-    linux_::ChildProcess first(pid);
+namespace {
+
+// The parent's side of the protocol once the first child runs (src/sync/protocol.hpp).
+linux_::ChildProcess drive_init(const plan::InitPlan& plan, const sync::Channel& parent_end, linux_::ChildProcess first,
+                                cgroups::Manager& cgroup, const RuntimeHooks& run_runtime_hooks) {
     map_user_namespace(parent_end, first, plan);
     linux_::ChildProcess init;
     if (plan.second_fork) {
@@ -39,13 +31,34 @@ linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fd
     }
     sync::log_step("parent", "init is pid " + std::to_string(init.pid()));
     with_context("join cgroup", [&] { cgroup.add_process(init.pid()); });
-    parent_end.send(sync::Message::plain(sync::MsgType::CgroupReady));
+    sync::send_to_child(parent_end, init, sync::Message::plain(sync::MsgType::CgroupReady));
     sync::log_step("parent", "cgroup ready");
     if (plan.hooks.ask_parent) answer_hooks_please(parent_end, init, run_runtime_hooks);
     forward_seccomp_fd(parent_end, init, plan);
     sync::await_from_child(parent_end, init, sync::MsgType::Ready);
     sync::log_step("parent", "init ready");
     return init;
+}
+
+}  // namespace
+
+linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup,
+                                 const RuntimeHooks& run_runtime_hooks) {
+    auto [parent_end, child_end] = sync::Channel::pair();
+    sync::log_step("parent", "fork");
+    pid_t pid = cgroups::fork_into_cgroup(cgroups::clone_target(cgroup));
+    if (pid == 0) {
+        // flock(2): the lock lives in the open file description, which the child shares until it closes it.
+        ::close(fds.lock);
+        parent_end.close();
+        init::run_child(plan, child_end, init::InitFds{fds.exec_fifo, fds.console_socket});
+    }
+    child_end.close();
+    try {
+        return drive_init(plan, parent_end, linux_::ChildProcess(pid), cgroup, run_runtime_hooks);
+    } catch (const Error&) {
+        sync::rethrow_child_failure_first(parent_end);
+    }
 }
 
 }  // namespace ocirt::runtime

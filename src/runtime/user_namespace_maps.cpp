@@ -10,7 +10,7 @@ void map_user_namespace(const sync::Channel& channel, linux_::ChildProcess& chil
     if (!plan.new_user_namespace) return;
     sync::await_from_child(channel, child, sync::MsgType::UsernsReady, "the first child");
     with_context("user namespace", [&] { linux_::write_id_maps(child.pid(), plan.id_maps); });
-    channel.send(sync::Message::plain(sync::MsgType::MapsWritten));
+    sync::send_to_child(channel, child, sync::Message::plain(sync::MsgType::MapsWritten), "the first child");
     sync::log_step("parent", "id maps written");
 }
 

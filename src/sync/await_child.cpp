@@ -33,6 +33,14 @@ bool take(Message& message, MsgType expected) {
     throw Error(std::string(who) + " exited before sending " + std::string(to_string(expected)) + ": " + reason);
 }
 
+// Writes the queued Log lines and throws the child's Fail when one is queued.
+void throw_queued_failure(const Channel& channel) {
+    while (auto queued = channel.try_receive()) {
+        if (queued->type == MsgType::Log) log::write(queued->log_level(), queued->log_text());
+        if (queued->type == MsgType::Fail) throw queued->error();
+    }
+}
+
 }  // namespace
 
 Message await_from_child(const Channel& channel, linux_::ChildProcess& child, MsgType expected, std::string_view who,
@@ -57,6 +65,28 @@ Message await_from_child(const Channel& channel, linux_::ChildProcess& child, Ms
                 if (take(*message, expected)) return std::move(*message);
             report_exit(child, expected, who);
         }
+    }
+}
+
+void rethrow_child_failure_first(const Channel& channel) {
+    throw_queued_failure(channel);
+    throw;
+}
+
+void send_to_child(const Channel& channel, linux_::ChildProcess& child, const Message& message, std::string_view who) {
+    try {
+        channel.send(message);
+    } catch (const Error&) {
+        throw_queued_failure(channel);
+        if (!child.exited(5000)) throw;
+        std::string reason;
+        try {
+            reason = child.wait().describe();
+        } catch (const Error&) {
+            reason = "exited";
+        }
+        throw Error(std::string(who) + " exited before receiving " + std::string(to_string(message.type)) + ": " +
+                    reason);
     }
 }
 

@@ -14,4 +14,14 @@ namespace ocirt::sync {
 Message await_from_child(const Channel& channel, linux_::ChildProcess& child, MsgType expected,
                          std::string_view who = "init", int timeout_ms = -1);
 
+// Sends `message` to the child. When the send fails because the child is gone (its end closed), what the child
+// queued before it died is read first, so its Fail comes out as its own Error rather than "Broken pipe".
+void send_to_child(const Channel& channel, linux_::ChildProcess& child, const Message& message,
+                   std::string_view who = "init");
+
+// For a catch handler of the parent: a step of ours that failed because the child had already died (ESRCH
+// joining the cgroup, EPIPE sending) rethrows the child's own Fail, queued before it died, as the cause;
+// otherwise rethrows the error being handled.
+[[noreturn]] void rethrow_child_failure_first(const Channel& channel);
+
 }  // namespace ocirt::sync
