@@ -17,12 +17,12 @@ std::optional<std::string> clone_target(const Manager& manager) {
     return placements.front().directory();
 }
 
-pid_t fork_into_cgroup(const std::optional<std::string>& cgroup_dir) {
+pid_t fork_into_cgroup(const std::optional<std::string>& cgroup_dir, int namespace_flags) {
     if (cgroup_dir) {
         UniqueFd cgroup(::open(cgroup_dir->c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (cgroup) {
             clone_args args{};
-            args.flags = CLONE_INTO_CGROUP;
+            args.flags = CLONE_INTO_CGROUP | static_cast<uint64_t>(namespace_flags);
             args.exit_signal = SIGCHLD;
             args.cgroup = static_cast<uint64_t>(cgroup.get());
             // No atfork handlers run for a raw clone3; ocirt has no other thread that could hold a lock here.
@@ -31,9 +31,15 @@ pid_t fork_into_cgroup(const std::optional<std::string>& cgroup_dir) {
             // ENOSYS, E2BIG or EINVAL from a kernel before 5.7, or the cgroup refusing the child: fork.
         }
     }
-    pid_t pid = ::fork();
-    if (pid < 0) throw SysError("fork");
-    return pid;
+    if (namespace_flags == 0) {
+        pid_t pid = ::fork();
+        if (pid < 0) throw SysError("fork");
+        return pid;
+    }
+    long pid = ::syscall(SYS_clone, static_cast<unsigned long>(namespace_flags) | SIGCHLD, nullptr, nullptr, nullptr,
+                         nullptr);
+    if (pid < 0) throw SysError("clone into new namespaces");
+    return static_cast<pid_t>(pid);
 }
 
 }  // namespace ocirt::cgroups

@@ -16,7 +16,8 @@ namespace ocirt::cgroups {
 std::optional<std::string> clone_target(const Manager& manager);
 
 // fork(2) semantics (0 in the child, the pid in the parent, SIGCHLD at exit); with a directory, the child
-// starts in that cgroup when the kernel allows it.
-pid_t fork_into_cgroup(const std::optional<std::string>& cgroup_dir);
+// starts in that cgroup when the kernel allows it. namespace_flags (CLONE_NEW*) start it in new namespaces
+// (clone(2)), as unshare(2) in the child would, without a second fork for the PID namespace.
+pid_t fork_into_cgroup(const std::optional<std::string>& cgroup_dir, int namespace_flags = 0);
 
 }  // namespace ocirt::cgroups

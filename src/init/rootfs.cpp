@@ -200,8 +200,11 @@ UniqueFd open_null_device() {
 UniqueFd prepare_root(const InitContext& ctx) {
     const auto& rootfs = ctx.plan.rootfs;
     if (ctx.plan.has_mount_namespace) {
-        linux_::set_propagation("/", "/", ctx.plan.root_propagation);
-        prepare_parent_mount(rootfs);
+        unsigned long propagation = ctx.plan.root_propagation;
+        linux_::set_propagation("/", "/", propagation);
+        // mount_namespaces(7): a recursive MS_SLAVE or MS_PRIVATE leaves no mount shared or unbindable.
+        bool parent_may_need_change = !(propagation & MS_REC) || !(propagation & (MS_SLAVE | MS_PRIVATE));
+        if (parent_may_need_change) prepare_parent_mount(rootfs);
     }
     linux_::mount_at(rootfs, rootfs, rootfs, "", MS_BIND | MS_REC, "");
     int fd = ::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -57,12 +57,16 @@ void run_child(const plan::InitPlan& plan, const sync::Channel& channel, InitFds
         ctx.idmapped_binds = &idmapped_binds;
         join_namespaces(ctx);
         enter_user_namespace(ctx);
-        linux_::unshare_namespaces(plan.unshare_flags);
-        ctx.step("unshared " + linux_::clone_flag_names(plan.unshare_flags));
-        write_time_offsets(ctx);
-        if (plan.second_fork) {
-            continue_in_sibling(channel, "the container's init");
-            ctx.step("init forked");
+        if (plan.namespaces_at_clone) {
+            ctx.step("cloned into new " + linux_::clone_flag_names(plan.unshare_flags));
+        } else {
+            linux_::unshare_namespaces(plan.unshare_flags);
+            ctx.step("unshared " + linux_::clone_flag_names(plan.unshare_flags));
+            write_time_offsets(ctx);
+            if (plan.second_fork) {
+                continue_in_sibling(channel, "the container's init");
+                ctx.step("init forked");
+            }
         }
         run_init(ctx);
     } catch (...) {

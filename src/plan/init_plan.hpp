@@ -118,6 +118,9 @@ struct InitPlan {
     // (cgroup_namespaces(7)): a "cgroup" mount binds each hierarchy's directory of the container's cgroup.
     bool bind_host_cgroups = false;
     bool second_fork = false;           // a PID namespace is made or joined: the init is a second child
+    // Nothing to join, no user or time namespace: the parent's clone(2) makes unshare_flags' namespaces and
+    // the child is the init (no unshare, no second fork).
+    bool namespaces_at_clone = false;
     bool has_mount_namespace = false;
     std::vector<TimeOffset> time_offsets;  // written to /proc/self/timens_offsets after unshare
 

@@ -95,6 +95,8 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
     plan.preserve_fds = options.preserve_fds;
     plan.hooks = plan_hooks(config.hooks, options.bundle);
     if (linux_config.seccomp) plan.seccomp = plan_seccomp(*linux_config.seccomp, config, options.bundle);
+    // time_namespaces(7): offsets are written before any process is in the namespace, so not at clone.
+    plan.namespaces_at_clone = plan.joins.empty() && !plan.new_user_namespace && !(plan.unshare_flags & CLONE_NEWTIME);
     return plan;
 }
 

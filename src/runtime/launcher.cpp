@@ -20,7 +20,7 @@ linux_::ChildProcess drive_init(const plan::InitPlan& plan, const sync::Channel&
                                 cgroups::Manager& cgroup, const RuntimeHooks& run_runtime_hooks) {
     map_user_namespace(parent_end, first, plan);
     linux_::ChildProcess init;
-    if (plan.second_fork) {
+    if (plan.second_fork && !plan.namespaces_at_clone) {
         sync::Message message = sync::await_from_child(parent_end, first, sync::MsgType::InitPid);
         init = linux_::ChildProcess(message.pid());
         auto status = first.wait();
@@ -46,7 +46,8 @@ linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fd
                                  const RuntimeHooks& run_runtime_hooks) {
     auto [parent_end, child_end] = sync::Channel::pair();
     sync::log_step("parent", "fork");
-    pid_t pid = cgroups::fork_into_cgroup(cgroups::clone_target(cgroup));
+    pid_t pid = cgroups::fork_into_cgroup(cgroups::clone_target(cgroup),
+                                         plan.namespaces_at_clone ? plan.unshare_flags : 0);
     if (pid == 0) {
         // flock(2): the lock lives in the open file description, which the child shares until it closes it.
         ::close(fds.lock);
