@@ -130,6 +130,8 @@ int dispatch(int argc, char** argv) {
 
     if (vm.count("version")) {
         std::cout << "ocirt version " << OCIRT_VERSION << "\nspec: " << spec::kOciVersion << "\n";
+        // Whether /proc/self/exe could be written through (CVE-2019-5736): create, run and exec never run so.
+        std::cout << "executable: " << (linux_::executable_is_protected() ? "protected" : "writable") << "\n";
         return 0;
     }
     if (vm.count("help") || command.empty()) {

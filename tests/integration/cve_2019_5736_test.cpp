@@ -7,9 +7,9 @@
 // ocirt's defences: the processes that enter containers are not dumpable (proc(5): /proc/PID/exe needs
 // ptrace access) and run from a read-only copy of the binary (EROFS on the reopen). An attacker without
 // CAP_SYS_PTRACE meets the first; a "privileged" one, with every capability, gets past it and meets the
-// second. The original's other route, a "#!/proc/self/exe" script run by the runtime, fails on this kernel
-// (6.18) before any defence: execve(2) reports ENOENT for that interpreter when the runtime's binary lies
-// outside the container's root, so it is not tested here.
+// second. The original's other route, the container's process being "/proc/self/exe" (or a script with
+// that interpreter), does start ocirt's binary inside the container now that ocirt is static (no dynamic
+// loader is needed in the rootfs): it starts the init's read-only copy, which the test below checks.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -126,4 +126,17 @@ TEST_CASE("CVE-2019-5736: the container cannot overwrite the runtime binary thro
         CHECK(eventually([&] { return scene.ocirt({"state", victim_id}).out.find("\"stopped\"") != std::string::npos; }));
         scene.check_defended(scene.finish(), kind);
     }
+}
+
+TEST_CASE("CVE-2019-5736: a container whose process is /proc/self/exe runs the runtime's read-only copy, never the binary") {
+    Ocirt ocirt;
+    Bundle bundle;
+    // The init's own exe is what /proc/self/exe names when it execs; ocirt then runs inside the container
+    // and reports where it runs from: a read-only mount (or a sealed memfd), not the writable build/ocirt.
+    bundle.config["process"]["args"] = {"/proc/self/exe", "--version"};
+    bundle.write();
+    auto r = ocirt({"run", "--bundle", bundle.path(), unique_id("cve5736-selfexe")});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out.find("ocirt version") != std::string::npos);
+    CHECK(r.out.find("executable: protected") != std::string::npos);
 }
