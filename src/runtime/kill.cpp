@@ -1,5 +1,7 @@
 #include "runtime/kill.hpp"
 
+#include <cerrno>
+
 #include "cgroups/manager.hpp"
 #include "runtime/signals.hpp"
 #include "state/store.hpp"
@@ -24,8 +26,15 @@ void kill_container(const KillRequest& request) {
     }
     if (!signal_init(record, request.signal)) throw Error("container " + ocirt::quoted(request.id) + " is not running");
     // A frozen task does not act on SIGKILL until it is thawed (cgroup-v1 freezer-subsystem.txt), as runc does.
-    if (request.signal == SIGKILL && status == state::Status::paused)
-        with_context("thaw", [&] { cgroups::Manager::from_state(record.cgroup_path).thaw(); });
+    if (request.signal == SIGKILL && status == state::Status::paused) {
+        try {
+            with_context("thaw", [&] { cgroups::Manager::from_state(record.cgroup_path).thaw(); });
+        } catch (const Error& e) {
+            // A concurrent delete removed the cgroup: rmdir(2) of a cgroup succeeds only once it has no
+            // process, so there is nothing left to thaw and the signal has done its work.
+            if (e.errno_value() != ENOENT) throw;
+        }
+    }
 }
 
 }  // namespace ocirt::runtime

@@ -49,5 +49,7 @@ decltype(auto) with_context(const std::string& frame, F&& f) {
 }
 
 std::string quoted(const std::string& s);
+// For a non-const string, ahead of std::quoted (<iomanip>), which argument-dependent lookup also finds.
+inline std::string quoted(std::string& s) { return quoted(static_cast<const std::string&>(s)); }
 
 }  // namespace ocirt

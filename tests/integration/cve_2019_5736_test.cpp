@@ -134,6 +134,10 @@ TEST_CASE("CVE-2019-5736: a container whose process is /proc/self/exe runs the r
     // The init's own exe is what /proc/self/exe names when it execs; ocirt then runs inside the container
     // and reports where it runs from: a read-only mount (or a sealed memfd), not the writable build/ocirt.
     bundle.config["process"]["args"] = {"/proc/self/exe", "--version"};
+    // The host's libraries, for an ocirt that is not static (the sanitizer build): its loader must be found.
+    for (const char* dir : {"/lib", "/lib64"})
+        bundle.config["mounts"].push_back({{"destination", dir}, {"type", "bind"}, {"source", fs::canonical(dir).string()},
+                                           {"options", {"rbind", "ro"}}});
     bundle.write();
     auto r = ocirt({"run", "--bundle", bundle.path(), unique_id("cve5736-selfexe")});
     CHECK_MESSAGE(r.exit_code == 0, r.err);

@@ -49,6 +49,14 @@ bool wait_for_path(const std::string& path, pid_t pid) {
 // JSON whose status the kernel bears out. Returns the outcome's name for the tally.
 std::string check_state(const Ocirt& ocirt, const std::string& id) {
     Result r = ocirt({"state", id});
+    // An init cloned just before the kill shares the create's flock until its first instruction closes
+    // it (launcher.cpp): until then the lock truthfully says "still being created"; then the init, its
+    // parent gone, exits and the answer must turn into one of the outcomes below.
+    if (r.exit_code != 0 && r.err.find("still being created") != std::string::npos)
+        eventually([&] {
+            r = ocirt({"state", id});
+            return r.err.find("still being created") == std::string::npos;
+        });
     if (r.exit_code != 0) {
         CHECK_MESSAGE(r.exit_code == 1, "state exit " << r.exit_code << ": " << r.err);
         bool gone = r.err.find("does not exist") != std::string::npos;

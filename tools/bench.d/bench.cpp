@@ -407,10 +407,14 @@ struct Runtime {
     std::string unavailable;  // non-empty: binary missing
     fs::path root, bundle, pidfile;
     std::array<Series, kMetricCount> m;
+    std::vector<std::string> tiny_memory;  // per kTinyMemoryLimits: "ok" or why `run` failed
 };
 
+// linux.resources.memory.limit values for the tiny-limit check: 1 MiB, 512 KiB, 256 KiB.
+constexpr int64_t kTinyMemoryLimits[] = {1 << 20, 512 << 10, 256 << 10};
+
 struct Options {
-    std::vector<std::string> runtimes{"ocirt", "crun", "runc"};
+    std::vector<std::string> runtimes{"ocirt", "ocirt-ro", "crun", "runc"};
     std::map<std::string, std::string> paths;
     int rounds = 10;
     int burst = 100;
@@ -425,6 +429,7 @@ struct Options {
     int nice = -10;
     int timeout = 30;
     std::string json_out;
+    bool drop_caches = true;
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -449,12 +454,15 @@ public:
         enter_private_view();  // first: everything after, even mkdtemp, happens in the private namespace
         make_tmp();
         hide_controllers();
+        if (std::count(opt_.runtimes.begin(), opt_.runtimes.end(), "ocirt-ro") && !opt_.paths.count("ocirt-ro"))
+            opt_.paths["ocirt-ro"] = read_only_ocirt();
         for (const auto& name : opt_.runtimes) prepare(name);
         if (!rts_.empty()) {
             json c = json::parse(read_file(rts_.front().bundle / "config.json"));
             fs::path bb = fs::path(c["root"]["path"].get<std::string>()) / "bin/busybox";
             if (::access(bb.c_str(), X_OK) == 0) floor_binary_ = bb;
         }
+        if (opt_.drop_caches) drop_page_cache();
         for (auto& rt : rts_) preflight(rt);
 
         load_before_ = loadavg();
@@ -471,6 +479,8 @@ public:
             std::fprintf(stderr, "ocirt-bench: burst round %d/%d done\n", r + 1, opt_.burst_rounds);
         }
         load_after_ = loadavg();
+        for (auto& rt : rts_)
+            if (!g_stop) measure_tiny_memory(rt);
         std::string timeline = opt_.timeline ? ocirt_timeline() : std::string();
         cleanup();
         print(timeline);
@@ -480,6 +490,7 @@ public:
 
     ~Bench() {
         if (!view_mounted_.empty()) ::umount2(view_mounted_.c_str(), MNT_DETACH);
+        if (!read_only_ocirt_.empty()) ::umount2(read_only_ocirt_.c_str(), MNT_DETACH);
         if (!tmp_.empty() && !opt_.keep_tmp) {
             std::error_code ec;
             fs::remove_all(tmp_, ec);
@@ -517,6 +528,23 @@ private:
         if (!trim(read_file(controllers)).empty()) die("private view: cgroup.controllers still lists controllers");
         view_note_ = "private mount namespace, empty file bound over /sys/fs/cgroup/unified/cgroup.controllers "
                      "(host lists: " + host_controllers_ + ")";
+    }
+
+    // "ocirt-ro": the same ocirt binary seen through a read-only bind mount (in this program's private mount
+    // namespace), as when ocirt is installed on a read-only filesystem. ocirt then skips its CVE-2019-5736
+    // re-execution, so the two columns show what that defence costs.
+    std::string read_only_ocirt() {
+        auto it = opt_.paths.find("ocirt");
+        std::string source = find_in_path(it != opt_.paths.end() ? it->second : "ocirt");
+        if (source.empty()) return "ocirt";  // prepare() reports it missing
+        fs::path target = tmp_ / "ocirt-readonly";
+        std::ofstream(target).close();
+        if (::mount(source.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0)
+            die(errno_text("bind " + source + " on " + target.string()));
+        read_only_ocirt_ = target.string();
+        if (::mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0)
+            die(errno_text("make " + target.string() + " read-only"));
+        return target.string();
     }
 
     void make_tmp() {
@@ -604,6 +632,19 @@ private:
         write_bundle(rt, "");
     }
 
+    // A binary the linker has just written sits in the page cache in large folios, and each page fault then
+    // maps a whole folio, so its peak RSS reads higher than the same binary read back from disk. Dropping the
+    // clean page cache once (proc(5), /proc/sys/vm/drop_caches) has every runtime's binary and libraries
+    // read back alike; the warm-up run that follows brings them in again before anything is timed.
+    void drop_page_cache() {
+        ::sync();
+        std::ofstream f("/proc/sys/vm/drop_caches");
+        f << "1\n";
+        f.flush();
+        if (!f) die("write /proc/sys/vm/drop_caches (--keep-page-cache skips it)");
+        page_cache_note_ = "page cache dropped once before the warm-up runs";
+    }
+
     static std::string loadavg() {
         std::istringstream in(read_file("/proc/loadavg"));
         std::string a, b, c;
@@ -643,6 +684,29 @@ private:
             force_delete(rt, id);
         }
         reap_orphans();
+    }
+
+    // Untimed: does `run` of /bin/echo succeed under each tiny memory limit? The runtime's own stages run in
+    // the container's cgroup until the exec, so their memory counts against the limit too.
+    void measure_tiny_memory(Runtime& rt) {
+        if (!rt.unavailable.empty()) return;
+        fs::path bundle = rt.bundle.parent_path() / "bundle-tiny-memory";
+        fs::create_directories(bundle);
+        for (int64_t limit : kTinyMemoryLimits) {
+            json c = json::parse(read_file(rt.bundle / "config.json"));
+            c["process"]["args"] = json::array({"/bin/echo", "tiny"});
+            c["linux"]["resources"]["memory"]["limit"] = limit;
+            std::ofstream(bundle / "config.json") << c.dump(2) << "\n";
+            std::string id = next_id(rt, "tinymem");
+            Outcome o = sp_.run(cmd(rt, {"run", "--bundle", bundle.string(), id}), true);
+            if (o.ok && o.out.find("tiny") != std::string::npos) {
+                rt.tiny_memory.push_back("ok");
+            } else {
+                rt.tiny_memory.push_back("fails: " + (o.ok ? std::string("no output") : o.err));
+                force_delete(rt, id);
+            }
+            reap_orphans();
+        }
     }
 
     void measure_lifecycle(Runtime& rt) {
@@ -1001,13 +1065,25 @@ private:
                     "command. RSS: wait4's ru_maxrss = the largest peak resident set of any one process in the "
                     "runtime's tree that it waited for (not a sum). Faults: minflt+majflt summed over that tree. "
                     "Process/thread/exec counts: kernel process events (untimed extra run per round). "
-                    "cgroup view: %s.\n",
-                    view_note_.c_str());
+                    "cgroup view: %s. %s.\n",
+                    view_note_.c_str(), page_cache_note_.c_str());
         if (floor_ms_.median())
             std::printf("\nHarness floor (fork + exec + wait4 of static busybox `true`): %s ms, ru_maxrss %s MiB "
                         "(medians). Load average before/after: %s / %s.\n",
                         fmt(floor_ms_.median(), 2).c_str(), fmt(floor_rss_.median(), 1).c_str(), load_before_.c_str(),
                         load_after_.c_str());
+        bool tiny = false;
+        for (auto& rt : rts_) tiny = tiny || !rt.tiny_memory.empty();
+        if (tiny) {
+            std::printf("\nTiny memory limits: `run` of /bin/echo with linux.resources.memory.limit (one untimed run "
+                        "each)\n\n| runtime | 1 MiB | 512 KiB | 256 KiB |\n|---|---|---|---|\n");
+            for (auto& rt : rts_) {
+                if (rt.tiny_memory.empty()) continue;
+                std::printf("| %s |", rt.name.c_str());
+                for (const auto& r : rt.tiny_memory) std::printf(" %s |", r.c_str());
+                std::printf("\n");
+            }
+        }
         if (!timeline.empty()) std::printf("\n%s", timeline.c_str());
         std::fflush(stdout);
     }
@@ -1016,7 +1092,8 @@ private:
     Spawner sp_;
     std::vector<Runtime> rts_;
     fs::path tmp_;
-    std::string host_controllers_, view_note_, view_mounted_, load_before_, load_after_;
+    std::string host_controllers_, view_note_, view_mounted_, load_before_, load_after_, read_only_ocirt_;
+    std::string page_cache_note_ = "page cache left as it was";
     fs::path floor_binary_;
     Series floor_ms_, floor_rss_;
     unsigned seq_ = 0;
@@ -1028,7 +1105,8 @@ void usage(FILE* f) {
 Measures OCI runtimes side by side in one run and prints one markdown table (min and median of each
 metric, and each runtime's median relative to crun's). Must run as root.
 
-  --runtimes LIST        comma-separated runtimes to measure (default: ocirt,crun,runc)
+  --runtimes LIST        comma-separated runtimes to measure (default: ocirt,ocirt-ro,crun,runc); ocirt-ro
+                         is ocirt's binary through a read-only bind mount (its CVE-2019-5736 re-exec skipped)
   --ocirt PATH           ocirt binary (default: build/ocirt of the repository)
   --crun PATH, --runc PATH
                          peer binaries (default: found on PATH)
@@ -1041,6 +1119,8 @@ metric, and each runtime's median relative to crun's). Must run as root.
   --no-count             skip the untimed runs that count processes, threads and execs
   --no-timeline          skip ocirt's --debug create timeline
   --keep-tmp             keep the temporary state and bundle directories
+  --keep-page-cache      do not drop the clean page cache before the warm-up runs (by default it is dropped
+                         once, so that a freshly linked binary's RSS compares fairly with installed ones)
   --tmpdir DIR           where the temporary directory is made (default: /tmp)
   --nice N               nice value for this program and the runtimes it runs, to keep background
                          load from skewing the times (default: -10; 0 leaves it alone)
@@ -1058,7 +1138,7 @@ over /sys/fs/cgroup/unified/cgroup.controllers; the host's mounts are never chan
 Options parse(int argc, char** argv) {
     Options o;
     enum { kOcirt = 256, kCrun, kRunc, kRuntime, kRounds, kBurst, kBurstRounds, kBundle, kNoView, kNoCount, kNoTimeline,
-           kKeep, kTmp, kCommit, kRuntimes, kNice, kJson, kTimeout };
+           kKeep, kTmp, kCommit, kRuntimes, kNice, kJson, kTimeout, kKeepPageCache };
     static const option longopts[] = {
         {"runtimes", required_argument, nullptr, kRuntimes}, {"ocirt", required_argument, nullptr, kOcirt},
         {"crun", required_argument, nullptr, kCrun},         {"runc", required_argument, nullptr, kRunc},
@@ -1068,7 +1148,8 @@ Options parse(int argc, char** argv) {
         {"no-count", no_argument, nullptr, kNoCount},        {"no-timeline", no_argument, nullptr, kNoTimeline},
         {"keep-tmp", no_argument, nullptr, kKeep},           {"tmpdir", required_argument, nullptr, kTmp},
         {"ocirt-commit", required_argument, nullptr, kCommit}, {"nice", required_argument, nullptr, kNice},
-        {"json", required_argument, nullptr, kJson},         {"timeout", required_argument, nullptr, kTimeout},         {"help", no_argument, nullptr, 'h'},
+        {"json", required_argument, nullptr, kJson},         {"timeout", required_argument, nullptr, kTimeout},
+        {"keep-page-cache", no_argument, nullptr, kKeepPageCache},         {"help", no_argument, nullptr, 'h'},
         {nullptr, 0, nullptr, 0}};
     auto number = [](const char* s, const char* flag) {
         char* end = nullptr;
@@ -1115,6 +1196,7 @@ Options parse(int argc, char** argv) {
             }
             case kJson: o.json_out = optarg; break;
             case kTimeout: o.timeout = number(optarg, "--timeout"); break;
+            case kKeepPageCache: o.drop_caches = false; break;
             case 'h': usage(stdout); std::exit(0);
             default: usage(stderr); std::exit(1);
         }
