@@ -39,9 +39,7 @@ private:
 
 TEST_CASE("fault injection: create fails cleanly at every one of its steps") {
     Bundle bundle;
-    bundle.config["process"]["args"] = {"sleep", "100"};
-    bundle.config["process"]["terminal"] = false;
-    bundle.write();
+    write_sleeping_bundle(bundle);
     Ocirt ocirt;
     TempDir io("ocirt-fault-injection-io");
     const std::string prefix = "fault" + std::to_string(::getpid()) + "-";

@@ -85,9 +85,7 @@ std::string check_state(const Ocirt& ocirt, const std::string& id) {
 
 TEST_CASE("kill mid-create: state tells the truth and delete --force leaves nothing") {
     Bundle bundle;
-    bundle.config["process"]["args"] = {"sleep", "100"};
-    bundle.config["process"]["terminal"] = false;
-    bundle.write();
+    write_sleeping_bundle(bundle);
     Ocirt ocirt;
     TempDir io("ocirt-kill-mid-create-io");
     const std::string prefix = "kmc" + std::to_string(::getpid()) + "-";

@@ -61,4 +61,10 @@ std::vector<std::string> leftovers_of(const std::string& id, const std::string& 
     return found;
 }
 
+void write_sleeping_bundle(Bundle& bundle) {
+    bundle.config["process"]["args"] = {"sleep", "100"};
+    bundle.config["process"]["terminal"] = false;
+    bundle.write();
+}
+
 }  // namespace ocirt::test

@@ -1,6 +1,6 @@
 #pragma once
-// What a container may leave behind on the host after `delete --force`, for the robustness tests
-// (issue 7): its state dir, cgroup dirs in any hierarchy, live processes, mounts naming its paths.
+// What a container may leave behind on the host after `delete --force`, for the robustness tests: its
+// state dir, cgroup dirs in any hierarchy, live processes, mounts naming its paths.
 #include <sys/types.h>
 
 #include <string>
@@ -18,5 +18,8 @@ bool process_is_zombie_or_gone(pid_t pid);
 // One line per leftover: "state dir ...", "cgroup ...", "process ...", "mount ...". Empty when clean.
 std::vector<std::string> leftovers_of(const std::string& id, const std::string& state_dir,
                                       const std::vector<std::string>& host_paths);
+// Writes `bundle` with a process that sleeps 100 s without a terminal: a create that the robustness tests
+// interrupt has a live init to clean up.
+void write_sleeping_bundle(Bundle& bundle);
 
 }  // namespace ocirt::test
