@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,8 +45,18 @@ Result run_program(const std::vector<std::string>& argv, const std::string& inpu
         throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::to_string(rc));
     }
     if (!input.empty()) {
+        // A program that fails before it reads its input closes the pipe: write(2) then raises SIGPIPE, which
+        // would end this test process. Blocked around the write (and any pending one taken), it is EPIPE.
+        sigset_t pipe_signal, previous;
+        sigemptyset(&pipe_signal);
+        sigaddset(&pipe_signal, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe_signal, &previous);
         ssize_t n = write(in[1], input.data(), input.size());
         (void)n;
+        const timespec no_wait{0, 0};
+        while (sigtimedwait(&pipe_signal, nullptr, &no_wait) == SIGPIPE) {
+        }
+        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     }
     close(in[1]);
     Result r;
