@@ -23,6 +23,7 @@ struct InitContext {
     InitFds fds;
     mutable std::string hook_state{};  // the state JSON for createContainer and startContainer hooks
     const std::vector<UniqueFd>* idmapped_binds = nullptr;  // per plan.mounts index (init/idmap_binds.hpp)
+    mutable bool in_cgroup = false;  // CgroupReady received (init/cgroup_entry.hpp)
 
     void step(std::string_view what) const {
         if (log::debug_enabled()) channel.log(log::Level::debug, sync::step_line("init", what));

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "init/cgroup_entry.hpp"
 #include "init/console.hpp"
 #include "init/hook_steps.hpp"
 #include "init/kernel_settings.hpp"
@@ -21,19 +22,11 @@
 namespace ocirt::init {
 namespace {
 
-void enter_cgroup_namespace(const InitContext& ctx) {
-    ctx.channel.expect(sync::MsgType::CgroupReady);
-    // cgroup_namespaces(7): the namespace's root is the cgroup we are in when unsharing.
-    if (ctx.plan.new_cgroup_namespace) {
-        linux_::unshare_namespaces(CLONE_NEWCGROUP);
-        ctx.step("unshared cgroup");
-    }
-}
-
 void build_filesystem(const InitContext& ctx) {
     ::umask(0);
     UniqueFd root = prepare_root(ctx);
     mount_all(ctx, root.get());
+    enter_cgroup(ctx);
     setup_dev(ctx, root.get());
     setup_console(ctx, root.get());
     run_create_hooks(ctx);
@@ -57,7 +50,6 @@ void configure_process(const InitContext& ctx) {
 }  // namespace
 
 void run_init(const InitContext& ctx) {
-    enter_cgroup_namespace(ctx);
     set_hostname(ctx);
     apply_sysctls(ctx);
     build_filesystem(ctx);

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "cgroups/hierarchy.hpp"
+#include "init/cgroup_entry.hpp"
 #include "linux/copy_tree.hpp"
 #include "linux/devices.hpp"
 #include "linux/mountinfo.hpp"
@@ -217,6 +218,7 @@ void mount_all(const InitContext& ctx, int root_fd) {
     for (size_t i = 0; i < ctx.plan.mounts.size(); ++i) {
         const auto& m = ctx.plan.mounts[i];
         int idmapped_tree = ctx.idmapped_binds && i < ctx.idmapped_binds->size() ? (*ctx.idmapped_binds)[i].get() : -1;
+        if (mount_needs_cgroup(m)) enter_cgroup(ctx);
         switch (m.kind) {
             case MountStep::Kind::filesystem: mount_filesystem(root_fd, m); break;
             case MountStep::Kind::bind: mount_bind(root_fd, m, idmapped_tree); break;

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cgroups/default_device_rules.hpp"
+#include "cgroups/fork_into_cgroup.hpp"
 #include "cgroups/manager.hpp"
 #include "hooks/lifecycle_hooks.hpp"
 #include "linux/mounts.hpp"
@@ -92,18 +93,12 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     CleanupStack cleanup;  // declared after what its steps refer to, so it unwinds while they still exist
     cleanup.push("remove the state directory", [&] { container.remove(); });
 
+    std::optional<cgroups::Manager> planned_cgroup;
     // A create SIGKILLed before container.save() must still let delete --force find its cgroup.
-    if (!request.systemd_cgroup)
-        container.save_pending_cgroup(cgroups::Manager::for_container(config.linux_ ? config.linux_->cgroupsPath : std::nullopt, request.id, hierarchy).path());
-    cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, request.systemd_cgroup, hierarchy));
-    cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
-    // Limits are in place before the init joins the cgroup, so they hold from its first instruction.
-    if (config.linux_) {
-        spec::Resources resources = config.linux_->resources.value_or(spec::Resources{});
-        resources.devices = cgroups::with_default_device_rules(resources.devices, config.linux_->devices);
-        with_context("cgroup", [&] { cgroup->apply(resources); });
+    if (!request.systemd_cgroup) {
+        planned_cgroup = cgroups::Manager::for_container(config.linux_ ? config.linux_->cgroupsPath : std::nullopt, request.id, hierarchy);
+        container.save_pending_cgroup(planned_cgroup->path());
     }
-    sync::log_step("parent", "cgroup created");
 
     uint64_t rootfs_mount_id_before = 0;
     if (!plan.has_mount_namespace) {
@@ -120,19 +115,39 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     record.created = log::rfc3339_now();
     record.owner = ::getuid();
     record.annotations = config.annotations;
-    record.cgroup_path = cgroup->path();
     record.systemd_cgroup = request.systemd_cgroup;
     record.rootfs_mount_id_before = rootfs_mount_id_before;
     record.hooks = config.hooks;
     plan.hooks.state = state::oci_state(record, hooks::kStatusBeforeStart);
 
     UniqueFd fifo = make_exec_fifo(container.exec_fifo_path());
+    LaunchFds launch_fds{fifo.get(), container.lock_fd(), proxied ? request.tty_proxy->child_end() : console.get()};
+    // The init made by one clone needs nothing from the parent before its cgroup, so it starts while the
+    // parent makes the cgroup (several ms of mkdir in the v1 hierarchies). Unless it can be cloned straight
+    // into a cgroup v2 directory, or systemd makes the cgroup for its pid.
+    std::optional<StartedInit> early_init;  // declared after `cleanup`: killed and reaped before it unwinds
+    if (plan.namespaces_at_clone && planned_cgroup && !cgroups::clone_target(*planned_cgroup))
+        early_init = start_init(plan, launch_fds, std::nullopt);
+
+    cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, request.systemd_cgroup, hierarchy));
+    cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
+    // Limits are in place before the init joins the cgroup, so they hold from its first instruction.
+    if (config.linux_) {
+        spec::Resources resources = config.linux_->resources.value_or(spec::Resources{});
+        resources.devices = cgroups::with_default_device_rules(resources.devices, config.linux_->devices);
+        with_context("cgroup", [&] { cgroup->apply(resources); });
+    }
+    sync::log_step("parent", "cgroup created");
+    record.cgroup_path = cgroup->path();
+
     linux_::ChildProcess init;
+    auto run_runtime_hooks = [&](pid_t pid) {
+        record.pid = pid;
+        hooks::run_create_runtime_hooks(config.hooks, record);
+    };
     try {
-        init = launch_init(plan, {fifo.get(), container.lock_fd(), proxied ? request.tty_proxy->child_end() : console.get()}, *cgroup, [&](pid_t pid) {
-            record.pid = pid;
-            hooks::run_create_runtime_hooks(config.hooks, record);
-        });
+        init = early_init ? finish_init(plan, std::move(*early_init), *cgroup, run_runtime_hooks)
+                          : launch_init(plan, launch_fds, *cgroup, run_runtime_hooks);
     } catch (...) {
         // runtime.md "Lifecycle" steps 3-5: a failed create goes on at step 12 (destroy), then 13 (poststop).
         cleanup.unwind();

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include "cgroups/fork_into_cgroup.hpp"
 #include "init/stage1.hpp"
 #include "runtime/user_namespace_maps.hpp"
 #include "runtime/seccomp_listener.hpp"
@@ -42,12 +41,10 @@ linux_::ChildProcess drive_init(const plan::InitPlan& plan, const sync::Channel&
 
 }  // namespace
 
-linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup,
-                                 const RuntimeHooks& run_runtime_hooks) {
+StartedInit start_init(const plan::InitPlan& plan, const LaunchFds& fds, const std::optional<std::string>& clone_cgroup) {
     auto [parent_end, child_end] = sync::Channel::pair();
     sync::log_step("parent", "fork");
-    pid_t pid = cgroups::fork_into_cgroup(cgroups::clone_target(cgroup),
-                                         plan.namespaces_at_clone ? plan.unshare_flags : 0);
+    pid_t pid = cgroups::fork_into_cgroup(clone_cgroup, plan.namespaces_at_clone ? plan.unshare_flags : 0);
     if (pid == 0) {
         // flock(2): the lock lives in the open file description, which the child shares until it closes it.
         ::close(fds.lock);
@@ -55,10 +52,15 @@ linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fd
         init::run_child(plan, child_end, init::InitFds{fds.exec_fifo, fds.console_socket});
     }
     child_end.close();
+    return StartedInit{std::move(parent_end), linux_::ChildProcess(pid)};
+}
+
+linux_::ChildProcess finish_init(const plan::InitPlan& plan, StartedInit started, cgroups::Manager& cgroup,
+                                 const RuntimeHooks& run_runtime_hooks) {
     try {
-        return drive_init(plan, parent_end, linux_::ChildProcess(pid), cgroup, run_runtime_hooks);
+        return drive_init(plan, started.parent_end, std::move(started.first), cgroup, run_runtime_hooks);
     } catch (const Error&) {
-        sync::rethrow_child_failure_first(parent_end);
+        sync::rethrow_child_failure_first(started.parent_end);
     }
 }
 

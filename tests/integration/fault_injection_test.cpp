@@ -1,5 +1,6 @@
 // Fault injection: create fails at each of its named steps in turn (build/ocirt_fault_injection with
-// OCIRT_FAULT_AT_STEP=N, parent and init steps counted together), and after each failure the exit code is 1,
+// OCIRT_FAULT_AT_STEP=parent:N, then init:N; the two run side by side, so each counts its own steps), and
+// after each failure the exit code is 1,
 // the error names the step, and nothing is left: no state dir, no cgroup in any hierarchy, no process, no
 // mount of the bundle's, no fd of this test's.
 #include <doctest/doctest.h>
@@ -46,34 +47,37 @@ TEST_CASE("fault injection: create fails cleanly at every one of its steps") {
     const std::size_t fds_before = open_fds();
 
     int injected = 0;
-    bool finished = false;
-    for (int step = 1; step <= 200 && !finished; ++step) {
-        std::string id = prefix + std::to_string(step);
-        CAPTURE(step);
-        Result r;
-        {
-            ScopedEnv fault("OCIRT_FAULT_AT_STEP", std::to_string(step));
-            r = run_program_to_files({OCIRT_FAULT_INJECTION, "--root", ocirt.root(), "create", "--bundle",
-                                      bundle.path(), id},
-                                     io.path() + "/out-" + std::to_string(step), io.path() + "/err-" + std::to_string(step));
+    for (std::string who : {"parent", "init"}) {
+        bool finished = false;
+        for (int step = 1; step <= 200 && !finished; ++step) {
+            std::string id = prefix + who + "-" + std::to_string(step);
+            CAPTURE(who);
+            CAPTURE(step);
+            Result r;
+            {
+                ScopedEnv fault("OCIRT_FAULT_AT_STEP", who + ":" + std::to_string(step));
+                r = run_program_to_files({OCIRT_FAULT_INJECTION, "--root", ocirt.root(), "create", "--bundle",
+                                          bundle.path(), id},
+                                         io.path() + "/out-" + id, io.path() + "/err-" + id);
+            }
+            if (r.exit_code == 0) {  // past the last step: create went through
+                finished = true;
+                CHECK(ocirt({"delete", "--force", id}).exit_code == 0);
+                break;
+            }
+            ++injected;
+            CHECK_MESSAGE(r.exit_code == 1, r.err);
+            std::string named = "fault injected at " + who + " step " + std::to_string(step) + " (" + who + ": ";
+            CHECK_MESSAGE(r.err.find(named) != std::string::npos, r.err);
+            MESSAGE(r.err);
+            std::vector<std::string> left;
+            eventually([&] { return (left = leftovers_of(id, ocirt.state_dir(id), {bundle.path()})).empty(); }, 2000);
+            for (const auto& what : left) FAIL_CHECK("left behind by a create failing at step " << step << ": " << what);
+            if (!left.empty()) ocirt({"delete", "--force", id});
         }
-        if (r.exit_code == 0) {  // past the last step: create went through
-            finished = true;
-            CHECK(ocirt({"delete", "--force", id}).exit_code == 0);
-            break;
-        }
-        ++injected;
-        CHECK_MESSAGE(r.exit_code == 1, r.err);
-        std::string named = "fault injected at step " + std::to_string(step) + " (";
-        CHECK_MESSAGE(r.err.find(named) != std::string::npos, r.err);
-        MESSAGE(r.err);
-        std::vector<std::string> left;
-        eventually([&] { return (left = leftovers_of(id, ocirt.state_dir(id), {bundle.path()})).empty(); }, 2000);
-        for (const auto& what : left) FAIL_CHECK("left behind by a create failing at step " << step << ": " << what);
-        if (!left.empty()) ocirt({"delete", "--force", id});
+        CHECK(finished);
     }
-    CHECK(finished);
     CHECK(injected >= 10);
     CHECK(open_fds() == fds_before);
-    MESSAGE("create failed at each of its " << injected << " steps and left nothing behind");
+    MESSAGE("create failed at each of its " << injected << " steps (parent's and init's) and left nothing behind");
 }
