@@ -1,11 +1,13 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <map>
 
 #include "cli/cli.hpp"
+#include "cli/command_word.hpp"
 #include "linux/protected_executable.hpp"
 #include "runtime/rootless.hpp"
 #include "spec/version.hpp"
@@ -92,25 +94,11 @@ bool parse_command(const CommandSpec& spec, const Args& args, po::options_descri
 int dispatch(int argc, char** argv) {
     GlobalOptions g;
     auto desc = global_options(g);
-    // program_options cannot stop at the first positional by itself, so split argv here: flags that take
-    // a value consume the next word unless written as --flag=value.
-    static const char* const kValued[] = {"--root", "--log", "--log-format", "--rootless"};
-    std::string command;
-    Args rest;
-    int i = 1;
-    std::vector<std::string> global_words;
-    for (; i < argc; ++i) {
-        std::string word = argv[i];
-        if (word.empty() || word[0] != '-') break;
-        global_words.push_back(word);
-        for (const char* v : kValued)
-            if (word == v && i + 1 < argc) {
-                global_words.push_back(argv[++i]);
-                break;
-            }
-    }
-    if (i < argc) command = argv[i++];
-    for (; i < argc; ++i) rest.push_back(argv[i]);
+    // program_options cannot stop at the first positional by itself, so argv is split here.
+    int command_at = command_index(argc, argv);
+    std::vector<std::string> global_words(argv + 1, argv + command_at);
+    std::string command = command_at < argc ? argv[command_at] : "";
+    Args rest(argv + std::min(command_at + 1, argc), argv + argc);
 
     po::variables_map vm;
     try {
@@ -144,7 +132,7 @@ int dispatch(int argc, char** argv) {
         return 1;
     }
     try {
-        if (command == "create" || command == "run" || command == "exec") linux_::run_from_protected_executable(argv);
+        if (enters_container(command)) linux_::run_from_protected_executable(argv);
         return it->second.run(g, rest);
     } catch (const UsageError& e) {
         log::error(e.what());

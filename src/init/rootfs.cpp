@@ -150,11 +150,17 @@ void mount_cgroups(const InitContext& ctx, int root_fd, const MountStep& m) {
     unsigned long flags = m.flags & ~MS_RDONLY;
     UniqueFd target = linux_::make_in_root(root_fd, m.destination, false);
     linux_::mount_at("tmpfs", linux_::fd_path(target.get()), m.destination, "tmpfs", flags, "mode=755");
+    // The tmpfs is ours and new: its directories are made relative to its root instead of resolving each
+    // path in the container again. O_NOFOLLOW|O_DIRECTORY refuses anything but a directory in it.
+    UniqueFd top = linux_::open_in_root(root_fd, m.destination, O_PATH | O_DIRECTORY);
     std::optional<cgroups::Hierarchy> host;
     if (ctx.plan.bind_host_cgroups) host = cgroups::Hierarchy::detect();
     for (const auto& h : ctx.plan.cgroup_hierarchies) {
         std::string dest = join_path(m.destination, h.name);
-        UniqueFd sub = linux_::make_in_root(root_fd, dest, false);
+        if (::mkdirat(top.get(), h.name.c_str(), 0755) < 0 && errno != EEXIST) throw SysError("mkdir " + quoted(dest));
+        int fd = ::openat(top.get(), h.name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) throw SysError("open " + quoted(dest));
+        UniqueFd sub(fd);
         if (host) {
             linux_::mount_at(own_cgroup_dir(*host, h.name), linux_::fd_path(sub.get()), dest, "", MS_BIND, "");
             // mount(2): a bind ignores the other flags until a remount.
@@ -165,21 +171,17 @@ void mount_cgroups(const InitContext& ctx, int root_fd, const MountStep& m) {
                              h.v2 ? "" : h.options);
         }
         if (h.name.find(',') == std::string::npos) continue;
-        UniqueFd dir = linux_::open_in_root(root_fd, m.destination, O_PATH | O_DIRECTORY);
         size_t i = 0;
         while (i <= h.name.size()) {
             size_t j = h.name.find(',', i);
             if (j == std::string::npos) j = h.name.size();
             std::string controller = h.name.substr(i, j - i);
-            if (::symlinkat(h.name.c_str(), dir.get(), controller.c_str()) < 0 && errno != EEXIST)
+            if (::symlinkat(h.name.c_str(), top.get(), controller.c_str()) < 0 && errno != EEXIST)
                 throw SysError("symlink " + quoted(join_path(m.destination, controller)));
             i = j + 1;
         }
     }
-    if (m.flags & MS_RDONLY) {
-        UniqueFd mounted = linux_::open_in_root(root_fd, m.destination, O_PATH);
-        linux_::remount_bind(linux_::fd_path(mounted.get()), m.destination, MS_RDONLY | flags);
-    }
+    if (m.flags & MS_RDONLY) linux_::remount_bind(linux_::fd_path(top.get()), m.destination, MS_RDONLY | flags);
 }
 
 // CVE-2025-31133: the container's /dev/null may be a symlink, or be swapped for one by a container sharing its

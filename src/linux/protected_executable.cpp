@@ -83,4 +83,13 @@ void run_from_protected_executable(char** argv) {
     throw SysError("re-execute ocirt from its protected copy");
 }
 
+void try_run_from_protected_executable(char** argv) noexcept {
+    if (std::getenv(kReexecuted) || executable_is_protected()) return;
+    UniqueFd copy = read_only_mount_of_self();
+    if (!copy) return;
+    ::setenv(kReexecuted, "1", 1);
+    ::syscall(SYS_execveat, copy.get(), "", argv, environ, AT_EMPTY_PATH);
+    ::unsetenv(kReexecuted);
+}
+
 }  // namespace ocirt::linux_

@@ -44,14 +44,16 @@ std::string_view level_name(Level level) {
 
 std::string rfc3339_now() {
     using namespace std::chrono;
+    // Calendar arithmetic on UTC rather than gmtime_r(3): glibc reads /etc/localtime on its first call.
     auto now = system_clock::now();
-    std::time_t secs = system_clock::to_time_t(now);
-    auto nanos = duration_cast<nanoseconds>(now.time_since_epoch()).count() % 1000000000;
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
+    auto day = floor<days>(now);
+    year_month_day date{day};
+    hh_mm_ss time{floor<nanoseconds>(now - day)};
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(nanos));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%09lldZ", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                  static_cast<long long>(time.hours().count()), static_cast<long long>(time.minutes().count()),
+                  static_cast<long long>(time.seconds().count()), static_cast<long long>(time.subseconds().count()));
     return buf;
 }
 
