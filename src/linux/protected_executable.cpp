@@ -21,7 +21,8 @@ extern char** environ;
 namespace ocirt::linux_ {
 namespace {
 
-// Set across the one re-execution, so that a copy that is still writable fails instead of looping.
+// Set across the one re-execution, so that a copy that is still writable fails instead of looping
+// (src/entry.cpp sets it too).
 constexpr const char* kReexecuted = "_OCIRT_PROTECTED_EXE";
 
 // open_tree(2) OPEN_TREE_CLONE of a file: a detached bind mount of the binary alone, made read-only by
@@ -81,15 +82,6 @@ void run_from_protected_executable(char** argv) {
     ::setenv(kReexecuted, "1", 1);
     ::syscall(SYS_execveat, copy.get(), "", argv, environ, AT_EMPTY_PATH);
     throw SysError("re-execute ocirt from its protected copy");
-}
-
-void try_run_from_protected_executable(char** argv) noexcept {
-    if (std::getenv(kReexecuted) || executable_is_protected()) return;
-    UniqueFd copy = read_only_mount_of_self();
-    if (!copy) return;
-    ::setenv(kReexecuted, "1", 1);
-    ::syscall(SYS_execveat, copy.get(), "", argv, environ, AT_EMPTY_PATH);
-    ::unsetenv(kReexecuted);
 }
 
 }  // namespace ocirt::linux_

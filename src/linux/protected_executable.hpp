@@ -9,10 +9,6 @@ namespace ocirt::linux_ {
 // re-executes `argv` (environ unchanged) from such a copy and does not return.
 void run_from_protected_executable(char** argv);
 
-// The same from a read-only bind mount only, without throwing: for use before main() (main.cpp). Returns
-// when the executable is already protected or no copy could be made (the caller then tries again later).
-void try_run_from_protected_executable(char** argv) noexcept;
-
 // True when the running executable cannot be opened for writing (read-only mount or F_SEAL_WRITE).
 bool executable_is_protected();
 
