@@ -70,6 +70,8 @@ void collect_pids(const std::string& dir, std::vector<pid_t>& out) {
 // rmdir(2) of a cgroup fails with EBUSY while it still holds a task or a child cgroup; exiting tasks
 // leave it shortly after they die, so wait a little.
 void remove_cgroup_tree(const std::string& dir) {
+    // A leaf no task is left in, the usual case, needs no listing first.
+    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec))
         if (entry.is_directory(ec)) remove_cgroup_tree(entry.path().string());
