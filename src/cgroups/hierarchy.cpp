@@ -23,19 +23,6 @@ std::vector<std::string> split(std::string_view text, char sep) {
 }
 
 // proc(5): mount points in mountinfo escape space, tab, newline and backslash as \ooo octal.
-// proc(5) mountinfo fields are separated by single spaces (spaces inside a field are escaped as \040).
-std::vector<std::string> fields_of(std::string_view line) {
-    std::vector<std::string> fields;
-    size_t start = 0;
-    while (start < line.size()) {
-        size_t end = line.find(' ', start);
-        if (end == std::string_view::npos) end = line.size();
-        if (end > start) fields.emplace_back(line.substr(start, end - start));
-        start = end + 1;
-    }
-    return fields;
-}
-
 std::string unescape_octal(const std::string& s) {
     std::string out;
     for (size_t i = 0; i < s.size(); ++i) {
@@ -93,7 +80,9 @@ Hierarchy Hierarchy::parse(std::string_view mountinfo, std::string_view self_cgr
     Hierarchy h;
     std::string normalized_root = root.size() > 1 && root.back() == '/' ? root.substr(0, root.size() - 1) : root;
     for (const auto& line : split(mountinfo, '\n')) {
-        std::vector<std::string> fields = fields_of(line);
+        // proc(5): mountinfo's fields are separated by single spaces (a space inside one is escaped).
+        std::vector<std::string> fields = split(line, ' ');
+        std::erase(fields, std::string());
         auto dash = std::find(fields.begin(), fields.end(), "-");
         if (fields.size() < 5 || dash == fields.end() || std::distance(dash, fields.end()) < 4) continue;
         const std::string& fstype = *(dash + 1);
