@@ -39,7 +39,7 @@ bool starts_with(const char* s, const char* prefix) {
     return *prefix == '\0';
 }
 
-// cli/command_word.hpp's command_index and runs_from_protected_copy, without the C library.
+// cli/command_word.hpp's command_index and enters_container, without the C library.
 bool command_reexecutes(int argc, char** argv) {
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; ++i) {

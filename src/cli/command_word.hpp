@@ -1,6 +1,6 @@
 #pragma once
 // Where ocirt's command word sits in argv: after the global flags, of which those below take the next word
-// as their value unless written --flag=value. Shared by dispatch() and the early re-execution (main.cpp).
+// as their value unless written --flag=value. src/entry.cpp repeats both functions without the C library.
 #include <array>
 #include <string_view>
 
