@@ -129,7 +129,8 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     if (plan.namespaces_at_clone && planned_cgroup && !cgroups::clone_target(*planned_cgroup))
         early_init = start_init(plan, launch_fds, std::nullopt);
 
-    cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, request.systemd_cgroup, hierarchy));
+    cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, request.systemd_cgroup, hierarchy,
+                                           std::move(planned_cgroup)));
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
     // Limits are in place before the init joins the cgroup, so they hold from its first instruction.
     if (config.linux_) {

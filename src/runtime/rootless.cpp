@@ -35,13 +35,14 @@ std::string default_state_root(uid_t euid, const char* xdg_runtime_dir) {
 }
 
 cgroups::Manager create_container_cgroup(const spec::Config& config, const std::string& id, bool rootless,
-                                         bool systemd, const cgroups::Hierarchy& hierarchy) {
+                                         bool systemd, const cgroups::Hierarchy& hierarchy,
+                                         std::optional<cgroups::Manager> planned) {
     std::optional<std::string> path = config.linux_ ? config.linux_->cgroupsPath : std::nullopt;
     if (systemd) {
         cgroups::SystemdCgroup unit = cgroups::parse_systemd_cgroup(path, id);
         return cgroups::Manager::for_systemd(unit, id, hierarchy);
     }
-    cgroups::Manager manager = cgroups::Manager::for_container(path, id, hierarchy);
+    cgroups::Manager manager = planned ? std::move(*planned) : cgroups::Manager::for_container(path, id, hierarchy);
     try {
         with_context("cgroup", [&] { manager.create(); });
         return manager;
