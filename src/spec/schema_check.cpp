@@ -37,11 +37,14 @@ struct Failure {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-std::string quoted_between(const std::string& text) {
-    auto first = text.find('\'');
+// The property name that valijson quotes at the end of its sentence, after the fixed text `marker`: the name
+// may itself hold quotes, and the additionalProperties sentence quotes two keywords before it.
+std::string quoted_after(const std::string& text, std::string_view marker) {
+    auto start = text.find(marker);
     auto last = text.rfind('\'');
-    if (first == std::string::npos || last <= first) return {};
-    return text.substr(first + 1, last - first - 1);
+    if (start == std::string::npos || last < start + marker.size()) return {};
+    start += marker.size();
+    return text.substr(start, last - start);
 }
 
 // valijson 1.0 names no keyword in its results, only a fixed English sentence per constraint.
@@ -90,7 +93,8 @@ Failure classify(const valijson::ValidationResults::Error& error) {
             break;
         }
     }
-    if (f.keyword == "required" || f.keyword == "additionalProperties") f.property = quoted_between(d);
+    if (f.keyword == "required") f.property = quoted_after(d, "property '");
+    if (f.keyword == "additionalProperties") f.property = quoted_after(d, "constraints: '");
     return f;
 }
 
@@ -155,42 +159,121 @@ void make_refs_absolute(json& document) {
     });
 }
 
-}  // namespace
+using Documents = std::map<std::string, json>;
 
-struct SchemaValidator::Compiled {
-    valijson::Schema schema;
+struct SchemaLocation {
+    std::string file;
+    const json* node;
 };
 
-SchemaValidator::SchemaValidator(std::map<std::string, json> documents, const std::string& root)
-    : documents_(std::move(documents)), root_(root), compiled_(std::make_unique<Compiled>()) {
-    for (auto& [name, document] : documents_) make_refs_absolute(document);
-    auto it = documents_.find(root_);
-    if (it == documents_.end()) throw Error("schema " + ocirt::quoted(root_) + " not found");
-    try {
-        valijson::SchemaParser parser(valijson::SchemaParser::kDraft4);
-        valijson::adapters::NlohmannJsonAdapter adapter(it->second);
-        auto fetch = [this](const std::string& uri) -> const json* {
-            auto doc = documents_.find(file_of(uri));
-            if (doc == documents_.end()) throw Error("schema " + ocirt::quoted(uri) + " referenced but not found");
-            return &doc->second;
-        };
-        auto release = [](const json*) {};
-        parser.populateSchema(adapter, compiled_->schema, fetch, release);
-    } catch (const Error&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw Error(std::string("compile schema ") + ocirt::quoted(root_) + ": " + e.what());
+// The node that `loc` names once its "$ref"s are followed (draft 4 ignores a $ref's siblings); `loc` itself
+// when a reference does not resolve.
+SchemaLocation follow_refs(const Documents& documents, SchemaLocation loc) {
+    for (int depth = 0; depth < 32 && loc.node->is_object(); ++depth) {
+        auto ref = loc.node->find("$ref");
+        if (ref == loc.node->end() || !ref->is_string()) break;
+        const std::string& text = ref->get_ref<const std::string&>();
+        auto hash = text.find('#');
+        std::string file = hash == 0 ? loc.file : file_of(text.substr(0, hash));
+        std::string fragment = hash == std::string::npos ? "" : text.substr(hash + 1);
+        auto doc = documents.find(file);
+        if (doc == documents.end()) break;
+        try {
+            loc = {file, &doc->second.at(json::json_pointer(fragment))};
+        } catch (const json::exception&) {
+            break;
+        }
     }
+    return loc;
+}
+
+// `node` of `file`, copied so that it can sit in another document: its local references ("#/...") name `file`.
+json relocated(const json& node, const std::string& file) {
+    if (node.is_array()) {
+        json out = json::array();
+        for (const auto& v : node) out.push_back(relocated(v, file));
+        return out;
+    }
+    if (!node.is_object()) return node;
+    json out = json::object();
+    for (const auto& [key, value] : node.items()) {
+        if (key == "$ref" && value.is_string() && value.get_ref<const std::string&>().rfind('#', 0) == 0)
+            out[key] = "ocirt:///" + file + value.get<std::string>();
+        else
+            out[key] = relocated(value, file);
+    }
+    return out;
+}
+
+// The schema at `loc` as it applies to `instance` alone, for valijson to compile: compiling the whole config
+// schema took more time than the rest of loading a config. Draft 4 applies a "properties" subschema only to a
+// member the instance has (json-schema-validation draft 4, 5.4.4 and 8.3), so each absent member's subschema
+// becomes the empty schema, and the result for this instance is unchanged. The subschemas that apply to the
+// instance itself or to its members are followed through "$ref" and specialised in turn; the rest (items,
+// additionalProperties, ...) are kept as they are, their local references made to name their file. "id" is
+// dropped from a specialised node: every reference is absolute by then, and valijson would otherwise cache
+// two different specialisations of one node under the same id.
+json specialised(const Documents& documents, SchemaLocation loc, const json& instance, int depth = 0) {
+    loc = follow_refs(documents, loc);
+    const json& node = *loc.node;
+    if (!node.is_object() || depth > 64) return relocated(node, loc.file);
+    json out = json::object();
+    for (const auto& [key, value] : node.items()) {
+        if (key == "id" || key == "definitions") continue;
+        if (key == "properties" && value.is_object()) {
+            json& properties = out[key] = json::object();
+            for (const auto& [name, sub] : value.items()) {
+                auto member = instance.is_object() ? instance.find(name) : instance.end();
+                properties[name] = member == instance.end()
+                                       ? json::object()
+                                       : specialised(documents, {loc.file, &sub}, *member, depth + 1);
+            }
+        } else if ((key == "allOf" || key == "anyOf" || key == "oneOf") && value.is_array()) {
+            json& branches = out[key] = json::array();
+            for (const auto& sub : value) branches.push_back(specialised(documents, {loc.file, &sub}, instance, depth + 1));
+        } else if (key == "not") {
+            out[key] = specialised(documents, {loc.file, &value}, instance, depth + 1);
+        } else {
+            out[key] = relocated(value, loc.file);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+SchemaValidator::SchemaValidator(std::map<std::string, json> documents, const std::string& root)
+    : documents_(std::move(documents)), root_(root) {
+    for (auto& [name, document] : documents_) make_refs_absolute(document);
+    if (!documents_.count(root_)) throw Error("schema " + ocirt::quoted(root_) + " not found");
 }
 
 SchemaValidator::~SchemaValidator() = default;
 
 namespace {
 
-struct SchemaLocation {
-    std::string file;
-    const json* node;
-};
+// valijson's compiled form of `schema`, whose references name files among `documents`.
+void compile(const json& schema, const Documents& documents, const std::string& root, valijson::Schema& out) {
+    try {
+        valijson::SchemaParser parser(valijson::SchemaParser::kDraft4);
+        valijson::adapters::NlohmannJsonAdapter adapter(schema);
+        auto fetch = [&documents](const std::string& uri) -> const json* {
+            auto doc = documents.find(file_of(uri));
+            if (doc == documents.end()) throw Error("schema " + ocirt::quoted(uri) + " referenced but not found");
+            return &doc->second;
+        };
+        auto release = [](const json*) {};
+        parser.populateSchema(adapter, out, fetch, release);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw Error(std::string("compile schema ") + ocirt::quoted(root) + ": " + e.what());
+    }
+}
+
+}  // namespace
+
+namespace {
 
 class SchemaWalker {
 public:
@@ -205,27 +288,10 @@ public:
     }
 
 private:
-    SchemaLocation resolve(SchemaLocation loc, int depth) const {
-        while (depth++ < 32 && loc.node->is_object() && loc.node->contains("$ref") && (*loc.node)["$ref"].is_string()) {
-            std::string ref = (*loc.node)["$ref"].get<std::string>();
-            auto hash = ref.find('#');
-            std::string file = hash == 0 ? loc.file : file_of(ref.substr(0, hash));
-            std::string fragment = hash == std::string::npos ? "" : ref.substr(hash + 1);
-            auto doc = documents_.find(file);
-            if (doc == documents_.end()) return loc;
-            try {
-                loc = {file, &doc->second.at(json::json_pointer(fragment))};
-            } catch (const json::exception&) {
-                return loc;
-            }
-        }
-        return loc;
-    }
-
     void walk(SchemaLocation loc, const std::vector<std::string>& tokens, std::size_t i, std::vector<const json*>& out,
               int depth) const {
         if (depth > 64) return;
-        loc = resolve(loc, 0);
+        loc = follow_refs(documents_, loc);
         const json& node = *loc.node;
         if (!node.is_object()) return;
         for (const char* combinator : {"allOf", "anyOf", "oneOf"})
@@ -341,12 +407,15 @@ std::string message_for(const Failure& f, const std::vector<const json*>& subsch
 }  // namespace
 
 std::vector<Diagnostic> SchemaValidator::validate(const json& doc) const {
-    valijson::Validator validator(valijson::Validator::kStrongTypes);
-    valijson::ValidationResults results;
     const bool clamp = has_unsigned_above_int64(doc);
     const json clamped = clamp ? clamp_unsigned_to_int64(doc) : json();
-    valijson::adapters::NlohmannJsonAdapter target(clamp ? clamped : doc);
-    if (validator.validate(compiled_->schema, target, &results)) return {};
+    const json& instance = clamp ? clamped : doc;
+    valijson::Schema schema;
+    compile(specialised(documents_, {root_, &documents_.at(root_)}, instance), documents_, root_, schema);
+    valijson::Validator validator(valijson::Validator::kStrongTypes);
+    valijson::ValidationResults results;
+    valijson::adapters::NlohmannJsonAdapter target(instance);
+    if (validator.validate(schema, target, &results)) return {};
 
     std::vector<Failure> failures;
     for (const auto& error : results) failures.push_back(classify(error));
@@ -433,35 +502,12 @@ const SchemaValidator& config_schema() {
     return validator;
 }
 
-namespace {
-
-// A definition lifted out of `file` as a root schema of its own: its local "#/..." references are made to
-// point back into `file`.
-json lift_definition(const json& node, const std::string& file) {
-    if (node.is_array()) {
-        json out = json::array();
-        for (const auto& v : node) out.push_back(lift_definition(v, file));
-        return out;
-    }
-    if (!node.is_object()) return node;
-    json out = json::object();
-    for (const auto& [key, value] : node.items()) {
-        if (key == "$ref" && value.is_string() && value.get<std::string>().rfind('#', 0) == 0)
-            out[key] = file + value.get<std::string>();
-        else
-            out[key] = lift_definition(value, file);
-    }
-    return out;
-}
-
-}  // namespace
-
 const SchemaValidator& resources_schema() {
     static const SchemaValidator validator(
         [] {
             auto docs = embedded_documents("defs-linux.json");
             json resources = docs.at("defs-linux.json").at("definitions").at("Resources");
-            docs.emplace("linux-resources.json", lift_definition(resources, "defs-linux.json"));
+            docs.emplace("linux-resources.json", relocated(resources, "defs-linux.json"));
             return docs;
         }(),
         "linux-resources.json");

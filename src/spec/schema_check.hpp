@@ -15,22 +15,22 @@ namespace ocirt::spec {
 class SchemaValidator {
 public:
     // `documents`: every schema file by name ("defs.json"); `root`: the name of the top schema. `$ref`s
-    // between files resolve by file name among `documents`. Throws Error when a schema cannot be compiled.
+    // between files resolve by file name among `documents`. Throws Error when `root` is not among them.
     SchemaValidator(std::map<std::string, nlohmann::json> documents, const std::string& root);
     ~SchemaValidator();
     SchemaValidator(const SchemaValidator&) = delete;
     SchemaValidator& operator=(const SchemaValidator&) = delete;
 
+    // Compiles the part of the schema that applies to `doc`, then validates `doc`. Throws Error when that part
+    // cannot be compiled.
     std::vector<Diagnostic> validate(const nlohmann::json& doc) const;
 
 private:
-    struct Compiled;
     std::map<std::string, nlohmann::json> documents_;
     std::string root_;
-    std::unique_ptr<Compiled> compiled_;
 };
 
-// The embedded schemas (schemas/*.json), compiled once per process on first use.
+// The embedded schemas (schemas/*.json), parsed once per process on first use.
 const SchemaValidator& config_schema();
 const SchemaValidator& state_schema();
 // The features document (features-schema.json with features-linux.json).

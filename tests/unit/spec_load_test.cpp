@@ -207,6 +207,49 @@ TEST_CASE("spec schema: uint64 values above INT64_MAX are valid where the spec s
     CHECK_FALSE(has_unsigned_above_int64(clamped));
 }
 
+TEST_CASE("spec schema: only the subschemas of members the document has are compiled, and they still apply") {
+    // "broken" names a document that does not exist: compiling its subschema fails, so whether it was compiled
+    // shows whether the validator reached it.
+    nlohmann::json root = {
+        {"type", "object"},
+        {"additionalProperties", false},
+        {"properties",
+         {{"broken", {{"$ref", "missing.json#/definitions/X"}}},
+          {"outer", {{"$ref", "defs.json#/definitions/Outer"}}},
+          {"either", {{"anyOf", {{{"$ref", "defs.json#/definitions/Outer"}}, {{"type", "string"}}}}}}}}};
+    nlohmann::json defs = {
+        {"definitions",
+         {{"Outer",
+           {{"type", "object"},
+            {"required", {"inner"}},
+            {"properties", {{"inner", {{"$ref", "#/definitions/Inner"}}}, {"unused", {{"$ref", "missing.json#/definitions/Y"}}}}}}},
+          {"Inner", {{"type", "integer"}, {"minimum", 3}}}}}};
+    SchemaValidator validator({{"root.json", root}, {"defs.json", defs}}, "root.json");
+
+    CHECK(validator.validate({{"outer", {{"inner", 5}}}}).empty());
+    auto low = validator.validate({{"outer", {{"inner", 1}}}});
+    REQUIRE(low.size() == 1);
+    CHECK(low[0].pointer == "/outer/inner");
+    CHECK(low[0].rule == "schema: minimum");
+    auto missing = validator.validate({{"outer", nlohmann::json::object()}});
+    REQUIRE(missing.size() == 1);
+    CHECK(missing[0].pointer == "/outer/inner");
+    CHECK(missing[0].rule == "schema: required");
+    auto extra = validator.validate({{"other", 1}});
+    REQUIRE(extra.size() == 1);
+    CHECK(extra[0].pointer == "/other");
+    CHECK(extra[0].rule == "schema: additionalProperties");
+    auto quoted = validator.validate({{"it's: 'x'", 1}});
+    REQUIRE(quoted.size() == 1);
+    CHECK(quoted[0].pointer == "/it's: 'x'");
+    CHECK(validator.validate({{"either", "text"}}).empty());
+    CHECK(validator.validate({{"either", {{"inner", 4}}}}).empty());
+    CHECK_FALSE(validator.validate({{"either", {{"inner", 2}}}}).empty());
+
+    CHECK_THROWS_AS(validator.validate({{"broken", 1}}), ocirt::Error);
+    CHECK_THROWS_AS(validator.validate({{"outer", {{"inner", 5}, {"unused", 1}}}}), ocirt::Error);
+}
+
 TEST_CASE("spec json pointer: tokens are escaped as RFC 6901 says") {
     CHECK(pointer_escape("a/b~c") == "a~1b~0c");
     CHECK(pointer_join("/linux/sysctl", "net.ipv4.ip_forward") == "/linux/sysctl/net.ipv4.ip_forward");
