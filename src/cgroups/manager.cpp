@@ -41,11 +41,17 @@ bool mkdir_one(const std::string& dir) {
 }
 
 // A new v1 cpuset cgroup starts with empty cpus and mems and takes no task until both are set (cpuset(7)).
-void inherit_cpuset(const std::string& dir) {
+// One this call made gets its parent's values without reading its own first: where the parent's
+// cgroup.clone_children is set, the kernel has copied those same values.
+void inherit_cpuset(const std::string& dir, bool made_now) {
     for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
         std::string own = dir + "/" + file;
-        auto current = try_read_text(own);
-        if (!current || !trimmed(*current).empty()) continue;
+        if (made_now) {
+            if (::access(own.c_str(), F_OK) != 0) continue;
+        } else {
+            auto current = try_read_text(own);
+            if (!current || !trimmed(*current).empty()) continue;
+        }
         std::string parent = fs::path(dir).parent_path().string() + "/" + file;
         write_text(own, trimmed(read_text(parent)));
     }
@@ -177,12 +183,26 @@ void Manager::create() {
 void Manager::make_directories() {
     for (auto& p : placements_) {
         with_context("cgroup " + ocirt::quoted(p.hierarchy.key()), [&] {
-            std::string cgroup;
-            for (const auto& part : fs::path(p.cgroup).relative_path()) {
-                cgroup += "/" + part.string();
+            const bool cpuset = p.hierarchy.has_controller("cpuset");
+            std::vector<std::string> levels;
+            for (const auto& part : fs::path(p.cgroup).relative_path())
+                levels.push_back((levels.empty() ? "" : levels.back()) + "/" + part.string());
+            if (levels.empty()) return;
+            // Most parents exist already: the leaf alone is tried first, and the levels above only when it
+            // cannot be made for want of them. Every cpuset level is checked (see inherit_cpuset).
+            if (!cpuset) {
+                if (::mkdir((p.hierarchy.mount_point + levels.back()).c_str(), 0755) == 0) {
+                    if (p.created_from.empty()) p.created_from = levels.back();
+                    return;
+                }
+                if (errno == EEXIST) return;
+                if (errno != ENOENT) throw SysError("mkdir " + ocirt::quoted(p.hierarchy.mount_point + levels.back()));
+            }
+            for (const auto& cgroup : levels) {
                 std::string dir = p.hierarchy.mount_point + cgroup;
-                if (mkdir_one(dir) && p.created_from.empty()) p.created_from = cgroup;
-                if (p.hierarchy.has_controller("cpuset")) inherit_cpuset(dir);
+                bool made = mkdir_one(dir);
+                if (made && p.created_from.empty()) p.created_from = cgroup;
+                if (cpuset) inherit_cpuset(dir, made);
             }
         });
     }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <map>
 #include <optional>
 
 #include "cgroups/file_io.hpp"
@@ -53,7 +54,14 @@ V1Files V1Files::kernel() {
 }
 
 void write_v1_group(const std::string& directory, const std::vector<FileWrite>& writes, Group group,
-                    const V1Files& files) {
+                    const V1Files& kernel_files) {
+    // Whether a file exists is asked once per file, however many writes go to it.
+    std::map<std::string, bool> known;
+    V1Files files = kernel_files;
+    files.exists = [&known, &kernel_files](const std::string& path) {
+        auto it = known.find(path);
+        return it != known.end() ? it->second : known.emplace(path, kernel_files.exists(path)).first->second;
+    };
     std::vector<Deferred> deferred;
     for (const auto& w : writes) {
         if (w.group != group) continue;
