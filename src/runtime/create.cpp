@@ -77,7 +77,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     std::string bundle = absolute_bundle(request.bundle);
     spec::Config config = spec::load_bundle_or_throw(bundle);
     sync::log_step("parent", "config loaded");
-    auto hierarchy = cgroups::Hierarchy::detect();
+    const cgroups::Hierarchy hierarchy = request.hierarchy ? *request.hierarchy : cgroups::Hierarchy::detect();
     plan::InitPlan plan = plan::make_init_plan(config, host_facts(hierarchy), {bundle, request.no_pivot, request.preserve_fds, ::geteuid() != 0});
     if (plan.seccomp && plan.seccomp->listener) plan.seccomp->listener->id = request.id;
     pass_listen_fds(plan);

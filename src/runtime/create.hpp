@@ -4,6 +4,10 @@
 
 #include "linux/child_process.hpp"
 
+namespace ocirt::cgroups {
+class Hierarchy;
+}
+
 namespace ocirt::runtime {
 
 class TtyProxy;
@@ -21,6 +25,7 @@ struct CreateRequest {
     bool systemd_cgroup = false;
     bool rootless = false;  // --rootless resolved: no cgroup when the user may not create one
     TtyProxy* tty_proxy = nullptr;  // `run` in the foreground: takes a terminal that has no --console-socket
+    const cgroups::Hierarchy* hierarchy = nullptr;  // the cgroup mounts, when the caller read them already
 };
 
 // Returns the init, blocked on exec.fifo (the caller releases it, or waits for it as `run` does).

@@ -65,7 +65,8 @@ void delete_container(const DeleteRequest& request) {
         throw Error("container " + ocirt::quoted(request.id) + " is " + std::string(state::to_string(status)) +
                     "; stop it first or use --force");
     auto cgroup = cgroups::Manager::from_state(
-        record.cgroup_path, record.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs);
+        record.cgroup_path, record.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs,
+        request.hierarchy ? *request.hierarchy : cgroups::Hierarchy::detect());
     cgroup.set_created_from(record.cgroup_created_from);
     if (status != state::Status::stopped)
         kill_everything(request.id, record, cgroup);
