@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv) {
     int code = ocirt::cli::dispatch(argc, argv);
-    // Static destructors (the compiled schemas) only free memory that exit(2) returns anyway; skipping them
+    // Static destructors (the parsed schemas) only free memory that exit(2) returns anyway; skipping them
     // saves each command close to a millisecond. Buffered output is flushed first; log lines are unbuffered.
     std::cout.flush();
     std::cerr.flush();
