@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "util/error.hpp"
@@ -63,8 +64,9 @@ void Channel::send(const Message& message) const {
 }
 
 std::optional<Message> Channel::receive_with(int flags, bool* would_block) const {
-    std::vector<char> buffer(kMaxMessage);
-    iovec iov{buffer.data(), buffer.size()};
+    // Not zero-filled: recvmsg(2) writes only what arrives; the rest of the 64 KiB is never faulted in.
+    std::unique_ptr<char[]> buffer(new char[kMaxMessage]);
+    iovec iov{buffer.get(), kMaxMessage};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)];
     msghdr msg{};
     msg.msg_iov = &iov;
@@ -95,13 +97,13 @@ std::optional<Message> Channel::receive_with(int flags, bool* would_block) const
     if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) throw Error("receive a message: truncated");
     if (static_cast<size_t>(n) < sizeof(Header)) throw Error("receive a message: short datagram of " + std::to_string(n) + " bytes");
     Header header;
-    std::memcpy(&header, buffer.data(), sizeof header);
+    std::memcpy(&header, buffer.get(), sizeof header);
     if (header.length != static_cast<size_t>(n) - sizeof header) throw Error("receive a message: bad length");
     if (header.type < static_cast<uint16_t>(MsgType::UsernsReady) || header.type > static_cast<uint16_t>(MsgType::Fail))
         throw Error("receive a message: unknown type " + std::to_string(header.type));
     message.type = static_cast<MsgType>(header.type);
     if (header.length > 0) {
-        message.payload = nlohmann::json::parse(buffer.begin() + sizeof header, buffer.begin() + n, nullptr, false);
+        message.payload = nlohmann::json::parse(buffer.get() + sizeof header, buffer.get() + n, nullptr, false);
         if (message.payload.is_discarded())
             throw Error("receive " + std::string(to_string(message.type)) + ": payload is not JSON");
     }
