@@ -189,19 +189,11 @@ SchemaLocation follow_refs(const Documents& documents, SchemaLocation loc) {
 
 // `node` of `file`, copied so that it can sit in another document: its local references ("#/...") name `file`.
 json relocated(const json& node, const std::string& file) {
-    if (node.is_array()) {
-        json out = json::array();
-        for (const auto& v : node) out.push_back(relocated(v, file));
-        return out;
-    }
-    if (!node.is_object()) return node;
-    json out = json::object();
-    for (const auto& [key, value] : node.items()) {
-        if (key == "$ref" && value.is_string() && value.get_ref<const std::string&>().rfind('#', 0) == 0)
-            out[key] = "ocirt:///" + file + value.get<std::string>();
-        else
-            out[key] = relocated(value, file);
-    }
+    json out = node;
+    for_each_ref(out, [&file](json& ref) {
+        const std::string& text = ref.get_ref<const std::string&>();
+        if (text.rfind('#', 0) == 0) ref = "ocirt:///" + file + text;
+    });
     return out;
 }
 
