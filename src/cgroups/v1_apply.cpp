@@ -34,7 +34,7 @@ void write_one(const std::string& directory, const FileWrite& w, const std::stri
     if (!w.read_back) return;
     std::string kept = trimmed(files.read(path));
     if (kept != w.value)
-        throw Error(w.pointer + ": the kernel set " + ocirt::quoted(path) + " to " + kept + " instead of " + w.value +
+        throw Error("the kernel set " + ocirt::quoted(path) + " to " + kept + " instead of " + w.value +
                         ", which is outside the range it accepts",
                     0, w.pointer);
 }

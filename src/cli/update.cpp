@@ -9,7 +9,9 @@
 #include "cli/create_options.hpp"
 #include "runtime/update.hpp"
 #include "spec/load_resources.hpp"
+#include "spec/unset_values.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 #include "util/ram_size.hpp"
 #include "util/unique_fd.hpp"
 
@@ -80,10 +82,9 @@ spec::Resources from_flags(const Flags& f) {
     if (f.memory_reservation) memory.reservation = memory_size("memory-reservation", *f.memory_reservation);
     if (f.memory_swap) memory.swap = memory_size("memory-swap", *f.memory_swap);
     if (f.pids_limit) r.pids.emplace().limit = number<int64_t>("pids-limit", *f.pids_limit);
-    if (!f.memory && !f.memory_reservation && !f.memory_swap) r.memory.reset();
-    if (!cpu.period && !cpu.quota && !cpu.burst && !cpu.shares && !cpu.realtimePeriod && !cpu.realtimeRuntime &&
-        !cpu.idle && !cpu.cpus && !cpu.mems)
-        r.cpu.reset();
+    // A flag given as 0 means "not set" where runc's drivers read it so, as in a --resources document.
+    for (const auto& pointer : spec::drop_values_meaning_unset(r, ""))
+        log::debug(pointer + ": the value that means \"not set\" (as runc): nothing is written for it");
     return r;
 }
 

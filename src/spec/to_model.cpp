@@ -5,6 +5,8 @@
 
 #include "spec/hook_kinds.hpp"
 #include "spec/json_pointer.hpp"
+#include "spec/unset_values.hpp"
+#include "util/log.hpp"
 
 namespace ocirt::spec {
 namespace {
@@ -250,6 +252,8 @@ private:
         if (auto* rd = find(j, "rdma"))
             for (const auto& [name, v] : rd->items()) r.rdma[name] = Rdma{opt<uint32_t>(v, "hcaHandles"), opt<uint32_t>(v, "hcaObjects")};
         r.unified = string_map(j, "unified");
+        for (const auto& pointer : drop_values_meaning_unset(r, base))
+            log::debug(pointer + ": the value that means \"not set\" (as runc): nothing is written for it");
         return r;
     }
 

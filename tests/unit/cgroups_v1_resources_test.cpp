@@ -365,6 +365,8 @@ TEST_CASE("cgroups v1 apply emulated: cpu.shares clamped by the kernel is an err
     auto text = error_of([&] { write_v1_group("/c", v1_writes(r), Group::cpu, clamping); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/cpu/shares");
     CHECK(text.find("262144 instead of 1000000") != std::string::npos);
+    // The pointer leads the message once, not once per layer that knew it.
+    CHECK(text.starts_with("/linux/resources/cpu/shares: the kernel set"));
     r.cpu->shares = 512;
     CHECK_NOTHROW(write_v1_group("/c", v1_writes(r), Group::cpu, k.view()));
 }

@@ -37,6 +37,36 @@ TEST_CASE("update resources: runc's format becomes the typed linux.resources, un
     CHECK(load_resources_text("{}", "r.json").memory == std::nullopt);
 }
 
+TEST_CASE("update resources: the zeros Docker sends for what the user left unset are not set, as runc reads them") {
+    // daemon/update_linux.go toContainerdResources (Docker 20.10): every field, zero where unset.
+    auto r = load_resources_text(
+        R"({"blockIO": {"weight": 0}, "cpu": {"shares": 512, "cpus": "", "mems": "", "period": 0, "quota": 0},
+            "memory": {"limit": 0, "reservation": 0, "kernel": 0, "disableOOMKiller": false},
+            "network": {"classID": 0}, "pids": {"limit": 0}})",
+        "r.json");
+    REQUIRE(r.cpu);
+    CHECK(r.cpu->shares == 512);
+    CHECK_FALSE(r.cpu->period);
+    CHECK_FALSE(r.cpu->quota);
+    CHECK_FALSE(r.cpu->cpus);
+    CHECK_FALSE(r.cpu->mems);
+    CHECK_FALSE(r.memory);   // nothing left in it
+    CHECK_FALSE(r.blockIO);
+    CHECK_FALSE(r.network);
+    // runtime-spec after 1.2 (runc 1.4): a pids limit of 0 is a real limit, not "unset".
+    REQUIRE(r.pids);
+    CHECK(r.pids->limit == 0);
+    auto weights = load_resources_text(
+        R"({"blockIO": {"weightDevice": [{"major": 8, "minor": 0, "weight": 0}, {"major": 8, "minor": 16, "weight": 200}]},
+            "memory": {"swappiness": 0}})",
+        "r.json");
+    REQUIRE(weights.blockIO);
+    REQUIRE(weights.blockIO->weightDevice.size() == 1);
+    CHECK(weights.blockIO->weightDevice[0].minor == 16);
+    REQUIRE(weights.memory);
+    CHECK(weights.memory->swappiness == 0);  // 0 is a real swappiness
+}
+
 TEST_CASE("update resources: schema problems name the JSON pointer inside the document and the input") {
     CHECK(pointer_of(R"({"memory": {"limit": "lots"}})") ==
           "/memory/limit | r.json: /memory/limit: must be an integer, got string (schema: type)");
