@@ -271,7 +271,7 @@ struct Linux {
     std::vector<LinuxDevice> devices;
     std::map<std::string, NetDevice> netDevices;
     std::optional<std::string> cgroupsPath;
-    std::optional<std::string> rootfsPropagation;  // private | shared | slave | unbindable
+    std::optional<std::string> rootfsPropagation;  // [r]private | [r]shared | [r]slave | [r]unbindable
     std::optional<Resources> resources;
     std::vector<Namespace> namespaces;
     std::optional<Seccomp> seccomp;

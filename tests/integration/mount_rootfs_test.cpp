@@ -10,13 +10,18 @@
 using namespace ocirt::test;
 namespace fs = std::filesystem;
 
-TEST_CASE("rootfs: rootfsPropagation private, shared, slave and unbindable read back from the mountinfo of /") {
+TEST_CASE("rootfs: rootfsPropagation private, shared, slave, unbindable and their r-forms read back from the mountinfo") {
     Ocirt ocirt;
     const std::vector<std::pair<std::string, std::vector<std::pair<std::string, bool>>>> cases = {
         {"private", {{"shared:", false}, {"master:", false}, {"unbindable", false}}},
         {"shared", {{"shared:", true}, {"unbindable", false}}},
         {"slave", {{"master:", true}, {"shared:", false}}},
         {"unbindable", {{"unbindable", true}, {"shared:", false}, {"master:", false}}},
+        // The recursive forms Docker, podman and containerd's CRI plugin send (-v ...:rslave, :rshared).
+        {"rprivate", {{"shared:", false}, {"master:", false}, {"unbindable", false}}},
+        {"rshared", {{"shared:", true}, {"unbindable", false}}},
+        {"rslave", {{"master:", true}, {"shared:", false}}},
+        {"runbindable", {{"unbindable", true}, {"shared:", false}, {"master:", false}}},
     };
     for (const auto& [propagation, expect] : cases) {
         CAPTURE(propagation);
@@ -24,6 +29,12 @@ TEST_CASE("rootfs: rootfsPropagation private, shared, slave and unbindable read 
         // The rootfs sits on a shared mount, so that a slave or shared root has a peer on the host.
         SharedMount shared(bundle.path());
         bundle.config["linux"]["rootfsPropagation"] = propagation;
+        // Masked and read-only paths are binds (of /dev/null, of each path on itself), which runbindable has
+        // made impossible by then, as with runc, which also sets the root's propagation first.
+        if (propagation == "runbindable") {
+            bundle.config["linux"].erase("maskedPaths");
+            bundle.config["linux"].erase("readonlyPaths");
+        }
         auto mounts = mounts_inside(ocirt, bundle);
         const MountEntry* root = find_mount(mounts, "/");
         REQUIRE(root != nullptr);
@@ -31,6 +42,14 @@ TEST_CASE("rootfs: rootfsPropagation private, shared, slave and unbindable read 
         for (const auto& [token, present] : expect) {
             CAPTURE(token);
             CHECK((root->optional.find(token) != std::string::npos) == present);
+        }
+        // An r-form reaches the submounts too: the container's own tmpfs on /tmp.
+        if (propagation == "rshared" || propagation == "rprivate" || propagation == "runbindable") {
+            const MountEntry* tmp = find_mount(mounts, "/tmp");
+            REQUIRE(tmp != nullptr);
+            CAPTURE(tmp->optional);
+            CHECK((tmp->optional.find("shared:") != std::string::npos) == (propagation == "rshared"));
+            CHECK((tmp->optional.find("unbindable") != std::string::npos) == (propagation == "runbindable"));
         }
         CHECK(host_mount_points_containing(bundle.path()) == std::vector<std::string>{bundle.path()});
     }

@@ -133,6 +133,14 @@ TEST_CASE("plan: root propagation defaults to rslave and follows rootfsPropagati
     auto q = plan::make_init_plan(c, hybrid_host(), {"/b", false, 0});
     CHECK(q.root_propagation == MS_PRIVATE);
     CHECK(q.root_propagation_after_pivot == MS_PRIVATE);
+    // The recursive forms Docker, podman and containerd's CRI plugin send.
+    for (auto [name, flags] : {std::pair{"rslave", MS_SLAVE | MS_REC}, std::pair{"rshared", MS_SHARED | MS_REC},
+                               std::pair{"rprivate", MS_PRIVATE | MS_REC}, std::pair{"runbindable", MS_UNBINDABLE | MS_REC}}) {
+        c.linux_->rootfsPropagation = name;
+        auto r = plan::make_init_plan(c, hybrid_host(), {"/b", false, 0});
+        CHECK(r.root_propagation == flags);
+        CHECK(r.root_propagation_after_pivot == flags);
+    }
 }
 
 TEST_CASE("plan: the process part carries identity, rlimits and defaults") {
@@ -175,7 +183,7 @@ TEST_CASE("plan: what cannot be planned is an Error naming the JSON pointer") {
     CHECK(error_of([&] { plan::make_init_plan(c, hybrid_host(), {"/b", false, 0}); }).json_pointer() == "/process/args");
 }
 
-TEST_CASE("plan: a user namespace without a cgroup namespace binds the host's cgroup directories") {
+TEST_CASE("plan: without a cgroup namespace a cgroup mount binds the container's own cgroup directories") {
     auto with_namespaces = [](std::vector<std::string> types) {
         auto c = busybox_like();
         c.linux_->namespaces.clear();
@@ -184,5 +192,6 @@ TEST_CASE("plan: a user namespace without a cgroup namespace binds the host's cg
     };
     CHECK(with_namespaces({"user", "mount", "pid"}));
     CHECK_FALSE(with_namespaces({"user", "mount", "pid", "cgroup"}));
-    CHECK_FALSE(with_namespaces({"mount", "pid"}));
+    CHECK(with_namespaces({"mount", "pid"}));
+    CHECK_FALSE(with_namespaces({"mount", "pid", "cgroup"}));
 }
