@@ -114,8 +114,8 @@ struct InitPlan {
     bool new_user_namespace = false;
     linux_::IdMaps id_maps;             // written by the parent between UsernsReady and MapsWritten
     bool new_cgroup_namespace = false;  // unshared by the init once it is in its cgroup
-    // A user namespace in the host's cgroup namespace may not mount a cgroup filesystem
-    // (cgroup_namespaces(7)): a "cgroup" mount binds each hierarchy's directory of the container's cgroup.
+    // No cgroup namespace: a "cgroup" mount binds each hierarchy's directory of the container's own cgroup
+    // (a user namespace in the host's cgroup namespace may not even mount a cgroup filesystem).
     bool bind_host_cgroups = false;
     bool second_fork = false;           // a PID namespace is made or joined: the init is a second child
     // Nothing to join, no user or time namespace: the parent's clone(2) makes unshare_flags' namespaces and

@@ -49,7 +49,10 @@ void plan_namespaces(const spec::Linux& linux_config, InitPlan& plan) {
     plan.joins.insert(plan.joins.begin(), user_joins.begin(), user_joins.end());
     bool cgroup_namespace = std::any_of(linux_config.namespaces.begin(), linux_config.namespaces.end(),
                                         [](const spec::Namespace& ns) { return ns.type == "cgroup"; });
-    plan.bind_host_cgroups = (plan.new_user_namespace || !user_joins.empty()) && !cgroup_namespace;
+    // Without a cgroup namespace a new cgroup mount shows the hierarchy's root, every other container's
+    // cgroup included, and tools that size themselves from /sys/fs/cgroup read the host's limits; runc binds
+    // the container's own cgroup directory there instead, and so does ocirt (cgroup_namespaces(7)).
+    plan.bind_host_cgroups = !cgroup_namespace;
     for (const auto& [clock, offset] : linux_config.timeOffsets) {
         if (!(plan.unshare_flags & CLONE_NEWTIME))
             throw Error("timeOffsets need a new time namespace", 0, "/linux/timeOffsets/" + clock);

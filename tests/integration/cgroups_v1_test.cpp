@@ -432,8 +432,10 @@ TEST_CASE(
     SUBCASE("cpu shares beyond the kernel's range") {
         if (!v1_hierarchy("cpu")) return;
         auto err = failed_create({{"cpu", {{"shares", 1000000}}}});
-        CHECK(err.find("/linux/resources/cpu/shares") != std::string::npos);
+        CHECK(err.find("/linux/resources/cpu/shares: the kernel set") != std::string::npos);
         CHECK(err.find("262144 instead of 1000000") != std::string::npos);
+        // Named once, not once per layer that knew the field.
+        CHECK(err.find("/linux/resources/cpu/shares") == err.rfind("/linux/resources/cpu/shares"));
     }
     SUBCASE("blkio leafWeight: CFQ only, absent here") {
         if (!v1_hierarchy("blkio") || fs::exists("/sys/fs/cgroup/blkio/blkio.leaf_weight")) return;
@@ -461,4 +463,101 @@ TEST_CASE(
         CHECK(err.find("weight_device") != std::string::npos);
         CHECK(err.find("Operation not supported") != std::string::npos);
     }
+}
+
+namespace {
+
+// Every v1 hierarchy `controllers` needs is mounted here; otherwise the case says it is skipped and why.
+bool v1_hierarchies(std::initializer_list<const char*> controllers) {
+    for (const char* controller : controllers)
+        if (!v1_hierarchy(controller)) {
+            MESSAGE("skipped: no v1 " << controller << " hierarchy on this host");
+            return false;
+        }
+    return true;
+}
+
+// What Docker 20.10 writes into linux.resources for `docker run` without limits, and what `docker update
+// --cpu-shares 512` sends (daemon/update_linux.go toContainerdResources: every field, zero where unset).
+const nlohmann::json kDockerRunResources = {{"cpu", {{"shares", 0}}},
+                                            {"blockIO", {{"weight", 0}}},
+                                            {"memory", {{"disableOOMKiller", false}}}};
+const nlohmann::json kDockerUpdateResources = {
+    {"blockIO", {{"weight", 0}}},
+    {"cpu", {{"shares", 512}, {"cpus", ""}, {"mems", ""}, {"period", 0}, {"quota", 0}}},
+    {"memory", {{"limit", 0}, {"reservation", 0}, {"kernel", 0}}}};
+
+}  // namespace
+
+TEST_CASE("cgroups v1: the zeros Docker sends for unset limits write nothing, at create and at update, as with runc") {
+    if (!v1_hierarchies({"cpu", "cpuset", "memory", "blkio"})) return;
+    Limited c(kDockerRunResources);
+    // Nothing was written: each file keeps what a new cgroup starts with.
+    CHECK(c.file("cpu", "cpu.shares") == "1024");
+    CHECK(c.file("cpu", "cpu.cfs_quota_us") == "-1");
+    CHECK(c.file("memory", "memory.oom_control").find("oom_kill_disable 0") != std::string::npos);
+    std::string weight_file = v1_blkio_weight_file();
+    std::string cgroup_weight;
+    if (!weight_file.empty()) {
+        cgroup_weight = c.file("blkio", weight_file);
+        std::string parent = fs::path(v1_dir(c.pid, "blkio")).parent_path().string();
+        CHECK(cgroup_weight == trim(read_file(parent + "/" + weight_file)));
+    }
+
+    auto updated = c.ocirt({"update", "--resources", "-", c.id}, kDockerUpdateResources.dump());
+    CHECK_MESSAGE(updated.exit_code == 0, updated.err);
+    CHECK(c.file("cpu", "cpu.shares") == "512");
+    CHECK(c.file("cpu", "cpu.cfs_quota_us") == "-1");
+    CHECK(c.file("cpu", "cpu.cfs_period_us") == "100000");
+    CHECK(c.file("memory", "memory.limit_in_bytes") == "9223372036854771712");
+    CHECK(c.file("memory", "memory.soft_limit_in_bytes") == "9223372036854771712");
+    std::string parent_cpus = trim(read_file(fs::path(v1_dir(c.pid, "cpuset")).parent_path().string() + "/cpuset.cpus"));
+    CHECK(c.file("cpuset", "cpuset.cpus") == parent_cpus);
+    if (!weight_file.empty()) CHECK(c.file("blkio", weight_file) == cgroup_weight);
+
+    // runc's update flags take 0 the same way.
+    auto flags = c.ocirt({"update", "--cpu-share", "0", "--memory", "0", "--cpu-quota", "30000", c.id});
+    CHECK_MESSAGE(flags.exit_code == 0, flags.err);
+    CHECK(c.file("cpu", "cpu.shares") == "512");
+    CHECK(c.file("cpu", "cpu.cfs_quota_us") == "30000");
+    c.remove();
+}
+
+TEST_CASE("cgroups v1: without a cgroup namespace the cgroup mount shows the container's own cgroup, as runc binds it") {
+    if (!v1_hierarchies({"cpu", "pids", "memory"})) return;
+    Ocirt ocirt;
+    Bundle bundle;
+    drop_namespace(bundle, "cgroup");
+    bundle.config["linux"]["resources"].update(
+        nlohmann::json{{"cpu", {{"quota", 20000}, {"period", 100000}}}, {"pids", {{"limit", 50}}},
+                       {"memory", {{"limit", 67108864}}}});
+    TempDir files("ocirt-cgroup-mount");
+    bundle.shell("cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/pids/pids.max "
+                 "/sys/fs/cgroup/memory/memory.limit_in_bytes; ls /sys/fs/cgroup/pids | grep -c '^' ; "
+                 "grep ' /sys/fs/cgroup/pids ' /proc/self/mountinfo | cut -d' ' -f4; sleep 60");
+    bundle.write();
+    std::string id = unique_id("cgmount");
+    auto created = run_to_files(ocirt, {"create", "--bundle", bundle.path(), "--pid-file", files.path() + "/pid", id},
+                                files.path() + "/out", files.path() + "/err");
+    REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+    pid_t pid = std::stoi(read_file(files.path() + "/pid"));
+    REQUIRE(ocirt({"start", id}).exit_code == 0);
+    std::vector<std::string> lines;
+    REQUIRE(eventually([&] {
+        lines = split(read_file(files.path() + "/out"), '\n');
+        return lines.size() >= 5;
+    }));
+    CHECK(lines[0] == "20000");
+    CHECK(lines[1] == "50");
+    CHECK(lines[2] == "67108864");
+    // The pids directory of a leaf cgroup holds only the kernel's files, no other cgroup.
+    std::size_t own_entries = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(v1_dir(pid, "pids"))) ++own_entries;
+    CHECK(lines[3] == std::to_string(own_entries));
+    // mountinfo's root field: the container's cgroup path, as the host's /proc/PID/cgroup shows it.
+    std::string host_path = v1_dir(pid, "pids").substr(std::string("/sys/fs/cgroup/pids").size());
+    CHECK(lines[4] == host_path);
+    CHECK(host_path != "/");
+    CHECK(ocirt({"delete", "--force", id}).exit_code == 0);
+    CHECK(cgroups_named(id).empty());
 }
