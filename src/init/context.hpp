@@ -22,7 +22,7 @@ struct InitContext {
     const sync::Channel& channel;
     InitFds fds;
     mutable std::string hook_state{};  // the state JSON for createContainer and startContainer hooks
-    const std::vector<UniqueFd>* idmapped_binds = nullptr;  // per plan.mounts index (init/idmap_binds.hpp)
+    const std::vector<UniqueFd>* bind_trees = nullptr;  // per plan.mounts index (init/bind_trees.hpp)
     mutable bool in_cgroup = false;  // CgroupReady received (init/cgroup_entry.hpp)
 
     void step(std::string_view what) const {

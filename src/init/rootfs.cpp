@@ -111,12 +111,15 @@ UniqueFd idmap_user_namespace(const MountStep& m) {
     return UniqueFd(fd);
 }
 
-void mount_bind(int root_fd, const MountStep& m, int idmapped_tree) {
+void mount_bind(int root_fd, const MountStep& m, int source_tree) {
     struct stat st {};
-    if (::stat(m.source.c_str(), &st) < 0) throw SysError("bind " + quoted(m.source) + " on " + quoted(m.destination));
+    // A tree cloned before the user namespace was entered is stat'ed through its fd: the container's ids may
+    // not traverse the directories above its source.
+    int looked_up = source_tree >= 0 ? ::fstat(source_tree, &st) : ::stat(m.source.c_str(), &st);
+    if (looked_up < 0) throw SysError("bind " + quoted(m.source) + " on " + quoted(m.destination));
     UniqueFd target = mount_target(root_fd, m, !S_ISDIR(st.st_mode));
-    if (idmapped_tree >= 0) {
-        linux_::attach_tree(idmapped_tree, target.get(), m.destination);
+    if (source_tree >= 0) {
+        linux_::attach_tree(source_tree, target.get(), m.destination);
     } else if (m.idmap) {
         UniqueFd userns = idmap_user_namespace(m);
         UniqueFd tree = linux_::clone_idmapped(m.source, m.destination, m.recursive, m.idmap_recursive, userns.get());
@@ -219,11 +222,11 @@ UniqueFd prepare_root(const InitContext& ctx) {
 void mount_all(const InitContext& ctx, int root_fd) {
     for (size_t i = 0; i < ctx.plan.mounts.size(); ++i) {
         const auto& m = ctx.plan.mounts[i];
-        int idmapped_tree = ctx.idmapped_binds && i < ctx.idmapped_binds->size() ? (*ctx.idmapped_binds)[i].get() : -1;
+        int source_tree = ctx.bind_trees && i < ctx.bind_trees->size() ? (*ctx.bind_trees)[i].get() : -1;
         if (mount_needs_cgroup(m)) enter_cgroup(ctx);
         switch (m.kind) {
             case MountStep::Kind::filesystem: mount_filesystem(root_fd, m); break;
-            case MountStep::Kind::bind: mount_bind(root_fd, m, idmapped_tree); break;
+            case MountStep::Kind::bind: mount_bind(root_fd, m, source_tree); break;
             case MountStep::Kind::cgroup: mount_cgroups(ctx, root_fd, m); break;
         }
         ctx.step("mounted " + m.destination);

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "init/child_process.hpp"
-#include "init/idmap_binds.hpp"
+#include "init/bind_trees.hpp"
 #include "init/init_steps.hpp"
 #include "init/user_namespace.hpp"
 #include "linux/namespaces.hpp"
@@ -53,8 +53,8 @@ void run_child(const plan::InitPlan& plan, const sync::Channel& channel, InitFds
         // CVE-2019-5736: a joined PID namespace shows the init to the container before it execs; with a user
         // namespace the /proc/PID files must stay the init's own for the maps and the init's own writes.
         if (!plan.new_user_namespace && ::geteuid() == 0 && !joins_user_namespace(plan)) linux_::make_not_dumpable();
-        std::vector<UniqueFd> idmapped_binds = prepare_idmapped_binds(plan);
-        ctx.idmapped_binds = &idmapped_binds;
+        std::vector<UniqueFd> bind_trees = prepare_bind_trees(plan);
+        ctx.bind_trees = &bind_trees;
         join_namespaces(ctx);
         enter_user_namespace(ctx);
         if (plan.namespaces_at_clone) {

@@ -41,24 +41,26 @@ void set_tree_attributes(int fd, const std::string& shown_target, uint64_t set, 
         throw SysError("set the attributes of the mounts under " + quoted(shown_target));
 }
 
+UniqueFd clone_tree(const std::string& source, const std::string& shown_target, bool recursive) {
+    int tree = ::open_tree(AT_FDCWD, source.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+    if (tree < 0) throw SysError("bind " + quoted(source) + " on " + quoted(shown_target) + ": open_tree");
+    return UniqueFd(tree);
+}
+
 UniqueFd clone_idmapped(const std::string& source, const std::string& shown_target, bool recursive,
                         bool idmap_recursive, int userns_fd) {
-    std::string what = "idmapped bind " + quoted(source) + " on " + quoted(shown_target);
-    // open_tree(2) OPEN_TREE_CLONE: a detached copy of the source that can be changed before it is attached.
-    int tree = ::open_tree(AT_FDCWD, source.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
-    if (tree < 0) throw SysError(what + ": open_tree");
-    UniqueFd tree_fd(tree);
+    UniqueFd tree_fd = clone_tree(source, shown_target, recursive);
     mount_attr attr{};
     attr.attr_set = MOUNT_ATTR_IDMAP;
     attr.userns_fd = static_cast<uint64_t>(userns_fd);
     if (::mount_setattr(tree_fd.get(), "", AT_EMPTY_PATH | (idmap_recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
-        throw SysError(what + ": mount_setattr");
+        throw SysError("idmapped bind " + quoted(source) + " on " + quoted(shown_target) + ": mount_setattr");
     return tree_fd;
 }
 
 void attach_tree(int tree_fd, int target_fd, const std::string& shown_target) {
     if (::move_mount(tree_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-        throw SysError("attach the idmapped bind on " + quoted(shown_target) + ": move_mount");
+        throw SysError("attach the bind on " + quoted(shown_target) + ": move_mount");
 }
 
 unsigned long mount_flags_of(const std::string& path) {

@@ -19,8 +19,10 @@ void set_propagation(const std::string& target_path, const std::string& shown_ta
 void remount_bind(const std::string& target_path, const std::string& shown_target, unsigned long flags);
 // mount_setattr(2) AT_RECURSIVE on the mount tree at `fd` (an O_PATH fd of its root): MOUNT_ATTR_* bits.
 void set_tree_attributes(int fd, const std::string& shown_target, uint64_t set, uint64_t clear);
-// A detached bind of `source` (its whole tree with `recursive`) idmapped through the user namespace
-// `userns_fd` (only its top mount unless `idmap_recursive`), ready for attach_tree.
+// A detached bind of `source` (its whole tree with `recursive`), ready for attach_tree (open_tree(2)
+// OPEN_TREE_CLONE): it reaches `source` by the caller's credentials and view, whoever attaches it later.
+UniqueFd clone_tree(const std::string& source, const std::string& shown_target, bool recursive);
+// The same, idmapped through the user namespace `userns_fd` (only its top mount unless `idmap_recursive`).
 UniqueFd clone_idmapped(const std::string& source, const std::string& shown_target, bool recursive,
                         bool idmap_recursive, int userns_fd);
 // move_mount(2) of the detached tree `tree_fd` onto `target_fd`.

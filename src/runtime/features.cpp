@@ -93,7 +93,7 @@ ojson linux_features() {
     linux_["apparmor"] = {{"enabled", true}};
     linux_["selinux"] = {{"enabled", false}};
     linux_["intelRdt"] = {{"enabled", false}};
-    // mounts[].uidMappings/gidMappings and idmap/ridmap: idmapped bind mounts (init/idmap_binds.cpp).
+    // mounts[].uidMappings/gidMappings and idmap/ridmap: idmapped bind mounts (init/bind_trees.cpp).
     linux_["mountExtensions"] = {{"idmap", {{"enabled", true}}}};
     return linux_;
 }

@@ -369,3 +369,32 @@ TEST_CASE("userns: without a cgroup namespace the cgroup mount shows the contain
     CHECK(mount.find(" ro,") != std::string::npos);
     CHECK(read_only == "read-only");
 }
+
+// A host source under a directory that only the host's root may enter (mode 0700): the container's root is
+// host uid 100000 and cannot traverse it, so the source is cloned by the runtime before the init enters the
+// user namespace (runc and crun bind such sources through an fd of their own too).
+TEST_CASE("userns: a bind of a host directory the container's ids cannot traverse works, read back inside") {
+    Ocirt ocirt;
+    Bundle bundle;
+    REQUIRE(::chmod(bundle.path().c_str(), 0755) == 0);
+    use_user_namespace(bundle, 100000, 100000, 65536);
+    TempDir hidden("ocirt-userns-hidden");
+    REQUIRE((fs::status(hidden.path()).permissions() & fs::perms::others_exec) == fs::perms::none);
+    fs::create_directory(hidden.path() + "/data");
+    fs::permissions(hidden.path() + "/data", fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                                 fs::perms::others_read | fs::perms::others_exec);
+    std::ofstream(hidden.path() + "/data/file") << "seen through the runtime's clone\n";
+    fs::permissions(hidden.path() + "/data/file", fs::perms::owner_read | fs::perms::owner_write |
+                                                      fs::perms::group_read | fs::perms::others_read);
+    std::ofstream(hidden.path() + "/single") << "a file bound alone\n";
+    fs::permissions(hidden.path() + "/single", fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    bundle.config["mounts"].push_back(
+        {{"destination", "/tmp/data"}, {"type", "bind"}, {"source", hidden.path() + "/data"}, {"options", {"rbind", "ro"}}});
+    bundle.config["mounts"].push_back(
+        {{"destination", "/tmp/single"}, {"type", "bind"}, {"source", hidden.path() + "/single"}, {"options", {"bind"}}});
+    // Under the container's own tmpfs: its root may make the mount points there, not in the host-owned rootfs.
+    auto r = run_script(ocirt, bundle, "cat /tmp/data/file /tmp/single; touch /tmp/data/x 2>/dev/null || echo read-only");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out == "seen through the runtime's clone\na file bound alone\nread-only\n");
+    CHECK(read_file("/proc/self/mountinfo").find(hidden.path()) == std::string::npos);
+}
