@@ -244,6 +244,21 @@ void setup_dev(const InitContext& ctx, int root_fd) {
     ctx.step("devices created");
 }
 
+// rootfsPropagation on the container's "/" (config-linux.md). An r-form reaches every mount below it, so
+// the mounts whose options ask for a propagation of their own get it back: Kubernetes' Bidirectional
+// volumes come as rootfsPropagation "rshared" beside "rprivate" binds (containerd's CRI plugin).
+static void apply_root_propagation(const InitContext& ctx) {
+    linux_::set_propagation("/", "/", ctx.plan.root_propagation_after_pivot);
+    if (!(ctx.plan.root_propagation_after_pivot & MS_REC)) return;
+    UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root) throw SysError("open \"/\"");
+    for (const auto& m : ctx.plan.mounts) {
+        if (m.propagation == 0) continue;
+        UniqueFd mounted = linux_::open_in_root(root.get(), m.destination, O_PATH);
+        linux_::set_propagation(linux_::fd_path(mounted.get()), m.destination, m.propagation);
+    }
+}
+
 void enter_root(const InitContext& ctx, int root_fd) {
     if (!ctx.plan.has_mount_namespace) {
         // Sharing the host's mount namespace: pivot_root(2) would move the host's root, so only chroot(2);
@@ -274,7 +289,7 @@ void enter_root(const InitContext& ctx, int root_fd) {
     if (::umount2(".", MNT_DETACH) < 0) throw SysError("unmount the old root");
     if (::chdir("/") < 0) throw SysError("chdir \"/\"");
     ctx.step("pivot_root");
-    if (ctx.plan.root_propagation_after_pivot) linux_::set_propagation("/", "/", ctx.plan.root_propagation_after_pivot);
+    if (ctx.plan.root_propagation_after_pivot) apply_root_propagation(ctx);
 }
 
 void mask_paths(const InitContext& ctx) {

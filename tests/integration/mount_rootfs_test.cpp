@@ -55,6 +55,35 @@ TEST_CASE("rootfs: rootfsPropagation private, shared, slave, unbindable and thei
     }
 }
 
+// containerd's CRI plugin for a Kubernetes Bidirectional volume: rootfsPropagation rshared, the volume
+// rshared and the other binds rprivate. Each bind keeps the propagation its options ask for.
+TEST_CASE("rootfs: under rootfsPropagation rshared a bind with rprivate stays private, an rshared one is shared") {
+    Ocirt ocirt;
+    Bundle bundle;
+    TempDir volumes("ocirt-rshared-volumes");
+    SharedMount shared(volumes.path());
+    fs::create_directory(volumes.path() + "/private");
+    fs::create_directory(volumes.path() + "/bidirectional");
+    bundle.config["linux"]["rootfsPropagation"] = "rshared";
+    bundle.config["mounts"].push_back({{"destination", "/tmp/private"}, {"type", "bind"},
+                                       {"source", volumes.path() + "/private"}, {"options", {"rbind", "rprivate", "rw"}}});
+    bundle.config["mounts"].push_back({{"destination", "/tmp/bidirectional"}, {"type", "bind"},
+                                       {"source", volumes.path() + "/bidirectional"}, {"options", {"rbind", "rshared", "rw"}}});
+    auto mounts = mounts_inside(ocirt, bundle);
+    const MountEntry* root = find_mount(mounts, "/");
+    const MountEntry* private_bind = find_mount(mounts, "/tmp/private");
+    const MountEntry* shared_bind = find_mount(mounts, "/tmp/bidirectional");
+    REQUIRE(root != nullptr);
+    REQUIRE(private_bind != nullptr);
+    REQUIRE(shared_bind != nullptr);
+    CHECK(root->optional.find("shared:") != std::string::npos);
+    CAPTURE(private_bind->optional);
+    CHECK(private_bind->optional.find("shared:") == std::string::npos);
+    CHECK(private_bind->optional.find("master:") == std::string::npos);
+    CAPTURE(shared_bind->optional);
+    CHECK(shared_bind->optional.find("shared:") != std::string::npos);
+}
+
 TEST_CASE("rootfs: a masked file reads as /dev/null, a masked directory is an empty read-only tmpfs") {
     Ocirt ocirt;
     Bundle bundle;
