@@ -116,6 +116,10 @@ PodmanEnv::PodmanEnv() : dir_("ocirt-podman"), podman_(find_on_path("podman")) {
         << "tmp_dir = \"" << dir() << "/tmp\"\n"
         // podman passes --log-format=json --log only to runtimes listed here by file name (clients.md, pitfall 4).
         << "runtime_supports_json = [\"ocirt\", \"runc\", \"crun\"]\n"
+        // The runtime by name, as README's podman snippet registers ocirt.
+        << "runtime = \"" << runtime_name() << "\"\n"
+        << "[engine.runtimes]\n"
+        << runtime_name() << " = [\"" << runtime_binary() << "\"]\n"
         << "[network]\n"
         << "network_config_dir = \"" << dir() << "/networks\"\n";
     std::ofstream(dir() + "/storage.conf") << "[storage]\n"
@@ -134,13 +138,13 @@ PodmanEnv::PodmanEnv() : dir_("ocirt-podman"), podman_(find_on_path("podman")) {
 }
 
 test::Result PodmanEnv::operator()(const std::vector<std::string>& args, const std::string& input) const {
-    std::vector<std::string> argv{podman_, "--runtime", runtime_binary()};
+    std::vector<std::string> argv{podman_};
     argv.insert(argv.end(), args.begin(), args.end());
     return test::run_program(argv, input);
 }
 
 std::string PodmanEnv::command_line(const std::vector<std::string>& args) const {
-    std::string line = shell_quote(podman_) + " --runtime " + shell_quote(runtime_binary());
+    std::string line = shell_quote(podman_);
     for (const auto& arg : args) line += " " + shell_quote(arg);
     return line;
 }

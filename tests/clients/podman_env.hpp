@@ -16,7 +16,7 @@ public:
     // CONTAINERS_STORAGE_CONF at them (podman and the conmon exit commands inherit them), loads the image.
     static PodmanEnv& instance();
 
-    // `podman --runtime <runtime_binary()> args...`, with `input` on its stdin.
+    // `podman args...` (containers.conf names the runtime under test), with `input` on its stdin.
     test::Result operator()(const std::vector<std::string>& args, const std::string& input = "") const;
     // The same command line, quoted for a shell (for run_in_pty).
     std::string command_line(const std::vector<std::string>& args) const;
