@@ -75,7 +75,8 @@ void write_pid_file(const std::string& path, pid_t pid) {
 
 linux_::ChildProcess create_container(const CreateRequest& request) {
     std::string bundle = absolute_bundle(request.bundle);
-    spec::Config config = spec::load_bundle_or_throw(bundle);
+    std::string config_text;
+    spec::Config config = spec::load_bundle_or_throw(bundle, &config_text);
     sync::log_step("parent", "config loaded");
     const cgroups::Hierarchy hierarchy = request.hierarchy ? *request.hierarchy : cgroups::Hierarchy::detect();
     plan::InitPlan plan = plan::make_init_plan(config, host_facts(hierarchy), {bundle, request.no_pivot, request.preserve_fds, ::geteuid() != 0});
@@ -92,6 +93,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     std::optional<cgroups::Manager> cgroup;
     CleanupStack cleanup;  // declared after what its steps refer to, so it unwinds while they still exist
     cleanup.push("remove the state directory", [&] { container.remove(); });
+    container.save_config(config_text);
 
     std::optional<cgroups::Manager> planned_cgroup;
     // A create SIGKILLed before container.save() must still let delete --force find its cgroup.

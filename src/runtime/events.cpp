@@ -10,6 +10,7 @@
 #include "cgroups/manager.hpp"
 #include "cgroups/oom_watch.hpp"
 #include "runtime/signals.hpp"
+#include "state/container_errors.hpp"
 #include "state/store.hpp"
 #include "util/error.hpp"
 
@@ -48,14 +49,14 @@ void print_events(const EventsRequest& request, std::ostream& out) {
     if (!container.has_record()) throw container.no_record_error();
     state::Record record = container.load();
     if (state::derive_status(record, container.dir()) == state::Status::stopped)
-        throw Error("container " + ocirt::quoted(request.id) + " is not running");
+        throw state::not_running(request.id);
     auto cgroup = cgroups::Manager::from_state(record.cgroup_path);
     if (request.stats_only) {
         print_stats(out, request.id, cgroup);
         return;
     }
     UniqueFd init = open_init_pidfd(record);
-    if (!init) throw Error("container " + ocirt::quoted(request.id) + " is not running");
+    if (!init) throw state::not_running(request.id);
     auto oom = with_context("watch for OOM kills", [&] { return cgroups::OomWatch::open(cgroup); });
 
     using Clock = std::chrono::steady_clock;

@@ -21,6 +21,7 @@
 #include "runtime/signal_forwarder.hpp"
 #include "runtime/signals.hpp"
 #include "runtime/tty_proxy.hpp"
+#include "state/container_errors.hpp"
 #include "state/store.hpp"
 #include "sync/await_child.hpp"
 #include "sync/step_log.hpp"
@@ -74,12 +75,11 @@ int namespaces_to_join(pid_t init) {
     return flags;
 }
 
-state::Record running_container(const ExecRequest& request) {
-    state::Container container = state::Store(request.root).open_unlocked(request.id);
+state::Record running_container(const state::Container& container, const ExecRequest& request) {
     if (!container.has_record()) throw container.no_record_error();
     state::Record record = container.load();
     state::Status status = state::derive_status(record, container.dir());
-    if (status == state::Status::stopped) throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
+    if (status == state::Status::stopped) throw state::not_running(request.id);
     if (status == state::Status::paused) throw Error("cannot exec in the paused container " + ocirt::quoted(request.id));
     return record;
 }
@@ -100,10 +100,19 @@ plan::InitPlan plan_exec(const spec::Config& config, const ExecRequest& request,
 }  // namespace
 
 int exec_process(const ExecRequest& request) {
-    state::Record record = running_container(request);
-    UniqueFd init_pidfd = open_init_pidfd(record);
-    if (!init_pidfd) throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
-    plan::InitPlan plan = plan_exec(exec_config(request, record.bundle), request, record.bundle);
+    state::Record record;
+    UniqueFd init_pidfd;
+    plan::InitPlan plan;
+    {
+        // Closed before the fork below: the process must not take a descriptor of the state directory along
+        // into the container.
+        state::Container container = state::Store(request.root).open_unlocked(request.id);
+        record = running_container(container, request);
+        init_pidfd = open_init_pidfd(record);
+        if (!init_pidfd) throw state::not_running(request.id);
+        plan = plan_exec(exec_config(request, created_config(container, record.bundle), record.bundle), request,
+                         record.bundle);
+    }
     std::optional<TtyProxy> proxy;
     UniqueFd console;
     if (plan.process.terminal && !request.detach && request.console_socket.empty())
@@ -119,8 +128,7 @@ int exec_process(const ExecRequest& request) {
     init::ExecTarget target{init_pidfd.get(), namespaces_to_join(record.pid), root.get(),
                             proxy ? proxy->child_end() : console.get()};
     // The pid might have been reused between the pidfd and the /proc lookups above.
-    if (state::process_start_time(record.pid) != record.pid_start_time)
-        throw Error("cannot exec in the stopped container " + ocirt::quoted(request.id));
+    if (state::process_start_time(record.pid) != record.pid_start_time) throw state::not_running(request.id);
 
     std::optional<SignalForwarder> forwarder;  // before fork, so that no signal slips by while the process starts
     if (!request.detach) forwarder.emplace();

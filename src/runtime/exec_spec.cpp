@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <optional>
 
 #include "spec/load.hpp"
 #include "spec/parse_json.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 #include "util/unique_fd.hpp"
 
 namespace ocirt::runtime {
@@ -95,8 +97,16 @@ std::string strip_prefix(const std::string& pointer, const std::string& prefix) 
 
 }  // namespace
 
-spec::Config exec_config(const ExecRequest& request, const std::string& bundle) {
-    json config = parse_or_throw(read_text(bundle + "/config.json"), "config.json");
+ConfigText created_config(const state::Container& container, const std::string& bundle) {
+    if (std::optional<std::string> saved = container.saved_config()) return {std::move(*saved), container.saved_config_path()};
+    std::string path = bundle + "/config.json";
+    log::debug("exec: " + ocirt::quoted(container.dir()) + " holds no copy of the config from create; reading " +
+               ocirt::quoted(path));
+    return {read_text(path), path};
+}
+
+spec::Config exec_config(const ExecRequest& request, const ConfigText& created, const std::string& bundle) {
+    json config = parse_or_throw(created.text, created.path);
     bool from_file = !request.process_file.empty();
     if (from_file) {
         config["process"] = parse_or_throw(read_text(request.process_file), "process file " + ocirt::quoted(request.process_file));

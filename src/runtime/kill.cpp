@@ -4,6 +4,7 @@
 
 #include "cgroups/manager.hpp"
 #include "runtime/signals.hpp"
+#include "state/container_errors.hpp"
 #include "state/store.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -16,15 +17,16 @@ void kill_container(const KillRequest& request) {
     if (!container.has_record()) throw container.no_record_error();
     state::Record record = container.load();
     state::Status status = state::derive_status(record, container.dir());
-    if (status == state::Status::stopped)
-        throw Error("container " + ocirt::quoted(request.id) + " is not running");
+    if (status == state::Status::stopped) throw state::not_running(request.id);
     log::debug("kill: " + signal_name(request.signal) + " to " + (request.all ? "every process of " : "the init of ") +
                ocirt::quoted(request.id));
     if (request.all && !record.cgroup_path.empty()) {
         cgroups::Manager::from_state(record.cgroup_path).signal_all(request.signal);
         return;
     }
-    if (!signal_init(record, request.signal)) throw Error("container " + ocirt::quoted(request.id) + " is not running");
+    // The init exited after its status was read: the signal found no process (ESRCH).
+    if (!signal_init(record, request.signal))
+        throw state::not_running(request.id, state::no_such_process(signal_name(request.signal), record.pid));
     // A frozen task does not act on SIGKILL until it is thawed (cgroup-v1 freezer-subsystem.txt), as runc does.
     if (request.signal == SIGKILL && status == state::Status::paused) {
         try {

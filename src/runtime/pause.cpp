@@ -1,6 +1,7 @@
 #include "runtime/pause.hpp"
 
 #include "cgroups/manager.hpp"
+#include "state/container_errors.hpp"
 #include "state/store.hpp"
 #include "util/error.hpp"
 
@@ -38,6 +39,7 @@ std::string described(const Loaded& c) {
 
 void pause_container(const std::string& root, const std::string& id) {
     Loaded c = load(root, id);
+    if (c.status == state::Status::stopped) throw state::not_running(id);
     if (c.frozen || (c.status != state::Status::running && c.status != state::Status::created))
         throw Error("container " + ocirt::quoted(id) + " is " + described(c) + ", not running");
     with_context("freeze", [&] { freezer_of(id, c.record).freeze(); });

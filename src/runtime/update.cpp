@@ -1,6 +1,7 @@
 #include "runtime/update.hpp"
 
 #include "cgroups/manager.hpp"
+#include "state/container_errors.hpp"
 #include "state/store.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -14,8 +15,7 @@ void update_container(const std::string& root, const std::string& id, spec::Reso
     state::Record record = container.load();
     state::Status status = state::derive_status(record, container.dir());
     if (status == state::Status::stopped)
-        throw Error("container " + ocirt::quoted(id) +
-                    " is stopped; only a created, running or paused container can be updated");
+        throw state::not_running(id, "only a created, running or paused container can be updated");
     if (record.cgroup_path.empty()) throw Error("container " + ocirt::quoted(id) + " has no cgroup of its own");
     if (!resources.devices.empty()) {
         log::debug("update: the device rules are left unchanged (runc's update does not change them either)");

@@ -73,9 +73,11 @@ LoadResult load_config_text(const std::string& text, const std::string& bundle_d
     return result;
 }
 
-LoadResult load_bundle(const std::string& bundle_dir) {
+namespace {
+
+LoadResult load_bundle_keeping(const std::string& bundle_dir, std::string& text) {
     std::string error;
-    std::string text = read_whole((fs::path(bundle_dir) / "config.json").string(), error);
+    text = read_whole((fs::path(bundle_dir) / "config.json").string(), error);
     if (!error.empty()) {
         LoadResult result;
         result.diagnostics.push_back({"", error, "read"});
@@ -84,9 +86,20 @@ LoadResult load_bundle(const std::string& bundle_dir) {
     return load_config_text(text, bundle_dir);
 }
 
-Config load_bundle_or_throw(const std::string& bundle_dir) {
-    LoadResult result = load_bundle(bundle_dir);
-    if (result.config) return std::move(*result.config);
+}  // namespace
+
+LoadResult load_bundle(const std::string& bundle_dir) {
+    std::string text;
+    return load_bundle_keeping(bundle_dir, text);
+}
+
+Config load_bundle_or_throw(const std::string& bundle_dir, std::string* loaded_text) {
+    std::string loaded;
+    LoadResult result = load_bundle_keeping(bundle_dir, loaded);
+    if (result.config) {
+        if (loaded_text) *loaded_text = std::move(loaded);
+        return std::move(*result.config);
+    }
     std::string text;
     for (const auto& d : result.diagnostics) {
         if (!text.empty()) text += "; ";

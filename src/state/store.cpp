@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <optional>
 
+#include "state/container_errors.hpp"
 #include "util/error.hpp"
 #include "util/scope_exit.hpp"
 
@@ -18,6 +20,7 @@ namespace {
 
 constexpr const char* kStateFile = "state.json";
 constexpr const char* kPendingCgroupFile = "cgroup.pending";
+constexpr const char* kConfigFile = "config.json";
 
 void mkdir_parents(const std::string& path, mode_t mode) {
     std::string dir;
@@ -45,6 +48,43 @@ void write_all(int fd, const std::string& data, const std::string& path) {
             throw SysError("write " + ocirt::quoted(path));
         }
         done += static_cast<size_t>(n);
+    }
+}
+
+// tmp file + rename(2), which replaces the target atomically: a reader, or a create killed mid-write, never
+// leaves half a file. No fsync(2): the state describes processes that a power loss ends too, and it
+// normally lives on tmpfs (/run).
+void replace_file(int dir_fd, const std::string& dir, const std::string& name, const std::string& data) {
+    std::string tmp_name = name + ".tmp-" + std::to_string(::getpid());
+    std::string tmp_path = dir + "/" + tmp_name;
+    UniqueFd fd(::openat(dir_fd, tmp_name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!fd) throw SysError("create " + ocirt::quoted(tmp_path));
+    ScopeExit unlink_tmp([&] { ::unlinkat(dir_fd, tmp_name.c_str(), 0); });
+    write_all(fd.get(), data, tmp_path);
+    fd.reset();
+    if (::renameat(dir_fd, tmp_name.c_str(), dir_fd, name.c_str()) != 0)
+        throw SysError("rename " + ocirt::quoted(tmp_path) + " to " + ocirt::quoted(dir + "/" + name));
+    unlink_tmp.dismiss();
+}
+
+// The whole file, or nullopt when there is none.
+std::optional<std::string> read_file_at(int dir_fd, const std::string& dir, const char* name) {
+    std::string path = dir + "/" + name;
+    UniqueFd fd(::openat(dir_fd, name, O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) return std::nullopt;
+        throw SysError("open " + ocirt::quoted(path));
+    }
+    std::string text;
+    char buf[16384];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw SysError("read " + ocirt::quoted(path));
+        }
+        if (n == 0) return text;
+        text.append(buf, static_cast<size_t>(n));
     }
 }
 
@@ -80,7 +120,7 @@ Container Store::open(const std::string& id) const {
     // The holder before us may have deleted the container while we waited for the lock.
     struct stat st {};
     if (::fstat(container.lock_fd(), &st) != 0) throw SysError("stat " + ocirt::quoted(container.dir()));
-    if (st.st_nlink == 0) throw Error("container " + ocirt::quoted(id) + " does not exist");
+    if (st.st_nlink == 0) throw no_such_container(id, root_);
     return container;
 }
 
@@ -89,7 +129,7 @@ Container Store::open_unlocked(const std::string& id) const {
     std::string dir = dir_of(id);
     UniqueFd fd = open_dir(dir);
     if (!fd) {
-        if (errno == ENOENT) throw Error("container " + ocirt::quoted(id) + " does not exist");
+        if (errno == ENOENT) throw no_such_container(id, root_);
         throw SysError("open " + ocirt::quoted(dir));
     }
     return Container(id, dir, std::move(fd));
@@ -125,7 +165,7 @@ Error Container::no_record_error() const {
     struct stat opened {}, listed {};
     bool still_listed = ::fstat(dir_fd_.get(), &opened) == 0 && ::stat(dir_.c_str(), &listed) == 0 &&
                         opened.st_dev == listed.st_dev && opened.st_ino == listed.st_ino;
-    if (!still_listed) return Error("container " + ocirt::quoted(id_) + " does not exist");
+    if (!still_listed) return no_such_container(id_, dir_.substr(0, dir_.size() - id_.size() - 1));
     // create holds the lock until it has saved state.json: a free lock means the create died (flock(2) on
     // a new open file description, so a lock our caller holds is neither taken nor released).
     UniqueFd probe = open_dir(dir_);
@@ -135,69 +175,29 @@ Error Container::no_record_error() const {
 }
 
 Record Container::load() const {
-    std::string path = dir_ + "/" + kStateFile;
-    UniqueFd fd(::openat(dir_fd_.get(), kStateFile, O_RDONLY | O_CLOEXEC));
-    if (!fd) {
-        if (errno == ENOENT) throw no_record_error();
-        throw SysError("open " + ocirt::quoted(path));
-    }
-    std::string text;
-    char buf[8192];
-    for (;;) {
-        ssize_t n = ::read(fd.get(), buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw SysError("read " + ocirt::quoted(path));
-        }
-        if (n == 0) break;
-        text.append(buf, static_cast<size_t>(n));
-    }
-    return with_context(ocirt::quoted(path), [&] { return Record::parse(text); });
+    std::optional<std::string> text = read_file_at(dir_fd_.get(), dir_, kStateFile);
+    if (!text) throw no_record_error();
+    return with_context(ocirt::quoted(dir_ + "/" + kStateFile), [&] { return Record::parse(*text); });
 }
 
-// rename(2) replaces the target atomically, so a reader or a create killed mid-write never leaves half a file.
-// No fsync(2): the state describes processes that a power loss ends too, and it normally lives on tmpfs (/run).
 void Container::save(const Record& record) {
-    std::string tmp_name = std::string(kStateFile) + ".tmp-" + std::to_string(::getpid());
-    std::string tmp_path = dir_ + "/" + tmp_name;
-    UniqueFd fd(::openat(dir_fd_.get(), tmp_name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!fd) throw SysError("create " + ocirt::quoted(tmp_path));
-    ScopeExit unlink_tmp([&] { ::unlinkat(dir_fd_.get(), tmp_name.c_str(), 0); });
-    write_all(fd.get(), record.to_json().dump() + "\n", tmp_path);
-    fd.reset();
-    if (::renameat(dir_fd_.get(), tmp_name.c_str(), dir_fd_.get(), kStateFile) != 0)
-        throw SysError("rename " + ocirt::quoted(tmp_path) + " to " + ocirt::quoted(dir_ + "/" + kStateFile));
-    unlink_tmp.dismiss();
+    replace_file(dir_fd_.get(), dir_, kStateFile, record.to_json().dump() + "\n");
 }
 
-// rename(2) so a create killed mid-write leaves the whole path or none, never a shorter one.
+// Whole or not at all (replace_file), so a create killed mid-write never leaves a shorter path.
 void Container::save_pending_cgroup(const std::string& recorded_path) {
-    std::string tmp_name = std::string(kPendingCgroupFile) + ".tmp-" + std::to_string(::getpid());
-    std::string tmp_path = dir_ + "/" + tmp_name;
-    UniqueFd fd(::openat(dir_fd_.get(), tmp_name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!fd) throw SysError("create " + ocirt::quoted(tmp_path));
-    ScopeExit unlink_tmp([&] { ::unlinkat(dir_fd_.get(), tmp_name.c_str(), 0); });
-    write_all(fd.get(), recorded_path, tmp_path);
-    fd.reset();
-    if (::renameat(dir_fd_.get(), tmp_name.c_str(), dir_fd_.get(), kPendingCgroupFile) != 0)
-        throw SysError("rename " + ocirt::quoted(tmp_path));
-    unlink_tmp.dismiss();
+    replace_file(dir_fd_.get(), dir_, kPendingCgroupFile, recorded_path);
 }
 
 std::string Container::pending_cgroup() const {
-    UniqueFd fd(::openat(dir_fd_.get(), kPendingCgroupFile, O_RDONLY | O_CLOEXEC));
-    if (!fd) return "";
-    std::string text;
-    char buf[4096];
-    for (ssize_t n; (n = ::read(fd.get(), buf, sizeof buf)) != 0;) {
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw SysError("read " + ocirt::quoted(dir_ + "/" + kPendingCgroupFile));
-        }
-        text.append(buf, static_cast<size_t>(n));
-    }
-    return text;
+    return read_file_at(dir_fd_.get(), dir_, kPendingCgroupFile).value_or("");
 }
+
+void Container::save_config(const std::string& text) { replace_file(dir_fd_.get(), dir_, kConfigFile, text); }
+
+std::optional<std::string> Container::saved_config() const { return read_file_at(dir_fd_.get(), dir_, kConfigFile); }
+
+std::string Container::saved_config_path() const { return dir_ + "/" + kConfigFile; }
 
 Status Container::status() const {
     if (!has_record()) return Status::stopped;

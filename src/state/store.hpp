@@ -1,7 +1,8 @@
 #pragma once
-// The state directory: <root>/<id>/{state.json, exec.fifo}. Every command that changes a container
+// The state directory: <root>/<id>/{state.json, config.json, exec.fifo}. Every command that changes a container
 // holds an flock on its directory for as long as it runs (flock(2): the lock belongs to the open file
 // description, so a forked child must close the fd at once).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,7 @@ public:
 
     // mkdir <root>/<id> and lock it; EEXIST → Error "container \"ID\" already exists".
     Container create(const std::string& id) const;
-    // Opens and locks an existing container; ENOENT → Error "container \"ID\" does not exist".
+    // Opens and locks an existing container; ENOENT → no_such_container (state/container_errors.hpp).
     Container open(const std::string& id) const;
     // Opens without the lock, for read-only commands (state, list).
     Container open_unlocked(const std::string& id) const;
@@ -53,6 +54,12 @@ public:
     // delete this to find (and empty, and remove) that cgroup by. "" when none was saved.
     void save_pending_cgroup(const std::string& recorded_path);
     std::string pending_cgroup() const;
+    // <dir>/config.json: the bytes of the bundle's config.json that create validated. runtime.md "Lifecycle"
+    // step 2: updates to config.json after create MUST NOT affect the container, so exec reads this, not
+    // the bundle. nullopt for a container made by an ocirt that did not keep it.
+    void save_config(const std::string& text);
+    std::optional<std::string> saved_config() const;
+    std::string saved_config_path() const;
 
     std::string exec_fifo_path() const;  // <dir>/exec.fifo
     void remove();                       // deletes the directory and everything in it

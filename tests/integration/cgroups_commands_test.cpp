@@ -124,7 +124,7 @@ TEST_CASE("pause: a stopped or unknown container is refused") {
     REQUIRE(eventually([&] { return status_of(ocirt, container.id()) == "stopped"; }));
     auto pause = ocirt({"pause", container.id()});
     CHECK(pause.exit_code == 1);
-    CHECK(pause.err.find("is stopped, not running") != std::string::npos);
+    CHECK(pause.err.find("has stopped: container not running") != std::string::npos);
     auto unknown = ocirt({"resume", "no-such-container"});
     CHECK(unknown.exit_code == 1);
     CHECK(unknown.err.find("does not exist") != std::string::npos);
@@ -280,7 +280,7 @@ TEST_CASE("update: a stopped container, bad JSON values, bad flags and Intel RDT
     REQUIRE(eventually([&] { return status_of(ocirt, stopped.id()) == "stopped"; }));
     auto refused = ocirt({"update", "--memory", "64m", stopped.id()});
     CHECK(refused.exit_code == 1);
-    CHECK(refused.err.find("is stopped; only a created, running or paused container can be updated") !=
+    CHECK(refused.err.find("has stopped: container not running: only a created, running or paused container can be updated") !=
           std::string::npos);
 
     Bundle live_bundle;
@@ -458,7 +458,7 @@ TEST_CASE("events: a stopped container, an unknown one and a bad --interval are 
                              std::vector<std::string>{"events", stopped.id()}}) {
         auto events = ocirt(args);
         CHECK(events.exit_code == 1);
-        CHECK(events.err.find("is not running") != std::string::npos);
+        CHECK(events.err.find("has stopped: container not running") != std::string::npos);
         CHECK(events.out == "");
     }
     CHECK(ocirt({"events", "--stats", "no-such-container"}).err.find("does not exist") != std::string::npos);

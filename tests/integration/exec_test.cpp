@@ -401,7 +401,7 @@ TEST_CASE("exec: a stopped or unknown container is refused with its name") {
     REQUIRE(eventually([&] { return ocirt({"state", container.id()}).out.find("\"stopped\"") != std::string::npos; }));
     auto stopped = ocirt({"exec", container.id(), "true"});
     CHECK(stopped.exit_code == 1);
-    CHECK(stopped.err.find("cannot exec in the stopped container \"" + container.id() + "\"") != std::string::npos);
+    CHECK(stopped.err.find("container \"" + container.id() + "\" has stopped: container not running") != std::string::npos);
 
     auto unknown = ocirt({"exec", "no-such-container", "true"});
     CHECK(unknown.exit_code == 1);

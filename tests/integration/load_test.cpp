@@ -96,7 +96,7 @@ void run_stream(const Ocirt& ocirt, const Bundle& bundle, const std::string& pre
 }
 
 bool clear_error(const std::string& err) {
-    for (const char* known : {"does not exist", "is not running", "is stopped", "busy"})
+    for (const char* known : {"does not exist", "container not running", "is stopped", "busy"})
         if (err.find(known) != std::string::npos) return true;
     return false;
 }
@@ -124,7 +124,7 @@ void race(const Ocirt& ocirt, const std::string& id, int racer, Findings& findin
             }
         } else if (r.exit_code == 1 && clear_error(r.err)) {
             std::string kind;
-            for (const char* known : {"does not exist", "is not running", "is stopped", "busy"})
+            for (const char* known : {"does not exist", "container not running", "is stopped", "busy"})
                 if (r.err.find(known) != std::string::npos) kind = known;
             findings.count(command + " → " + kind);
         } else {

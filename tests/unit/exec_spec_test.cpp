@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "runtime/exec_spec.hpp"
+#include "state/store.hpp"
 #include "spec_support.hpp"
 #include "util/error.hpp"
 
@@ -17,6 +18,11 @@ runtime::ExecRequest command(std::vector<std::string> args) {
     request.id = "c";
     request.args = std::move(args);
     return request;
+}
+
+// What create kept of the bundle's config.json.
+runtime::ConfigText created_text(const TempBundle& bundle) {
+    return {slurp(bundle.path() / "config.json"), (bundle.path() / "config.json").string()};
 }
 
 std::vector<std::string> or_empty(const std::optional<std::vector<std::string>>& list) {
@@ -38,7 +44,7 @@ TEST_CASE("exec spec: the flags change the config's process as runc's exec does;
     request.additional_gids = {5, 6};
     request.no_new_privileges = true;
     request.tty = true;
-    spec::Config result = runtime::exec_config(request, bundle.path().string());
+    spec::Config result = runtime::exec_config(request, created_text(bundle), bundle.path().string());
     REQUIRE(result.process);
     const spec::Process& p = *result.process;
     CHECK(p.args == std::vector<std::string>{"sh", "-c", "true"});
@@ -60,7 +66,7 @@ TEST_CASE("exec spec: --cap joins bounding, effective and permitted, and ambient
     bundle.write(config.dump());
     auto request = command({"true"});
     request.capabilities = {"CAP_SYS_ADMIN", "CAP_KILL"};
-    auto caps = runtime::exec_config(request, bundle.path().string()).process->capabilities;
+    auto caps = runtime::exec_config(request, created_text(bundle), bundle.path().string()).process->capabilities;
     REQUIRE(caps);
     CHECK(or_empty(caps->bounding) == std::vector<std::string>{"CAP_KILL", "CAP_SYS_ADMIN"});
     CHECK(or_empty(caps->effective) == std::vector<std::string>{"CAP_KILL", "CAP_SYS_ADMIN"});
@@ -69,7 +75,7 @@ TEST_CASE("exec spec: --cap joins bounding, effective and permitted, and ambient
 
     config["process"]["capabilities"]["inheritable"] = json::array();
     bundle.write(config.dump());
-    caps = runtime::exec_config(request, bundle.path().string()).process->capabilities;
+    caps = runtime::exec_config(request, created_text(bundle), bundle.path().string()).process->capabilities;
     CHECK(or_empty(caps->ambient) == std::vector<std::string>{"CAP_SYS_ADMIN", "CAP_KILL"});
 }
 
@@ -78,17 +84,33 @@ TEST_CASE("exec spec: a bad --user and a bad --process file are errors that name
     bundle.write(busybox_config().dump());
     auto request = command({"true"});
     request.user = "1000:abc";
-    CHECK_THROWS_WITH_AS(runtime::exec_config(request, bundle.path().string()),
+    CHECK_THROWS_WITH_AS(runtime::exec_config(request, created_text(bundle), bundle.path().string()),
                          doctest::Contains("--user: gid \"abc\" is not a number"), Error);
 
     auto from_file = command({});
     from_file.process_file = (bundle.path() / "process.json").string();
     std::ofstream(from_file.process_file) << json{{"args", json::array()}, {"cwd", "/"}}.dump();
     try {
-        runtime::exec_config(from_file, bundle.path().string());
+        runtime::exec_config(from_file, created_text(bundle), bundle.path().string());
         FAIL("an empty args list was accepted");
     } catch (const Error& e) {
         CHECK(std::string(e.what()).find("/args") != std::string::npos);
         CHECK(e.json_pointer() == "/args");
     }
+}
+
+TEST_CASE("exec spec: the container's config is the copy create kept; without one, the bundle's config.json") {
+    TempBundle bundle;
+    bundle.write("{\"from\": \"bundle\"}");
+    state::Store store((bundle.path() / "root").string());
+    state::Container container = store.create("c");
+    runtime::ConfigText old = runtime::created_config(container, bundle.path().string());
+    CHECK(old.text == "{\"from\": \"bundle\"}");
+    CHECK(old.path == (bundle.path() / "config.json").string());
+
+    container.save_config("{\"from\": \"create\"}");
+    runtime::ConfigText kept = runtime::created_config(container, bundle.path().string());
+    CHECK(kept.text == "{\"from\": \"create\"}");
+    CHECK(kept.path == (bundle.path() / "root" / "c" / "config.json").string());
+    CHECK((fs::status(kept.path).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
 }

@@ -108,8 +108,10 @@ TEST_CASE("state: create refuses an existing ID and open an unknown one") {
     Store store(root.path);
     { auto c = store.create("dup"); }
     CHECK_THROWS_WITH(store.create("dup"), "container \"dup\" already exists");
-    CHECK_THROWS_WITH(store.open("nope"), "container \"nope\" does not exist");
-    CHECK_THROWS_WITH(store.open_unlocked("nope"), "container \"nope\" does not exist");
+    // runc's words, which containerd's shim, podman and Docker look for (state/container_errors.hpp).
+    std::string unknown = "container \"nope\" does not exist: no such container in " + root.path;
+    CHECK_THROWS_WITH(store.open("nope"), unknown.c_str());
+    CHECK_THROWS_WITH(store.open_unlocked("nope"), unknown.c_str());
     CHECK_THROWS_AS(store.create("bad/id"), Error);
     CHECK(store.exists("dup"));
     CHECK_FALSE(store.exists("nope"));
