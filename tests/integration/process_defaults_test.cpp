@@ -4,6 +4,7 @@
 // Every fact is read back from inside the container.
 #include <doctest/doctest.h>
 #include <linux/keyctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -63,7 +64,19 @@ std::string hex8(long value) {
     return text;
 }
 
+// The default config masks /proc/keys (it would show the host's keys the container may view); the
+// keyring test reads it, so it is unmasked there.
+void unmask_proc_keys(Bundle& bundle) {
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& path : bundle.config["linux"]["maskedPaths"])
+        if (path != "/proc/keys") kept.push_back(path);
+    bundle.config["linux"]["maskedPaths"] = kept;
+}
+
+// As userns_test does: the mapped root must reach the bundle, and a v1 cgroup mount needs no cgroup namespace.
 void use_user_namespace(Bundle& bundle) {
+    REQUIRE(::chmod(bundle.path().c_str(), 0755) == 0);
+    drop_namespace(bundle, "cgroup");
     bundle.config["linux"]["namespaces"].push_back({{"type", "user"}});
     bundle.config["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
     bundle.config["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
@@ -124,7 +137,8 @@ TEST_CASE("process defaults: exec gets HOME from the container's /etc/passwd too
 TEST_CASE("process defaults: a missing cwd is made inside the root (0755, owned by root) for create; exec fails on one") {
     Ocirt ocirt;
     Bundle bundle;
-    std::string outside = "/tmp/" + unique_id("ocirt-cwd-outside");
+    // Not under /tmp, which the container covers with a tmpfs: what is made there stays visible in the rootfs.
+    std::string outside = "/" + unique_id("ocirt-cwd-outside");
     // A symlink in the rootfs to an absolute path: resolved inside the root, never on the host.
     fs::create_symlink(outside, rootfs_of(bundle) + "/escape");
     bundle.config["process"]["cwd"] = "/work/deep/dir";
@@ -138,7 +152,7 @@ TEST_CASE("process defaults: a missing cwd is made inside the root (0755, owned 
     auto through_link = run_script(ocirt, bundle, "pwd");
     INFO(through_link.err);
     CHECK(through_link.exit_code == 0);
-    CHECK(through_link.out == "/escape/sub\n");
+    CHECK(through_link.out == outside + "/sub\n");  // busybox pwd prints the path the link led to
     CHECK_FALSE(fs::exists(outside));
     CHECK(fs::is_directory(rootfs_of(bundle) + outside + "/sub"));
 
@@ -197,36 +211,52 @@ TEST_CASE("process defaults: an unknown capability fails a 1.0.x config and is a
     CHECK(old_exec.err.find("unknown capability \"CAP_NOT_A_THING\"") != std::string::npos);
 }
 
-TEST_CASE("process defaults: the init joins a session keyring _ses.<id>, searchable by its uid; --no-new-keyring keeps the caller's") {
-    long own = ::syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+TEST_CASE("process defaults: the init and exec possess a session keyring _ses.<id>; --no-new-keyring keeps the caller's") {
+    // This test process joins an anonymous session keyring of its own, which ocirt then inherits: without
+    // one, a process that changes its uid falls back to that uid's user-session keyring (keyrings(7)).
+    long own = ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, 0);
     if (own < 0 && errno == ENOSYS) {
         MESSAGE("skipped: this kernel has no keyrings (keyctl ENOSYS)");
         return;
     }
     REQUIRE(own > 0);
     Ocirt ocirt;
+    // The processes run as uid 1000: a keyring made by root (the init, before its uid changes) that is not
+    // theirs shows in /proc/keys only when they possess it (keyrings(7): possessor permissions), i.e. when it
+    // is their session keyring.
     Bundle bundle;
-    bundle.shell("exec sleep 1000");
+    unmask_proc_keys(bundle);
+    bundle.config["process"]["user"] = {{"uid", 1000}, {"gid", 1000}};
+    bundle.shell("cat /proc/keys; exec sleep 1000");
     RunningContainer container(ocirt, bundle, "keyring");
     std::string name = "_ses." + container.id();
-    // /proc/keys shows what the reader may view; read it from inside, as the container's processes see it.
-    auto inside = ocirt({"exec", container.id(), "cat", "/proc/keys"});
-    REQUIRE(inside.exit_code == 0);
-    auto keys = key_lines(inside.out);
+    REQUIRE(eventually([&] { return container.out().find(name) != std::string::npos; }));
+    auto keys = key_lines(container.out());
     const KeyLine* ring = find_key(keys, name);
-    REQUIRE_MESSAGE(ring, inside.out);
+    REQUIRE_MESSAGE(ring, container.out());
     CHECK(ring->type == "keyring");
     // runc's permission: KEY_USR_SEARCH (0x00080000) added, so exec finds it by name.
     CHECK((std::stoul(ring->perm, nullptr, 16) & 0x00080000u) != 0);
     CHECK_FALSE(has_serial(keys, hex8(own)));
 
+    auto exec = ocirt({"exec", "--user", "1000:1000", container.id(), "cat", "/proc/keys"});
+    REQUIRE(exec.exit_code == 0);
+    auto exec_keys = key_lines(exec.out);
+    const KeyLine* exec_ring = find_key(exec_keys, name);
+    REQUIRE_MESSAGE(exec_ring, exec.out);
+    CHECK(exec_ring->serial == ring->serial);
+    CHECK_FALSE(has_serial(exec_keys, hex8(own)));
+
     Bundle kept;
+    unmask_proc_keys(kept);
+    kept.config["process"]["user"] = {{"uid", 1000}, {"gid", 1000}};
     kept.shell("cat /proc/keys");
     kept.write();
-    auto r = ocirt({"run", "--no-new-keyring", "--bundle", kept.path(), "keep-" + container.id()});
+    std::string kept_id = "keep-" + container.id();
+    auto r = ocirt({"run", "--no-new-keyring", "--bundle", kept.path(), kept_id});
     REQUIRE(r.exit_code == 0);
     auto kept_keys = key_lines(r.out);
-    CHECK(find_key(kept_keys, "_ses.keep-" + container.id()) == nullptr);
+    CHECK(find_key(kept_keys, "_ses." + kept_id) == nullptr);
     CHECK_MESSAGE(has_serial(kept_keys, hex8(own)), r.out);
 }
 
@@ -242,7 +272,7 @@ TEST_CASE("process defaults: run.oci.keep_original_groups keeps the caller's sup
         {"annotation 1", {{"run.oci.keep_original_groups", "1"}}, {}, "Groups:\t4242 4343 \n"},
         {"annotation 1 and additionalGids", {{"run.oci.keep_original_groups", "1"}}, {5}, "Groups:\t4242 4343 \n"},
         {"annotation 0", {{"run.oci.keep_original_groups", "0"}}, {5}, "Groups:\t5 \n"},
-        {"no annotation", nlohmann::json::object(), {}, "Groups:\t\n"},
+        {"no annotation", nlohmann::json::object(), {}, "Groups:\t \n"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.name);
@@ -267,6 +297,8 @@ TEST_CASE("process defaults: in a new user namespace a device node has the confi
     use_user_namespace(bundle);
     bundle.config["linux"]["devices"] = {
         {{"path", "/dev/owned"}, {"type", "c"}, {"major", 1}, {"minor", 5}, {"fileMode", 0640}, {"uid", 1000}, {"gid", 1001}}};
+    // The node's owner reads it: mode 0640 lets nobody else (the config gives root no CAP_DAC_OVERRIDE).
+    bundle.config["process"]["user"] = {{"uid", 1000}, {"gid", 1001}};
     auto r = run_script(ocirt, bundle, "stat -c '%F %t:%T %a %u %g' /dev/owned; head -c 3 /dev/owned | od -An -tx1");
     INFO(r.err);
     CHECK(r.exit_code == 0);
