@@ -24,7 +24,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+// Bundle rootfs files are hard links to the shared bundles/busybox tree: replace, never write through.
+void write_text(const std::string& path, const std::string& text) {
+    fs::remove(path);
+    std::ofstream(path) << text;
+}
 
 std::string rootfs_of(const Bundle& bundle) { return bundle.path() + "/rootfs"; }
 
