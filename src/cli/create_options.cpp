@@ -13,7 +13,7 @@ void add_create_options(po::options_description& options, po::positional_options
         ("pid-file", po::value(&request.pid_file), "write the init's pid to this file")
         ("console-socket", po::value(&request.console_socket), "unix socket that receives the pty master")
         ("no-pivot", po::bool_switch(&request.no_pivot), "use MS_MOVE + chroot instead of pivot_root")
-        ("no-new-keyring", po::bool_switch(&request.no_new_keyring), "do not create a session keyring")
+        ("no-new-keyring", po::bool_switch(&request.no_new_keyring), "keep the caller's session keyring (default: join a new one named _ses.<id>)")
         ("preserve-fds", po::value(&request.preserve_fds)->default_value(0), "pass N more fds (from fd 3) to the process");
     add_container_id(options, positional, request.id);
 }

@@ -23,6 +23,7 @@ struct InitContext {
     InitFds fds;
     mutable std::string hook_state{};  // the state JSON for createContainer and startContainer hooks
     const std::vector<UniqueFd>* bind_trees = nullptr;  // per plan.mounts index (init/bind_trees.hpp)
+    const std::vector<UniqueFd>* device_nodes = nullptr;    // per plan.devices index (init/device_nodes.hpp)
     mutable bool in_cgroup = false;  // CgroupReady received (init/cgroup_entry.hpp)
 
     void step(std::string_view what) const {

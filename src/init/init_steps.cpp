@@ -11,6 +11,7 @@
 #include "init/hook_steps.hpp"
 #include "init/kernel_settings.hpp"
 #include "init/process_attributes.hpp"
+#include "init/process_env.hpp"
 #include "init/process_setup.hpp"
 #include "init/rootfs.hpp"
 #include "init/seccomp.hpp"
@@ -31,6 +32,7 @@ void build_filesystem(const InitContext& ctx) {
     setup_console(ctx, root.get());
     run_create_hooks(ctx);
     enter_root(ctx, root.get());
+    make_cwd(ctx.plan.process);
     mask_paths(ctx);
     make_paths_readonly(ctx);
     make_root_readonly(ctx);
@@ -50,19 +52,23 @@ void configure_process(const InitContext& ctx) {
 }  // namespace
 
 void run_init(const InitContext& ctx) {
+    // keyrings(7): before anything else, so that no key the container's setup adds lands in the caller's.
+    join_session_keyring(ctx.plan, ctx.channel);
     set_hostname(ctx);
     apply_sysctls(ctx);
     build_filesystem(ctx);
+    // Inside the container's root and before seccomp and the uid change: /etc/passwd is the container's.
+    const std::vector<std::string> env = process_environment(ctx.plan.process);
     configure_process(ctx);
     const auto& p = ctx.plan.process;
-    std::string program = linux_::find_executable(p.args[0], p.env);
+    std::string program = linux_::find_executable(p.args[0], env);
     linux_::reset_signals();
     ctx.channel.send(sync::Message::plain(sync::MsgType::Ready));
     try {
         UniqueFd started = wait_for_start(ctx);
         linux_::close_fds_on_exec(ctx.plan.preserve_fds);
         load_seccomp(ctx, plan::SeccompStage::before_exec);
-        linux_::exec_program(program, p.args, p.env);
+        linux_::exec_program(program, p.args, env);
     } catch (const Error& e) {
         // Nobody waits on the channel once Ready is sent: the process's own stderr gets the error.
         std::fprintf(stderr, "ocirt: init: %s\n", e.what());

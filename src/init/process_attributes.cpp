@@ -52,7 +52,7 @@ void apply_identity_and_capabilities(const plan::ProcessPlan& p) {
     // runc's order: chdir while still root, and once more as the user if root could not.
     bool in_cwd = ::chdir(p.cwd.c_str()) == 0;
     int chdir_errno = errno;
-    linux_::set_identity(p.uid, p.gid, p.additional_gids);
+    linux_::set_identity(p.uid, p.gid, p.additional_gids, !p.keep_original_groups);
     ::umask(p.umask);
     if (!in_cwd && ::chdir(p.cwd.c_str()) < 0)
         throw SysError("chdir to cwd " + quoted(p.cwd), errno == ENOENT ? chdir_errno : errno);

@@ -12,6 +12,7 @@
 
 #include "cgroups/hierarchy.hpp"
 #include "init/cgroup_entry.hpp"
+#include "init/device_nodes.hpp"
 #include "linux/copy_tree.hpp"
 #include "linux/devices.hpp"
 #include "linux/mountinfo.hpp"
@@ -239,7 +240,13 @@ void setup_dev(const InitContext& ctx, int root_fd) {
     // Before the default devices exist, so that a listed device may take a default one's path.
     for (const auto& d : ctx.plan.devices) linux_::check_device_path(root_fd, d.path, d.type, d.number);
     linux_::create_default_devices(root_fd);
-    for (const auto& d : ctx.plan.devices) linux_::make_device(root_fd, d.path, d.type, d.number, d.mode, d.uid, d.gid);
+    for (size_t i = 0; i < ctx.plan.devices.size(); ++i) {
+        const auto& d = ctx.plan.devices[i];
+        if (ctx.device_nodes && i < ctx.device_nodes->size())
+            attach_device_node(root_fd, d, (*ctx.device_nodes)[i].get());
+        else
+            linux_::make_device(root_fd, d.path, d.type, d.number, d.mode, d.uid, d.gid);
+    }
     linux_::create_default_dev_links(root_fd);
     ctx.step("devices created");
 }

@@ -7,6 +7,7 @@
 
 #include "init/child_process.hpp"
 #include "init/bind_trees.hpp"
+#include "init/device_nodes.hpp"
 #include "init/init_steps.hpp"
 #include "init/user_namespace.hpp"
 #include "linux/namespaces.hpp"
@@ -55,6 +56,8 @@ void run_child(const plan::InitPlan& plan, const sync::Channel& channel, InitFds
         if (!plan.new_user_namespace && ::geteuid() == 0 && !joins_user_namespace(plan)) linux_::make_not_dumpable();
         std::vector<UniqueFd> bind_trees = prepare_bind_trees(plan);
         ctx.bind_trees = &bind_trees;
+        std::vector<UniqueFd> device_nodes = prepare_device_nodes(plan);
+        ctx.device_nodes = &device_nodes;
         join_namespaces(ctx);
         enter_user_namespace(ctx);
         if (plan.namespaces_at_clone) {

@@ -27,9 +27,9 @@ void set_rlimit(int resource, const std::string& name, uint64_t soft, uint64_t h
     throw SysError(what, err);
 }
 
-void set_identity(uid_t uid, gid_t gid, const std::vector<gid_t>& additional_gids) {
+void set_identity(uid_t uid, gid_t gid, const std::vector<gid_t>& additional_gids, bool set_groups) {
     // user_namespaces(7): with /proc/self/setgroups "deny" (rootless) the call fails with EPERM; no group asked, none set.
-    if (::setgroups(additional_gids.size(), additional_gids.data()) < 0 && !(errno == EPERM && additional_gids.empty()))
+    if (set_groups && ::setgroups(additional_gids.size(), additional_gids.data()) < 0 && !(errno == EPERM && additional_gids.empty()))
         throw SysError("setgroups");
     if (::setresgid(gid, gid, gid) < 0) throw SysError("setgid " + std::to_string(gid));
     if (::setresuid(uid, uid, uid) < 0) throw SysError("setuid " + std::to_string(uid));

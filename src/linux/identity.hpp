@@ -9,7 +9,8 @@
 namespace ocirt::linux_ {
 
 void set_rlimit(int resource, const std::string& name, uint64_t soft, uint64_t hard);
-void set_identity(uid_t uid, gid_t gid, const std::vector<gid_t>& additional_gids);
+// `set_groups` false: no setgroups(2), the supplementary groups stay those the process has.
+void set_identity(uid_t uid, gid_t gid, const std::vector<gid_t>& additional_gids, bool set_groups = true);
 void set_no_new_privileges();
 void set_oom_score_adj(int value);
 void reset_signals();  // unblock all and restore default dispositions, as a fresh process expects

@@ -3,6 +3,7 @@
 #include "plan/config_error.hpp"
 #include "spec/json_pointer.hpp"
 #include "spec/known_names.hpp"
+#include "util/log.hpp"
 
 namespace ocirt::plan {
 namespace {
@@ -26,7 +27,7 @@ std::string first_outside(const std::optional<std::vector<std::string>>& names, 
 
 }  // namespace
 
-CapabilitySets plan_capabilities(const std::optional<spec::Capabilities>& caps, const std::string& base) {
+CapabilitySets plan_capabilities(const std::optional<spec::Capabilities>& caps, const std::string& base, bool unknown_is_error) {
     CapabilitySets sets;
     if (!caps) return sets;
     const NamedSet named[] = {{"bounding", &caps->bounding, &sets.bounding},
@@ -39,9 +40,15 @@ CapabilitySets plan_capabilities(const std::optional<spec::Capabilities>& caps, 
         for (size_t i = 0; i < (*set.names)->size(); ++i) {
             const std::string& name = (**set.names)[i];
             auto number = spec::capability_number(name);
-            if (!number)
-                throw config_error(spec::pointer_join(base + "/capabilities/" + set.name, i),
-                                   "unknown capability " + quoted(name) + " (see capabilities(7))");
+            if (!number) {
+                std::string pointer = spec::pointer_join(base + "/capabilities/" + set.name, i);
+                std::string what = "unknown capability " + quoted(name) + " (see capabilities(7))";
+                if (unknown_is_error) throw config_error(pointer, what);
+                // config.md "Linux Process" (runtime-spec 1.1+): an unknown capability SHOULD NOT fail the
+                // container, the runtime SHOULD log a warning.
+                log::warn(pointer + ": " + what + ": ignored");
+                continue;
+            }
             *set.mask |= uint64_t{1} << *number;
         }
     }

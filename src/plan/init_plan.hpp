@@ -64,6 +64,10 @@ struct DeviceNode {
     mode_t mode = 0666;
     uid_t uid = 0;
     gid_t gid = 0;
+    // With a new user namespace: uid and gid as the host sees them (through the id maps). The first child
+    // makes the node in the initial user namespace, where mknod(2) and chown(2) to these ids are allowed.
+    uid_t host_uid = 0;
+    gid_t host_gid = 0;
 };
 
 struct TimeOffset {
@@ -99,6 +103,17 @@ struct ProcessPlan {
     std::optional<IoPriority> io_priority;
     ExecCpuAffinity exec_cpu_affinity;
     std::string apparmor_profile;  // "" when none; set only on a host with AppArmor
+    // Annotation run.oci.keep_original_groups (podman's --group-add keep-groups, crun's extension): no
+    // setgroups(2), the process keeps the supplementary groups of whoever started the runtime.
+    bool keep_original_groups = false;
+    // sd_listen_fds(3): LISTEN_PID in env is replaced by the process's own pid (as it sees it) before execve.
+    bool listen_pid_self = false;
+};
+
+// keyrings(7): the session keyring the process joins by name (KEYCTL_JOIN_SESSION_KEYRING).
+struct SessionKeyring {
+    std::string name;
+    uint32_t add_permissions = 0;  // KEY_*_SEARCH bits added once joined (keyctl(2) KEYCTL_SETPERM); 0: none
 };
 
 struct Options {
@@ -143,6 +158,7 @@ struct InitPlan {
     std::optional<unsigned long> personality;    // personality(2) persona, from linux.personality
 
     ProcessPlan process;
+    std::optional<SessionKeyring> session_keyring;  // none: the caller's session keyring is kept (--no-new-keyring)
     int preserve_fds = 0;
     std::optional<SeccompPlan> seccomp;
     HookPlan hooks;
@@ -153,6 +169,12 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
 
 // The process part alone, for the init and for `exec`; pointers are under /process. `host` says which
 // security modules process.apparmorProfile and process.selinuxLabel may use.
-ProcessPlan make_process_plan(const spec::Process& process, const SecurityFacts& host);
+// config.process with what else in the config bears on it: ociVersion (unknown capability names) and
+// annotations (run.oci.keep_original_groups).
+ProcessPlan make_process_plan(const spec::Config& config, const SecurityFacts& host);
+
+// The session keyring runc gives a container's processes: "_ses.<id>", searchable by the container's
+// uid, or by anyone with a user namespace (where the container's uids are others to the keyring's owner).
+SessionKeyring container_session_keyring(const std::string& id, bool user_namespace);
 
 }  // namespace ocirt::plan

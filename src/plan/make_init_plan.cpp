@@ -4,6 +4,7 @@
 #include <sched.h>
 
 #include "plan/init_plan.hpp"
+#include "plan/config_error.hpp"
 #include "plan/kernel_settings.hpp"
 #include "plan/mount_options.hpp"
 #include "plan/mount_plan.hpp"
@@ -11,7 +12,9 @@
 #include "plan/process_plan.hpp"
 #include "plan/user_namespace.hpp"
 #include "plan/terminal_plan.hpp"
+#include "spec/rules.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace ocirt::plan {
 namespace {
@@ -60,7 +63,46 @@ void plan_namespaces(const spec::Linux& linux_config, InitPlan& plan) {
     }
 }
 
+std::optional<uint32_t> host_id(uint32_t id, const std::vector<linux_::IdRange>& ranges) {
+    for (const auto& r : ranges)
+        if (id >= r.container_id && id - r.container_id < r.size) return r.host_id + (id - r.container_id);
+    return std::nullopt;
+}
+
+// config-linux.md "Devices": uid and gid are the node's owner in the container. Inside a new user namespace
+// they are given to the host's view of them, so they must be mapped.
+void map_device_owners(InitPlan& plan) {
+    for (size_t i = 0; i < plan.devices.size(); ++i) {
+        auto& d = plan.devices[i];
+        std::string pointer = "/linux/devices/" + std::to_string(i);
+        auto uid = host_id(d.uid, plan.id_maps.uid);
+        if (!uid) throw config_error(pointer + "/uid", "uid " + std::to_string(d.uid) + " is not mapped by /linux/uidMappings");
+        auto gid = host_id(d.gid, plan.id_maps.gid);
+        if (!gid) throw config_error(pointer + "/gid", "gid " + std::to_string(d.gid) + " is not mapped by /linux/gidMappings");
+        d.host_uid = *uid;
+        d.host_gid = *gid;
+    }
+}
+
+bool has_user_namespace_join(const InitPlan& plan) {
+    return std::any_of(plan.joins.begin(), plan.joins.end(), [](const NamespaceJoin& j) { return j.clone_flag == CLONE_NEWUSER; });
+}
+
+// A joined user namespace's maps are not in the config: its devices are the host's nodes bound in, whose
+// owner is the host's. Said, not dropped silently.
+void warn_unowned_devices(const InitPlan& plan) {
+    for (size_t i = 0; i < plan.devices.size(); ++i)
+        if (plan.devices[i].uid != 0 || plan.devices[i].gid != 0)
+            log::warn("/linux/devices/" + std::to_string(i) +
+                      ": in a joined user namespace the device is the host's node bound in: its uid and gid stay the host's");
+}
+
 }  // namespace
+
+SessionKeyring container_session_keyring(const std::string& id, bool user_namespace) {
+    // keyrings(7) permissions: 0x00080000 is KEY_USR_SEARCH, 0x00000008 KEY_OTH_SEARCH.
+    return {"_ses." + id, user_namespace ? 0x00000008u : 0x00080000u};
+}
 
 InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const Options& options) {
     InitPlan plan;
@@ -89,12 +131,14 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
         return m.destination == "/dev" && m.kind == MountStep::Kind::bind;
     });
     if (plan.setup_dev) plan.devices = plan_devices(linux_config.devices);
+    if (plan.new_user_namespace) map_device_owners(plan);
+    if (has_user_namespace_join(plan)) warn_unowned_devices(plan);
     plan.cgroup_hierarchies = host.cgroup_hierarchies;
     plan.masked_paths = linux_config.maskedPaths;
     plan.readonly_paths = linux_config.readonlyPaths;
     plan.no_pivot = options.no_pivot;
     plan_kernel_settings(config, host, plan);
-    plan.process = make_process_plan(*config.process, host.security);
+    plan.process = make_process_plan(config, host.security);
     plan.preserve_fds = options.preserve_fds;
     plan.hooks = plan_hooks(config.hooks, options.bundle);
     if (linux_config.seccomp) plan.seccomp = plan_seccomp(*linux_config.seccomp, config, options.bundle);
@@ -103,9 +147,18 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
     return plan;
 }
 
-ProcessPlan make_process_plan(const spec::Process& process, const SecurityFacts& host) {
-    ProcessPlan p = plan_process(process, host);
+ProcessPlan make_process_plan(const spec::Config& config, const SecurityFacts& host) {
+    if (!config.process) throw Error("a container needs a process", 0, "/process");
+    const spec::Process& process = *config.process;
+    ProcessPlan p = plan_process(process, host, "/process", spec::unknown_capability_is_error(config.ociVersion));
     plan_terminal(process, p);
+    // crun's rule: any value but "0" keeps the caller's groups.
+    if (auto a = config.annotations.find("run.oci.keep_original_groups"); a != config.annotations.end() && a->second != "0") {
+        p.keep_original_groups = true;
+        if (!p.additional_gids.empty())
+            log::warn("/process/user/additionalGids: not set: annotation run.oci.keep_original_groups keeps the caller's "
+                      "supplementary groups instead");
+    }
     return p;
 }
 

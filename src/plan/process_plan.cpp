@@ -99,7 +99,8 @@ std::vector<int> parse_cpu_list(const std::string& text, const std::string& poin
     return cpus;
 }
 
-ProcessPlan plan_process(const spec::Process& process, const SecurityFacts& host, const std::string& base) {
+ProcessPlan plan_process(const spec::Process& process, const SecurityFacts& host, const std::string& base,
+                         bool unknown_capability_is_error) {
     ProcessPlan p;
     if (process.args.empty()) throw config_error(base + "/args", "must have at least 1 item");
     p.args = process.args;
@@ -112,7 +113,7 @@ ProcessPlan plan_process(const spec::Process& process, const SecurityFacts& host
     p.rlimits = plan_rlimits(process.rlimits, base);
     p.no_new_privileges = process.noNewPrivileges;
     p.oom_score_adj = process.oomScoreAdj;
-    p.capabilities = plan_capabilities(process.capabilities, base);
+    p.capabilities = plan_capabilities(process.capabilities, base, unknown_capability_is_error);
     if (process.scheduler) p.scheduler = plan_scheduler(*process.scheduler, base);
     if (process.ioPriority) p.io_priority = plan_io_priority(*process.ioPriority, base);
     if (const auto& affinity = process.execCPUAffinity) {

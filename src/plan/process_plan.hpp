@@ -10,7 +10,9 @@ namespace ocirt::plan {
 
 // `base` is the JSON pointer of the process object in its file: "/process" in config.json, "" in an
 // exec process.json. Throws Error naming the pointer for what cannot be planned on this host.
-ProcessPlan plan_process(const spec::Process& process, const SecurityFacts& host, const std::string& base = "/process");
+// `unknown_capability_is_error`: see plan_capabilities.
+ProcessPlan plan_process(const spec::Process& process, const SecurityFacts& host, const std::string& base = "/process",
+                         bool unknown_capability_is_error = true);
 
 // cpuset(7) "List format": "0-3,7" → {0, 1, 2, 3, 7}; throws Error naming `pointer`.
 std::vector<int> parse_cpu_list(const std::string& text, const std::string& pointer);

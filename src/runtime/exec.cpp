@@ -86,9 +86,13 @@ state::Record running_container(const state::Container& container, const ExecReq
 
 // The process and the container's seccomp filter, planned as create plans them for the init; the filter's
 // load point follows the exec's own noNewPrivileges (plan_seccomp reads config.process).
-plan::InitPlan plan_exec(const spec::Config& config, const ExecRequest& request, const std::string& bundle) {
+plan::InitPlan plan_exec(const spec::Config& config, const ExecRequest& request, const std::string& bundle,
+                         const state::Record& record) {
     plan::InitPlan plan;
-    plan.process = plan::make_process_plan(*config.process, read_security_facts());
+    plan.process = plan::make_process_plan(config, read_security_facts());
+    // runc's exec joins the container's session keyring by its name (made searchable by the init), so the
+    // process does not keep the caller's.
+    if (!record.no_new_keyring) plan.session_keyring = plan::SessionKeyring{plan::container_session_keyring(request.id, false).name, 0};
     plan.preserve_fds = request.preserve_fds;
     if (config.linux_ && config.linux_->seccomp) {
         plan.seccomp = plan::plan_seccomp(*config.linux_->seccomp, config, bundle);
@@ -111,7 +115,7 @@ int exec_process(const ExecRequest& request) {
         init_pidfd = open_init_pidfd(record);
         if (!init_pidfd) throw state::not_running(request.id);
         plan = plan_exec(exec_config(request, created_config(container, record.bundle), record.bundle), request,
-                         record.bundle);
+                         record.bundle, record);
     }
     std::optional<TtyProxy> proxy;
     UniqueFd console;

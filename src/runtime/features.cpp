@@ -111,8 +111,9 @@ ojson features_document() {
         {kVersionAnnotation, OCIRT_VERSION},
         {kLibseccompVersionAnnotation, linux_::libseccomp_version()},
     };
-    // No annotation of config.json changes what ocirt does (it only passes them on in the state).
-    doc["potentiallyUnsafeConfigAnnotations"] = ojson::array();
+    // features-linux.md: the config annotations that change what the runtime does in a way that can weaken
+    // the container. run.oci.keep_original_groups keeps the caller's supplementary groups in the container.
+    doc["potentiallyUnsafeConfigAnnotations"] = ojson::array({"run.oci.keep_original_groups"});
     return doc;
 }
 

@@ -222,8 +222,11 @@ void rlimit_soft_within_hard(const RuleInput& in, Out& out) {
                    "rlimit-soft-within-hard");
 }
 
+// config.md "Linux Process": runtime-spec 1.0.2 says a capability that cannot be mapped MUST cause an
+// error; 1.1.0 relaxed it to "SHOULD NOT fail, but SHOULD log a warning" (plan/capability_sets.cpp warns).
 void capability_known(const RuleInput& in, Out& out) {
     if (!in.config.process || !in.config.process->capabilities) return;
+    if (!unknown_capability_is_error(in.config.ociVersion)) return;
     const auto& c = *in.config.process->capabilities;
     const std::pair<const char*, const std::optional<std::vector<std::string>>*> sets[] = {
         {"bounding", &c.bounding}, {"effective", &c.effective}, {"inheritable", &c.inheritable},
@@ -466,6 +469,14 @@ constexpr Rule kRules[] = {
 };
 
 }  // namespace
+
+bool unknown_capability_is_error(std::string_view oci_version) {
+    std::string_view major;
+    if (!semver(oci_version, major) || major != "1") return true;
+    // The minor number, without a pre-release or build suffix: 1.1.0-rc.1 already carries the 1.1 text.
+    std::string_view rest = oci_version.substr(major.size() + 1);
+    return rest.substr(0, rest.find('.')) == "0";
+}
 
 std::span<const Rule> rules() { return kRules; }
 

@@ -57,6 +57,12 @@ void sysctl_namespaced(const RuleInput& in, std::vector<Diagnostic>& out) {
         if (key.empty()) continue;  // rule sysctl-key
         std::string problem = sysctl_problem(key, has_namespace(in.config, sysctl_namespace_type(key)));
         if (!problem.empty()) out.push_back({pointer_join("/linux/sysctl", key), problem, "rule: sysctl-namespaced"});
+        // config.md "Domainname" and this sysctl write the same UTS field (setdomainname(2)): two different
+        // values cannot both hold, and the later write would silently win.
+        if (dotted(key) == "kernel.domainname" && in.config.domainname && *in.config.domainname != value)
+            out.push_back({pointer_join("/linux/sysctl", key),
+                           "sysctl " + quoted(key) + " = " + quoted(value) + " contradicts /domainname " + quoted(*in.config.domainname),
+                           "rule: sysctl-domainname"});
     }
 }
 

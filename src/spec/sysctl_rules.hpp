@@ -19,7 +19,8 @@ std::string_view sysctl_namespace_type(std::string_view key);
 std::string sysctl_problem(std::string_view key, bool has_namespace);
 
 // Rule "sysctl-namespaced": every linux.sysctl key needs its namespace in linux.namespaces;
-// kernel.hostname is refused in favour of the hostname field, as runc does.
+// kernel.hostname is refused in favour of the hostname field, as runc does; kernel.domainname with a value
+// other than the domainname field's is refused (rule "sysctl-domainname").
 void sysctl_namespaced(const RuleInput& in, std::vector<Diagnostic>& out);
 
 }  // namespace ocirt::spec

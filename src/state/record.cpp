@@ -31,6 +31,7 @@ nlohmann::json Record::to_json() const {
         {"cgroupPath", cgroup_path},
         {"cgroupCreatedFrom", cgroup_created_from},
         {"systemdCgroup", systemd_cgroup},
+        {"noNewKeyring", no_new_keyring},
         {"rootfsMountIdBefore", rootfs_mount_id_before},
     };
     if (auto saved = hooks::saved_hooks_to_json(hooks); !saved.empty()) j["hooks"] = saved;
@@ -52,6 +53,7 @@ Record Record::from_json(const nlohmann::json& j) {
         r.cgroup_path = j.value("cgroupPath", "");
         r.cgroup_created_from = j.value("cgroupCreatedFrom", "");
         r.systemd_cgroup = j.value("systemdCgroup", false);
+        r.no_new_keyring = j.value("noNewKeyring", false);
         r.rootfs_mount_id_before = integer_at(j, "rootfsMountIdBefore", uint64_t{0});
         if (j.contains("hooks")) r.hooks = hooks::saved_hooks_from_json(j.at("hooks"));
         return r;

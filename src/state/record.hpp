@@ -27,6 +27,7 @@ struct Record {
     std::string cgroup_path;           // as placed (relative to each hierarchy's root)
     std::string cgroup_created_from;   // the topmost cgroup create made, in cgroup_path's encoding
     bool systemd_cgroup = false;
+    bool no_new_keyring = false;       // created with --no-new-keyring: exec joins no session keyring either
     spec::Hooks hooks;                 // poststart and poststop as config.json had them at create
     // Without a mount namespace the rootfs is bound in the host's: the mount it sat on before, so delete
     // detaches what create stacked on it (0: the container has its own mount namespace).

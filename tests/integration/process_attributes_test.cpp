@@ -161,9 +161,10 @@ TEST_CASE("process attributes: without process.capabilities every set is empty, 
     CHECK(r.out == capability_status(0, 0, 0, 0, 0));
 }
 
-TEST_CASE("process attributes: an unknown capability fails create naming its set and index") {
+TEST_CASE("process attributes: in a 1.0.x config an unknown capability fails create naming its set and index") {
     Ocirt ocirt;
     Bundle bundle;
+    bundle.config["ociVersion"] = "1.0.2";
     bundle.config["process"]["capabilities"]["effective"] = {"CAP_KILL", "CAP_TEST"};
     std::string id = unique_id("captest");
     auto r = create_expecting_failure(ocirt, bundle, id);

@@ -353,11 +353,11 @@ TEST_CASE("features: the booleans match what the code does") {
     CHECK(made.mounts.back().uid_mappings.size() == 1);
 }
 
-TEST_CASE("features: annotations name this build and its libseccomp; no config annotation is acted on") {
+TEST_CASE("features: annotations name this build and its libseccomp; the one config annotation acted on is listed") {
     const json& a = document()["annotations"];
     CHECK(a.at(runtime::kVersionAnnotation) == OCIRT_VERSION);
     const scmp_version* v = seccomp_version();
     CHECK(a.at(runtime::kLibseccompVersionAnnotation) ==
           std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro));
-    CHECK(document()["potentiallyUnsafeConfigAnnotations"] == json::array());
+    CHECK(document()["potentiallyUnsafeConfigAnnotations"] == json::array({"run.oci.keep_original_groups"}));
 }
