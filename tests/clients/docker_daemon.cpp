@@ -196,10 +196,13 @@ std::vector<std::string> DockerDaemon::stop() {
             left.push_back("docker container not removed by its test: " + name);
             (*this)({"rm", "-f", name});
         }
-        // The runtime deletes a container's state when docker removes the container.
+        // The runtime deletes a container's state when docker removes the container. Its state root is
+        // <exec-root>/runtime-<kind>/<namespace> (runtime-runc for every runtime behind the runc shim).
         std::error_code ec;
-        for (const auto& entry : fs::directory_iterator(runtime_state_dir(), ec))
-            left.push_back("runtime state of a removed container: " + entry.path().string());
+        for (const auto& kind : fs::directory_iterator(dir_ + "/exec", ec))
+            if (kind.path().filename().string().rfind("runtime-", 0) == 0)
+                for (const auto& entry : fs::directory_iterator(kind.path() / name_, ec))
+                    left.push_back("runtime state of a removed container: " + entry.path().string());
         ::kill(pid_, SIGTERM);
         if (!eventually([&] { return reaped(pid_); }, 20s)) {
             left.push_back("dockerd " + std::to_string(pid_) + " ignored SIGTERM");

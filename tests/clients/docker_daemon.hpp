@@ -53,7 +53,6 @@ private:
     void start();
     std::string socket() const { return dir_ + "/docker.sock"; }
     std::string cgroup_parent() const { return "/" + name_; }
-    std::string runtime_state_dir() const { return dir_ + "/exec/runtime-" + runtime_ + "/" + name_; }
 
     std::string name_;     // containerd namespace and cgroup parent
     std::string bridge_;   // made by start(), deleted by stop()
