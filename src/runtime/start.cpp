@@ -46,12 +46,14 @@ void wait_for_exec(int fifo) {
 }
 
 // fifo(7): a non-blocking reader opens at once and lets the init's blocking open for writing
-// complete; the init's pidfd is polled alongside, so an init that died cannot hang `start`.
+// complete; the init's pidfd is polled alongside, so an init that died cannot hang `start`. The pidfd is
+// opened first: once the fifo is open the user's program runs, and a short one can exit and be reaped by
+// the caller (the shim is a subreaper) before a later pidfd_open would find it.
 void release_init(const std::string& fifo_path, pid_t pid) {
+    UniqueFd pidfd = linux_::open_pidfd(pid);
     int raw = ::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (raw < 0) throw SysError("open exec fifo " + ocirt::quoted(fifo_path));
     UniqueFd fifo(raw);
-    UniqueFd pidfd = linux_::open_pidfd(pid);
     for (;;) {
         pollfd fds[2] = {{fifo.get(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
         int rc = ::poll(fds, 2, -1);

@@ -1,6 +1,11 @@
 #include "clients.hpp"
 
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -33,6 +38,14 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds lim
     return true;
 }
 
+std::vector<std::string> trapping_shell(const std::string& signal, const std::string& action) {
+    return {"sh", "-c", "trap '" + action + "' " + signal + "; touch /tmp/ready; while :; do sleep 0.05; done"};
+}
+
+bool became_ready(pid_t pid) {
+    return eventually([&] { return std::filesystem::exists("/proc/" + std::to_string(pid) + "/root/tmp/ready"); });
+}
+
 test::Result run_in_pty(const std::string& command) {
     return test::run_program({"/usr/bin/script", "-qec", command, "/dev/null"});
 }
@@ -41,6 +54,25 @@ std::string shell_quote(const std::string& word) {
     std::string quoted = "'";
     for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return quoted + "'";
+}
+
+std::string shell_command(const std::vector<std::string>& argv) {
+    std::string command;
+    for (const auto& arg : argv) command += (command.empty() ? "" : " ") + shell_quote(arg);
+    return command;
+}
+
+std::string trimmed(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+}
+
+std::string find_program(const std::string& name) {
+    const char* path = std::getenv("PATH");
+    std::stringstream dirs(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+    for (std::string dir; std::getline(dirs, dir, ':');)
+        if (::access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
+    throw std::runtime_error(name + " is not installed (not found on PATH)");
 }
 
 std::string v1_cgroup_dir(pid_t pid, const std::string& controller) {
@@ -59,6 +91,77 @@ std::string v1_cgroup_path(pid_t pid, const std::string& controller) {
             if (name == controller) return line.substr(second + 1);
     }
     return "";
+}
+
+std::string cgroup_file(pid_t pid, const std::string& controller, const std::string& file) {
+    std::string dir = v1_cgroup_dir(pid, controller);
+    INFO("no v1 ", controller, " cgroup for pid ", pid);
+    REQUIRE(!dir.empty());
+    return trimmed(test::read_file(dir + "/" + file));
+}
+
+void remove_cgroup_tree(const std::string& dir) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+        if (entry.is_directory(ec) && !entry.is_symlink(ec)) remove_cgroup_tree(entry.path().string());
+    ::rmdir(dir.c_str());
+}
+
+namespace {
+
+// /proc/self/mountinfo escapes space, tab, newline and backslash in paths as \ooo.
+std::string unescape_mountinfo(const std::string& field) {
+    std::string out;
+    for (size_t i = 0; i < field.size(); ++i) {
+        if (field[i] == '\\' && i + 3 < field.size()) {
+            out.push_back(static_cast<char>(std::stoi(field.substr(i + 1, 3), nullptr, 8)));
+            i += 3;
+        } else {
+            out.push_back(field[i]);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<MountEntry> mounts() {
+    std::vector<MountEntry> result;
+    std::ifstream in("/proc/self/mountinfo");
+    for (std::string line; std::getline(in, line);) {
+        std::istringstream words(line);
+        std::vector<std::string> fields;
+        for (std::string word; words >> word;) fields.push_back(word);
+        auto dash = std::find(fields.begin(), fields.end(), "-");
+        if (fields.size() < 5 || dash == fields.end() || fields.end() - dash < 4) continue;
+        MountEntry m{unescape_mountinfo(fields[4]), dash[1], {}};
+        std::stringstream options(dash[3]);
+        for (std::string option; std::getline(options, option, ',');) m.super_options.push_back(option);
+        result.push_back(std::move(m));
+    }
+    return result;
+}
+
+std::vector<std::string> mounts_under(const std::string& dir) {
+    std::vector<std::string> found;
+    for (const auto& m : mounts())
+        if (m.point == dir || m.point.rfind(dir + "/", 0) == 0) found.push_back(m.point);
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    return found;
+}
+
+std::vector<std::string> processes_naming(const std::string& text) {
+    std::vector<std::string> found;
+    std::string self = std::to_string(::getpid());
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+        std::string pid = entry.path().filename().string();
+        if (pid.find_first_not_of("0123456789") != std::string::npos || pid == self) continue;
+        std::string cmdline = test::read_file("/proc/" + pid + "/cmdline");
+        std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+        if (cmdline.find(text) != std::string::npos) found.push_back(pid + " " + cmdline.substr(0, 160));
+    }
+    return found;
 }
 
 namespace {

@@ -25,16 +25,44 @@ std::string runtime_name();
 // Polls `done` every 20 ms until it holds or `limit` has passed; returns its last answer.
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::seconds(20));
 
+// A busybox shell loop that traps `signal` with `action`, then says it is ready in /tmp/ready.
+std::vector<std::string> trapping_shell(const std::string& signal, const std::string& action);
+// Whether /tmp/ready (see trapping_shell) appears in the root of process `pid` within 20 s.
+bool became_ready(pid_t pid);
+
 // Runs the shell command line `command` under script(1), so that the client has a terminal (`-t` needs one).
 test::Result run_in_pty(const std::string& command);
 // `word` single-quoted for a POSIX shell.
 std::string shell_quote(const std::string& word);
+// `argv` as one shell command line, each word quoted (for run_in_pty).
+std::string shell_command(const std::vector<std::string>& argv);
+
+// `text` without its trailing newlines and carriage returns (a command's output, a cgroup file).
+std::string trimmed(std::string text);
+// The absolute path of `name` found on $PATH; throws when it is not installed.
+std::string find_program(const std::string& name);
 
 // The directory of `pid`'s cgroup in the v1 hierarchy of `controller` (/sys/fs/cgroup/<controller><path>),
 // from /proc/<pid>/cgroup; "" when that controller has no v1 line.
 std::string v1_cgroup_dir(pid_t pid, const std::string& controller);
 // `pid`'s path in that hierarchy, as /proc/<pid>/cgroup shows it; "" as above.
 std::string v1_cgroup_path(pid_t pid, const std::string& controller);
+// The file `file` of `pid`'s v1 `controller` cgroup, trimmed; fails the test when there is no such cgroup.
+std::string cgroup_file(pid_t pid, const std::string& controller, const std::string& file);
+// Removes the cgroup `dir` and the cgroups below it, deepest first (rmdir only, as cgroupfs wants).
+void remove_cgroup_tree(const std::string& dir);
+
+// One line of /proc/self/mountinfo: the mount point (unescaped), the filesystem type, the super options.
+struct MountEntry {
+    std::string point;
+    std::string fstype;
+    std::vector<std::string> super_options;
+};
+std::vector<MountEntry> mounts();
+// Mount points at or below `dir`, deepest first.
+std::vector<std::string> mounts_under(const std::string& dir);
+// Processes other than this one whose command line contains `text`, as "pid cmdline" (cut to 160 chars).
+std::vector<std::string> processes_naming(const std::string& text);
 
 // A check run once after all test cases (a client fixture's teardown). It returns what it found left
 // behind; anything left fails the run.

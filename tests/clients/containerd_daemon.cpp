@@ -24,63 +24,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string find_program(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::stringstream dirs(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
-    for (std::string dir; std::getline(dirs, dir, ':');)
-        if (::access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
-    throw std::runtime_error(name + " not found on PATH");
-}
-
 std::vector<std::string> split_words(const std::string& text) {
     std::istringstream in(text);
     std::vector<std::string> words;
     for (std::string word; in >> word;) words.push_back(word);
     return words;
-}
-
-// /proc/self/mountinfo escapes space, tab, newline and backslash in paths as \ooo.
-std::string unescape_mountinfo(const std::string& field) {
-    std::string out;
-    for (size_t i = 0; i < field.size(); ++i) {
-        if (field[i] == '\\' && i + 3 < field.size()) {
-            out.push_back(static_cast<char>(std::stoi(field.substr(i + 1, 3), nullptr, 8)));
-            i += 3;
-        } else {
-            out.push_back(field[i]);
-        }
-    }
-    return out;
-}
-
-struct Mount {
-    std::string point;
-    std::string fstype;
-    std::vector<std::string> super_options;
-};
-
-std::vector<Mount> mounts() {
-    std::vector<Mount> result;
-    std::ifstream in("/proc/self/mountinfo");
-    for (std::string line; std::getline(in, line);) {
-        auto fields = split_words(line);
-        auto dash = std::find(fields.begin(), fields.end(), "-");
-        if (fields.size() < 5 || dash == fields.end() || fields.end() - dash < 4) continue;
-        Mount m{unescape_mountinfo(fields[4]), dash[1], {}};
-        std::stringstream options(dash[3]);
-        for (std::string option; std::getline(options, option, ',');) m.super_options.push_back(option);
-        result.push_back(std::move(m));
-    }
-    return result;
-}
-
-// Mount points at or below `dir`, deepest first.
-std::vector<std::string> mounts_under(const std::string& dir) {
-    std::vector<std::string> found;
-    for (const auto& m : mounts())
-        if (m.point == dir || m.point.rfind(dir + "/", 0) == 0) found.push_back(m.point);
-    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-    return found;
 }
 
 // Every cgroup (v1 and v2) mount point.
@@ -111,14 +59,6 @@ std::vector<pid_t> shims_of(const std::string& ns) {
             if (args[i] == "-namespace" && args[i + 1] == ns) found.push_back(std::stoi(name));
     }
     return found;
-}
-
-// Removes the cgroup `dir` and the cgroups below it, deepest first; rmdir only, as cgroupfs wants.
-void remove_cgroup_tree(const fs::path& dir) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec))
-        if (entry.is_directory(ec) && !entry.is_symlink(ec)) remove_cgroup_tree(entry.path());
-    ::rmdir(dir.c_str());
 }
 
 std::string runtime_root(const std::string& ns) { return "/run/containerd/runc/" + ns; }

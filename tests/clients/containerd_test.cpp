@@ -92,15 +92,9 @@ pid_t wait_until_ready(const std::string& id, const std::string& ready_file) {
     return pid;
 }
 
-// `script` gives ctr the terminal that -t wants; the argv is quoted into its -c string.
+// `script` gives ctr the terminal that -t wants.
 Result in_terminal(const std::vector<std::string>& argv) {
-    std::string command;
-    for (const auto& arg : argv) {
-        std::string quoted = "'";
-        for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-        command += (command.empty() ? "" : " ") + quoted + "'";
-    }
-    return ocirt::test::run_program({"/usr/bin/script", "-qec", command, "/dev/null"});
+    return ocirt::clients::run_in_pty(ocirt::clients::shell_command(argv));
 }
 
 // `ctr task ps ID` rows: host pid -> INFO column ("-" for the init, the exec id for an exec'd process);

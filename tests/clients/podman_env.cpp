@@ -19,14 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string find_on_path(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::stringstream dirs(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
-    for (std::string dir; std::getline(dirs, dir, ':');)
-        if (::access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
-    throw std::runtime_error(name + " is not installed");
-}
-
 // "name=N:N" with N = min(wanted, the current hard limit): podman as root asks for 1048576 otherwise, which
 // the runtime cannot set without CAP_SYS_RESOURCE (clients.md, pitfall 1).
 std::string ulimit_within_hard_limit(const char* name, int resource, rlim_t wanted) {
@@ -45,39 +37,6 @@ std::vector<std::string> podman_parent_cgroups() {
         parents.push_back(hierarchy.path().string() + "/libpod_parent");
     }
     return parents;
-}
-
-std::string cmdline_of(const std::string& pid) {
-    std::string cmdline = test::read_file("/proc/" + pid + "/cmdline");
-    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-    return cmdline;
-}
-
-// Processes whose command line names `dir` (conmon, podman's exit commands), as "pid cmdline".
-std::vector<std::string> processes_naming(const std::string& dir) {
-    std::vector<std::string> found;
-    std::string self = std::to_string(::getpid());
-    for (const auto& entry : fs::directory_iterator("/proc")) {
-        std::string pid = entry.path().filename().string();
-        if (pid.find_first_not_of("0123456789") != std::string::npos || pid == self) continue;
-        std::string cmdline = cmdline_of(pid);
-        if (cmdline.find(dir) != std::string::npos) found.push_back(pid + " " + cmdline.substr(0, 160));
-    }
-    return found;
-}
-
-// Mount points at or below `dir`, deepest first.
-std::vector<std::string> mounts_under(const std::string& dir) {
-    std::vector<std::string> mounts;
-    std::ifstream mountinfo("/proc/self/mountinfo");
-    for (std::string line; std::getline(mountinfo, line);) {
-        std::stringstream fields(line);
-        std::string id, parent, device, root, mount_point;
-        fields >> id >> parent >> device >> root >> mount_point;
-        if (mount_point == dir || mount_point.rfind(dir + "/", 0) == 0) mounts.push_back(mount_point);
-    }
-    std::sort(mounts.begin(), mounts.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-    return mounts;
 }
 
 // The ids of every container podman created here, from its private events log.
@@ -100,7 +59,7 @@ PodmanEnv& PodmanEnv::instance() {
     return env;
 }
 
-PodmanEnv::PodmanEnv() : dir_("ocirt-podman"), podman_(find_on_path("podman")) {
+PodmanEnv::PodmanEnv() : dir_("ocirt-podman"), podman_(find_program("podman")) {
     for (const auto& parent : podman_parent_cgroups())
         if (!fs::exists(parent)) parent_cgroups_made_.push_back(parent);
     std::ofstream(dir() + "/containers.conf")

@@ -15,18 +15,6 @@ namespace ocirt::clients {
 namespace {
 namespace fs = std::filesystem;
 
-std::string trimmed(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    return text;
-}
-
-std::string cgroup_file(pid_t pid, const std::string& controller, const std::string& file) {
-    std::string dir = v1_cgroup_dir(pid, controller);
-    INFO("no v1 ", controller, " cgroup for pid ", pid);
-    REQUIRE(!dir.empty());
-    return trimmed(test::read_file(dir + "/" + file));
-}
-
 std::string pid_namespace(pid_t pid) {
     std::error_code ec;
     return fs::read_symlink("/proc/" + std::to_string(pid) + "/ns/pid", ec).string();
@@ -45,13 +33,8 @@ bool runs_beside_init(pid_t init, const std::vector<std::string>& args) {
     return false;
 }
 
-// A busybox shell loop that traps `signal` with `action`, then says it is ready in /tmp/ready.
-std::vector<std::string> trapping_shell(const std::string& signal, const std::string& action) {
-    return {"sh", "-c", "trap '" + action + "' " + signal + "; touch /tmp/ready; while :; do sleep 0.05; done"};
-}
-
 void wait_ready(const PodmanContainer& container) {
-    REQUIRE(eventually([&] { return fs::exists("/proc/" + std::to_string(container.host_pid()) + "/root/tmp/ready"); }));
+    REQUIRE(became_ready(container.host_pid()));
 }
 
 }  // namespace
