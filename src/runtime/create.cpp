@@ -99,7 +99,6 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     std::optional<cgroups::Manager> cgroup;
     CleanupStack cleanup;  // declared after what its steps refer to, so it unwinds while they still exist
     cleanup.push("remove the state directory", [&] { container.remove(); });
-    container.save_config(config_text);
 
     std::optional<cgroups::Manager> planned_cgroup;
     // A create SIGKILLed before container.save() must still let delete --force find its cgroup.
@@ -137,6 +136,8 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     std::optional<StartedInit> early_init;  // declared after `cleanup`: killed and reaped before it unwinds
     if (plan.namespaces_at_clone && planned_cgroup && !cgroups::clone_target(*planned_cgroup))
         early_init = start_init(plan, launch_fds, std::nullopt);
+    // Written while an early init sets itself up on the other CPU; exec reads it only once state.json exists.
+    container.save_config(config_text);
 
     cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, request.systemd_cgroup, hierarchy,
                                            std::move(planned_cgroup)));

@@ -193,7 +193,14 @@ std::string Container::pending_cgroup() const {
     return read_file_at(dir_fd_.get(), dir_, kPendingCgroupFile).value_or("");
 }
 
-void Container::save_config(const std::string& text) { replace_file(dir_fd_.get(), dir_, kConfigFile, text); }
+// Not through a temporary file: the directory is new, and no command reads the snapshot before state.json
+// is saved after it.
+void Container::save_config(const std::string& text) {
+    std::string path = dir_ + "/" + kConfigFile;
+    UniqueFd fd(::openat(dir_fd_.get(), kConfigFile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!fd) throw SysError("create " + ocirt::quoted(path));
+    write_all(fd.get(), text, path);
+}
 
 std::optional<std::string> Container::saved_config() const { return read_file_at(dir_fd_.get(), dir_, kConfigFile); }
 
