@@ -186,4 +186,18 @@ int run_suite_end_checks() {
     return left;
 }
 
+void stop_or_fail_run(const char* fixture, const std::function<std::vector<std::string>()>& stop) {
+    std::vector<std::string> left;
+    try {
+        left = stop();
+    } catch (const std::exception& e) {
+        left.push_back(std::string("cleanup failed: ") + e.what());
+    }
+    if (left.empty()) return;
+    std::fprintf(stderr, "%s fixture: left behind after the run:\n", fixture);
+    for (const auto& item : left) std::fprintf(stderr, "  %s\n", item.c_str());
+    std::fflush(stderr);
+    std::_Exit(EXIT_FAILURE);
+}
+
 }  // namespace ocirt::clients

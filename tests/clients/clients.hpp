@@ -64,6 +64,10 @@ std::vector<std::string> mounts_under(const std::string& dir);
 // Processes other than this one whose command line contains `text`, as "pid cmdline" (cut to 160 chars).
 std::vector<std::string> processes_naming(const std::string& text);
 
+// For a fixture's destructor, which runs at exit where no test case can fail any more: runs `stop`, and
+// when it reports anything left behind (or throws) prints that under `fixture` and ends the run as failed.
+void stop_or_fail_run(const char* fixture, const std::function<std::vector<std::string>()>& stop);
+
 // A check run once after all test cases (a client fixture's teardown). It returns what it found left
 // behind; anything left fails the run.
 void at_suite_end(std::function<std::vector<std::string>()> check);

@@ -230,18 +230,7 @@ std::vector<std::string> ContainerdDaemon::stop() {
 }
 
 ContainerdDaemon::~ContainerdDaemon() {
-    std::vector<std::string> left;
-    try {
-        left = stop();
-    } catch (const std::exception& e) {
-        left.push_back(std::string("cleanup failed: ") + e.what());
-    }
-    if (left.empty()) return;
-    std::fprintf(stderr, "containerd fixture: left behind after the run:\n");
-    for (const auto& item : left) std::fprintf(stderr, "  %s\n", item.c_str());
-    std::fflush(stderr);
-    // At exit, so no test can fail any more: fail the run itself.
-    std::_Exit(EXIT_FAILURE);
+    stop_or_fail_run("containerd", [this] { return stop(); });
 }
 
 }  // namespace ocirt::clients

@@ -255,17 +255,7 @@ std::vector<std::string> DockerDaemon::stop() {
 
 DockerDaemon::~DockerDaemon() {
     // Normally stop() ran at the end of the suite; this catches an exit() on the way there.
-    std::vector<std::string> left;
-    try {
-        left = stop();
-    } catch (const std::exception& e) {
-        left.push_back(std::string("cleanup failed: ") + e.what());
-    }
-    if (left.empty()) return;
-    std::fprintf(stderr, "docker fixture: left behind after the run:\n");
-    for (const auto& item : left) std::fprintf(stderr, "  %s\n", item.c_str());
-    std::fflush(stderr);
-    std::_Exit(EXIT_FAILURE);
+    stop_or_fail_run("docker", [this] { return stop(); });
 }
 
 DockerContainer::DockerContainer() : name_(test::unique_id("ocirt-docker")) {}
