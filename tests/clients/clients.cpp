@@ -38,6 +38,15 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds lim
     return true;
 }
 
+std::vector<std::string> counting_shell() {
+    return {"sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/n; mv /tmp/n /tmp/count; sleep 0.05; done"};
+}
+
+long counted(const std::string& text) {
+    std::string number = trimmed(text);
+    return number.empty() ? -1L : std::stol(number);
+}
+
 std::vector<std::string> trapping_shell(const std::string& signal, const std::string& action) {
     return {"sh", "-c", "trap '" + action + "' " + signal + "; touch /tmp/ready; while :; do sleep 0.05; done"};
 }

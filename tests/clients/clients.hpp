@@ -27,6 +27,11 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds lim
 
 // A busybox shell loop that traps `signal` with `action`, then says it is ready in /tmp/ready.
 std::vector<std::string> trapping_shell(const std::string& signal, const std::string& action);
+// A busybox shell loop that counts up in /tmp/count every 50 ms (each update atomic, by mv): progress the
+// host reads through /proc/<pid>/root.
+std::vector<std::string> counting_shell();
+// The number in /tmp/count's content `text`; -1 before the first count.
+long counted(const std::string& text);
 // Whether /tmp/ready (see trapping_shell) appears in the root of process `pid` within 20 s.
 bool became_ready(pid_t pid);
 

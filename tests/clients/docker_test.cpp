@@ -257,13 +257,8 @@ TEST_CASE("docker: --cpus, --cpu-shares, --pids-limit, -m/--memory-swap and --cp
 
 TEST_CASE("docker: pause freezes the container's cgroup; after unpause the process makes progress") {
     DockerContainer container;
-    // A counter the host reads through /proc/<pid>/root; mv makes each update atomic.
-    container.run_detached(
-        {}, {"sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/n; mv /tmp/n /tmp/count; sleep 0.05; done"});
-    auto count = [&] {
-        std::string text = trimmed(container.file_in_container("/tmp/count"));
-        return text.empty() ? -1L : std::stol(text);
-    };
+    container.run_detached({}, counting_shell());
+    auto count = [&] { return counted(container.file_in_container("/tmp/count")); };
     REQUIRE(eventually([&] { return count() > 0; }));
 
     auto paused = docker()({"pause", container.name()});

@@ -126,13 +126,8 @@ TEST_CASE("podman: kill -s USR1 reaches the container's trap and leaves it runni
 TEST_CASE("podman: pause freezes the container's cgroup, unpause thaws it and the process runs again") {
     auto& podman = PodmanEnv::instance();
     PodmanContainer container;
-    // A counter the host reads through /proc/<pid>/root; mv makes each update atomic.
-    container.run_detached(
-        {}, {"sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/n; mv /tmp/n /tmp/count; sleep 0.05; done"});
-    auto count = [&] {
-        std::string text = trimmed(container.file_in_container("/tmp/count"));
-        return text.empty() ? -1L : std::stol(text);
-    };
+    container.run_detached({}, counting_shell());
+    auto count = [&] { return counted(container.file_in_container("/tmp/count")); };
     REQUIRE(eventually([&] { return count() > 0; }));
 
     auto paused = podman({"pause", container.name()});
