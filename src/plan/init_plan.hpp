@@ -121,6 +121,8 @@ struct Options {
     bool no_pivot = false;
     int preserve_fds = 0;
     bool rootless_euid = false;  // the parent's effective uid is not 0 (user_namespaces(7) map limits)
+    // The container's ID, for its session keyring; "" keeps the caller's session keyring (--no-new-keyring).
+    std::string session_keyring_of = {};
 };
 
 struct InitPlan {
@@ -173,8 +175,9 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
 // annotations (run.oci.keep_original_groups).
 ProcessPlan make_process_plan(const spec::Config& config, const SecurityFacts& host);
 
-// The session keyring runc gives a container's processes: "_ses.<id>", searchable by the container's
-// uid, or by anyone with a user namespace (where the container's uids are others to the keyring's owner).
-SessionKeyring container_session_keyring(const std::string& id, bool user_namespace);
+// The session keyring runc gives a container's processes: "_ses.<id>". The init makes it searchable by the
+// container's uid, or by anyone with a user namespace (where the container's uids are others to the
+// keyring's owner); an exec'd process joins it as it is (add_permissions 0).
+SessionKeyring container_session_keyring(const std::string& id, bool made_by_init, bool user_namespace = false);
 
 }  // namespace ocirt::plan

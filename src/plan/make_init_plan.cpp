@@ -99,7 +99,8 @@ void warn_unowned_devices(const InitPlan& plan) {
 
 }  // namespace
 
-SessionKeyring container_session_keyring(const std::string& id, bool user_namespace) {
+SessionKeyring container_session_keyring(const std::string& id, bool made_by_init, bool user_namespace) {
+    if (!made_by_init) return {"_ses." + id, 0};
     // keyrings(7) permissions: 0x00080000 is KEY_USR_SEARCH, 0x00000008 KEY_OTH_SEARCH.
     return {"_ses." + id, user_namespace ? 0x00000008u : 0x00080000u};
 }
@@ -140,6 +141,9 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
     plan_kernel_settings(config, host, plan);
     plan.process = make_process_plan(config, host.security);
     plan.preserve_fds = options.preserve_fds;
+    if (!options.session_keyring_of.empty())
+        plan.session_keyring = container_session_keyring(options.session_keyring_of, true,
+                                                         plan.new_user_namespace || has_user_namespace_join(plan));
     plan.hooks = plan_hooks(config.hooks, options.bundle);
     if (linux_config.seccomp) plan.seccomp = plan_seccomp(*linux_config.seccomp, config, options.bundle);
     // time_namespaces(7): offsets are written before any process is in the namespace, so not at clone.

@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <optional>
@@ -80,13 +79,11 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     spec::Config config = spec::load_bundle_or_throw(bundle, &config_text);
     sync::log_step("parent", "config loaded");
     const cgroups::Hierarchy hierarchy = request.hierarchy ? *request.hierarchy : cgroups::Hierarchy::detect();
-    plan::InitPlan plan = plan::make_init_plan(config, host_facts(hierarchy), {bundle, request.no_pivot, request.preserve_fds, ::geteuid() != 0});
+    plan::InitPlan plan =
+        plan::make_init_plan(config, host_facts(hierarchy),
+                             {bundle, request.no_pivot, request.preserve_fds, ::geteuid() != 0,
+                              request.no_new_keyring ? std::string() : request.id});
     if (plan.seccomp && plan.seccomp->listener) plan.seccomp->listener->id = request.id;
-    if (!request.no_new_keyring) {
-        bool user_namespace = config.linux_ && std::any_of(config.linux_->namespaces.begin(), config.linux_->namespaces.end(),
-                                                           [](const spec::Namespace& ns) { return ns.type == "user"; });
-        plan.session_keyring = plan::container_session_keyring(request.id, user_namespace);
-    }
     pass_listen_fds(plan);
     bool proxied = request.tty_proxy && plan.process.terminal && request.console_socket.empty();
     UniqueFd console = proxied ? UniqueFd() : console_socket_for(plan.process.terminal, request.detached, request.console_socket);

@@ -92,7 +92,7 @@ plan::InitPlan plan_exec(const spec::Config& config, const ExecRequest& request,
     plan.process = plan::make_process_plan(config, read_security_facts());
     // runc's exec joins the container's session keyring by its name (made searchable by the init), so the
     // process does not keep the caller's.
-    if (!record.no_new_keyring) plan.session_keyring = plan::SessionKeyring{plan::container_session_keyring(request.id, false).name, 0};
+    if (!record.no_new_keyring) plan.session_keyring = plan::container_session_keyring(request.id, false);
     plan.preserve_fds = request.preserve_fds;
     if (config.linux_ && config.linux_->seccomp) {
         plan.seccomp = plan::plan_seccomp(*config.linux_->seccomp, config, bundle);

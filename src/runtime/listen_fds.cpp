@@ -32,9 +32,8 @@ void pass_listen_fds(plan::InitPlan& plan) {
     // sd_listen_fds(3): the fds are meant for us only when LISTEN_PID names this process.
     if (!parse_count(std::getenv("LISTEN_PID"), listen_pid) || listen_pid != ::getpid()) return;
     set_env(plan.process.env, "LISTEN_FDS", std::to_string(count));
-    // The init replaces the value with its own pid as it sees it: 1 in a new PID namespace (what runc
+    // LISTEN_PID is set by the init to its own pid as it sees it: 1 in a new PID namespace (what runc
     // writes always), its pid otherwise, which is what sd_listen_fds(3) compares with getpid().
-    set_env(plan.process.env, "LISTEN_PID", "1");
     plan.process.listen_pid_self = true;
     plan.preserve_fds += count;
 }

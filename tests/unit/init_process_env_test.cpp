@@ -43,8 +43,12 @@ TEST_CASE("process env: plan_capabilities leaves an unknown name out when it is 
 }
 
 TEST_CASE("process env: the container's session keyring is runc's _ses.<id>, searchable by uid or, with a user namespace, by others") {
-    auto plain = plan::container_session_keyring("abc", false);
+    auto plain = plan::container_session_keyring("abc", true, false);
     CHECK(plain.name == "_ses.abc");
     CHECK(plain.add_permissions == 0x00080000u);
-    CHECK(plan::container_session_keyring("abc", true).add_permissions == 0x00000008u);
+    CHECK(plan::container_session_keyring("abc", true, true).add_permissions == 0x00000008u);
+    // exec joins the keyring the init made, as it is.
+    auto exec = plan::container_session_keyring("abc", false);
+    CHECK(exec.name == "_ses.abc");
+    CHECK(exec.add_permissions == 0u);
 }

@@ -195,3 +195,18 @@ TEST_CASE("plan: without a cgroup namespace a cgroup mount binds the container's
     CHECK(with_namespaces({"mount", "pid"}));
     CHECK_FALSE(with_namespaces({"mount", "pid", "cgroup"}));
 }
+
+TEST_CASE("plan: the plan carries the session keyring when the options name the container, none otherwise") {
+    auto c = busybox_like();
+    CHECK_FALSE(plan::make_init_plan(c, hybrid_host(), {"/b", false, 0}).session_keyring);
+    auto p = plan::make_init_plan(c, hybrid_host(), {"/b", false, 0, false, "abc"});
+    REQUIRE(p.session_keyring);
+    CHECK(p.session_keyring->name == "_ses.abc");
+    CHECK(p.session_keyring->add_permissions == 0x00080000u);
+    c.linux_->namespaces.push_back({"user", std::nullopt});
+    c.linux_->uidMappings = {{0, 100000, 65536}};
+    c.linux_->gidMappings = {{0, 100000, 65536}};
+    auto u = plan::make_init_plan(c, hybrid_host(), {"/b", false, 0, false, "abc"});
+    REQUIRE(u.session_keyring);
+    CHECK(u.session_keyring->add_permissions == 0x00000008u);
+}
