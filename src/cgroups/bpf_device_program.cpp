@@ -52,7 +52,7 @@ std::optional<uint32_t> device_number(const std::optional<int64_t>& n, const std
     return static_cast<uint32_t>(*n);
 }
 
-Rule parse_rule(const spec::DeviceCgroupRule& r, const std::string& pointer) {
+Rule parse_rule(const config::DeviceCgroupRule& r, const std::string& pointer) {
     Rule rule;
     rule.allow = r.allow;
     std::string type = r.type.value_or("a");
@@ -126,7 +126,7 @@ private:
 
 }  // namespace
 
-std::vector<bpf_insn> device_program(const std::vector<spec::DeviceCgroupRule>& rules, const std::string& pointer) {
+std::vector<bpf_insn> device_program(const std::vector<config::DeviceCgroupRule>& rules, const std::string& pointer) {
     std::vector<Rule> parsed;
     for (size_t i = 0; i < rules.size(); ++i) parsed.push_back(parse_rule(rules[i], pointer + "/" + std::to_string(i)));
     Program program;

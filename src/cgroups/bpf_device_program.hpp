@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::cgroups {
 
@@ -16,7 +16,7 @@ namespace ocirt::cgroups {
 // covers is denied; the access is granted when every bit asked for is allowed. An absent type is "a", an
 // absent or negative major/minor matches any, an absent access is "rwm". Invalid rules are Errors naming
 // `pointer`/<index>.
-std::vector<bpf_insn> device_program(const std::vector<spec::DeviceCgroupRule>& rules,
+std::vector<bpf_insn> device_program(const std::vector<config::DeviceCgroupRule>& rules,
                                      const std::string& pointer = "/linux/resources/devices");
 
 }  // namespace ocirt::cgroups

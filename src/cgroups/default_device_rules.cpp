@@ -31,9 +31,9 @@ const DefaultRule kDefaults[] = {
 
 }  // namespace
 
-std::vector<spec::DeviceCgroupRule> with_default_device_rules(const std::vector<spec::DeviceCgroupRule>& rules,
-                                                               const std::vector<spec::LinuxDevice>& devices) {
-    std::vector<spec::DeviceCgroupRule> out = rules;
+std::vector<config::DeviceCgroupRule> with_default_device_rules(const std::vector<config::DeviceCgroupRule>& rules,
+                                                               const std::vector<config::LinuxDevice>& devices) {
+    std::vector<config::DeviceCgroupRule> out = rules;
     for (const auto& d : kDefaults) {
         std::string path = d.path;
         // A listed device that is the default one again ("MUST be available", config-linux.md#devices)

@@ -5,11 +5,11 @@
 // path linux.devices gives another node is left out, so the config's device decides.
 #include <vector>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::cgroups {
 
-std::vector<spec::DeviceCgroupRule> with_default_device_rules(const std::vector<spec::DeviceCgroupRule>& rules,
-                                                               const std::vector<spec::LinuxDevice>& devices);
+std::vector<config::DeviceCgroupRule> with_default_device_rules(const std::vector<config::DeviceCgroupRule>& rules,
+                                                               const std::vector<config::LinuxDevice>& devices);
 
 }  // namespace ocirt::cgroups

@@ -11,7 +11,7 @@ namespace ocirt::cgroups {
 
 const char* const kDeviceProgramName = "ocirt_devices";
 
-void install_device_filter(const std::string& cgroup_dir, const std::vector<spec::DeviceCgroupRule>& rules) {
+void install_device_filter(const std::string& cgroup_dir, const std::vector<config::DeviceCgroupRule>& rules) {
     const std::string pointer = "/linux/resources/devices";
     std::vector<bpf_insn> program = device_program(rules, pointer);
     with_context(pointer + ": cgroup v2 device filter on " + ocirt::quoted(cgroup_dir), [&] {

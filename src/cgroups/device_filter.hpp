@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::cgroups {
 
@@ -13,6 +13,6 @@ extern const char* const kDeviceProgramName;
 
 // Loads the program for `rules` (bpf_device_program.hpp) and attaches it to the cgroup2 directory
 // `cgroup_dir`, then detaches any program named kDeviceProgramName that was attached there before.
-void install_device_filter(const std::string& cgroup_dir, const std::vector<spec::DeviceCgroupRule>& rules);
+void install_device_filter(const std::string& cgroup_dir, const std::vector<config::DeviceCgroupRule>& rules);
 
 }  // namespace ocirt::cgroups

@@ -2,8 +2,8 @@
 
 namespace ocirt::cgroups {
 
-spec::Resources group_resources(const spec::Resources& r, Group group) {
-    spec::Resources out;
+config::Resources group_resources(const config::Resources& r, Group group) {
+    config::Resources out;
     switch (group) {
         case Group::devices: out.devices = r.devices; break;
         case Group::memory: out.memory = r.memory; break;

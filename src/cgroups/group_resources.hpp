@@ -7,6 +7,6 @@
 namespace ocirt::cgroups {
 
 // Everything of `resources` outside `group` is left empty; list indices (and so JSON pointers) are kept.
-spec::Resources group_resources(const spec::Resources& resources, Group group);
+config::Resources group_resources(const config::Resources& resources, Group group);
 
 }  // namespace ocirt::cgroups

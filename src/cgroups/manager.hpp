@@ -11,7 +11,7 @@
 #include "cgroups/hierarchy.hpp"
 #include "cgroups/stats.hpp"
 #include "cgroups/systemd_path.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::cgroups {
 
@@ -58,7 +58,7 @@ public:
     // takes is an Error naming its JSON pointer. Used by create and by update. With systemd before the
     // unit exists, the resources are kept for add_process; once it exists (update), systemd is told the
     // limits it understands (SetUnitProperties) before the files are written, as runc does.
-    void apply(const spec::Resources& resources);
+    void apply(const config::Resources& resources);
     std::vector<pid_t> pids() const;  // cgroup.procs of one hierarchy, nested cgroups included
     void signal_all(int sig);         // v1: freeze, kill each pid, thaw; v2: cgroup.kill for SIGKILL
     bool frozen() const;
@@ -92,17 +92,17 @@ private:
     std::string encode(std::string Placement::*field) const;
     void make_directories();
     void write_procs(pid_t pid);
-    void write_resources(const spec::Resources& resources);
+    void write_resources(const config::Resources& resources);
     void remove_directories();
     bool systemd_started() const;
     void start_systemd_unit(pid_t pid);
-    void update_systemd_unit(const spec::Resources& resources);
+    void update_systemd_unit(const config::Resources& resources);
     void stop_systemd_unit();
 
     std::vector<Placement> placements_;
     std::string recorded_;
     std::shared_ptr<SystemdDriver> systemd_;     // --systemd-cgroup
-    std::optional<spec::Resources> pending_;     // apply() before systemd made the unit
+    std::optional<config::Resources> pending_;     // apply() before systemd made the unit
 };
 
 }  // namespace ocirt::cgroups

@@ -99,7 +99,7 @@ void enable_unified_controllers(const Manager::Placement& u, const std::vector<F
     }
 }
 
-void apply_v2_group(const Manager::Placement& u, const spec::Resources& part, Group group) {
+void apply_v2_group(const Manager::Placement& u, const config::Resources& part, Group group) {
     if (group == Group::devices) {
         install_device_filter(u.directory(), part.devices);
         return;
@@ -127,7 +127,7 @@ const Manager::Placement* Manager::v1_with(std::string_view controller) const {
     return nullptr;
 }
 
-void Manager::apply(const spec::Resources& resources) {
+void Manager::apply(const config::Resources& resources) {
     if (systemd_ && !systemd_started()) {
         pending_ = resources;
         return;
@@ -136,11 +136,11 @@ void Manager::apply(const spec::Resources& resources) {
     write_resources(resources);
 }
 
-void Manager::write_resources(const spec::Resources& resources) {
+void Manager::write_resources(const config::Resources& resources) {
     if (placements_.empty()) return;  // from_state(""): a rootless container without a cgroup of its own
     for (Group group : requested_groups(resources)) {
         std::string pointer(group_pointer(group));
-        spec::Resources part = group_resources(resources, group);
+        config::Resources part = group_resources(resources, group);
         if (group != Group::unified) {
             if (const Placement* p = v1_with(v1_controller(group))) {
                 write_v1_group(p->directory(), v1_writes(part), group);

@@ -24,7 +24,7 @@ Manager Manager::from_state(const std::string& recorded_path, Driver driver, con
 bool Manager::systemd_started() const { return systemd_ && systemd_->started(); }
 
 void Manager::start_systemd_unit(pid_t pid) {
-    spec::Resources resources = pending_.value_or(spec::Resources{});
+    config::Resources resources = pending_.value_or(config::Resources{});
     with_context("systemd", [&] { systemd_->start(pid, resources); });
     // systemd makes the unit's directory only in the hierarchies it manages (no v1 cpuset or freezer):
     // the others are ocirt's, as runc's joinCgroups makes them.
@@ -34,7 +34,7 @@ void Manager::start_systemd_unit(pid_t pid) {
     pending_.reset();
 }
 
-void Manager::update_systemd_unit(const spec::Resources& resources) {
+void Manager::update_systemd_unit(const config::Resources& resources) {
     with_context("systemd", [&] { systemd_->update(resources); });
 }
 

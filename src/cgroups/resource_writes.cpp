@@ -53,7 +53,7 @@ std::string_view group_pointer(Group group) {
     return "/linux/resources";
 }
 
-std::vector<Group> requested_groups(const spec::Resources& r) {
+std::vector<Group> requested_groups(const config::Resources& r) {
     std::vector<Group> groups;
     if (!r.devices.empty()) groups.push_back(Group::devices);
     if (r.memory) groups.push_back(Group::memory);

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::cgroups {
 
@@ -36,12 +36,12 @@ std::string_view v2_controller(Group group);
 std::string_view group_pointer(Group group);
 
 // Every group linux.resources asks for, in the order Manager::apply handles them.
-std::vector<Group> requested_groups(const spec::Resources& resources);
+std::vector<Group> requested_groups(const config::Resources& resources);
 
 // The cgroup v1 files (cgroups(7), Documentation/admin-guide/cgroup-v1/) for `resources`, devices included.
-std::vector<FileWrite> v1_writes(const spec::Resources& resources);
+std::vector<FileWrite> v1_writes(const config::Resources& resources);
 // The cgroup v2 files (Documentation/admin-guide/cgroup-v2.rst) for `resources`, with the v1 → v2 value
 // conversions runc and crun use; devices are not files on v2 (see device_filter.hpp), unified keys are.
-std::vector<FileWrite> v2_writes(const spec::Resources& resources);
+std::vector<FileWrite> v2_writes(const config::Resources& resources);
 
 }  // namespace ocirt::cgroups

@@ -29,7 +29,7 @@ SystemdDriver SystemdDriver::for_recorded(const std::string& cgroup_path, Hierar
     return d;
 }
 
-void SystemdDriver::start(pid_t pid, const spec::Resources& resources) {
+void SystemdDriver::start(pid_t pid, const config::Resources& resources) {
     auto properties = transient_unit_properties(unit_, id_, pid, resources, mode_);
     if (!bus_) bus_ = connect_systemd("create unit " + ocirt::quoted(unit_.unit), sockets_);
     start_transient_unit(bus_.get(), unit_.unit, properties);
@@ -37,7 +37,7 @@ void SystemdDriver::start(pid_t pid, const spec::Resources& resources) {
     bus_.reset();
 }
 
-void SystemdDriver::update(const spec::Resources& resources) {
+void SystemdDriver::update(const config::Resources& resources) {
     auto properties = resource_properties(resources, mode_);
     if (properties.empty()) return;
     if (!bus_) bus_ = connect_systemd("update unit " + ocirt::quoted(unit_.unit), sockets_);

@@ -9,7 +9,7 @@
 #include "cgroups/sd_bus_handles.hpp"
 #include "cgroups/systemd_bus.hpp"
 #include "cgroups/systemd_path.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::cgroups {
 
@@ -26,9 +26,9 @@ public:
     bool started() const { return started_; }
     // StartTransientUnit with PIDs=[pid] and the limits systemd understands; returns when the job is done.
     // The connection is closed afterwards: a container outlives the ocirt process that made it.
-    void start(pid_t pid, const spec::Resources& resources);
+    void start(pid_t pid, const config::Resources& resources);
     // SetUnitProperties with the limits systemd understands (nothing is sent when there are none).
-    void update(const spec::Resources& resources);
+    void update(const config::Resources& resources);
     void stop();  // StopUnit; a unit systemd does not know is no error
 
 private:

@@ -29,7 +29,7 @@ unsigned parse_cpu(std::string_view text, const std::string& list, const std::st
 
 // systemd.resource-control(5) CPUQuota= is kept as microseconds per second and written as a whole percent
 // of the period, so a fractional percent is rounded up to the next 10 ms, as runc does.
-void add_cpu_bandwidth(const spec::Cpu& cpu, std::vector<UnitProperty>& out) {
+void add_cpu_bandwidth(const config::Cpu& cpu, std::vector<UnitProperty>& out) {
     int64_t quota = cpu.quota.value_or(0);
     uint64_t period = cpu.period.value_or(0);
     if (period != 0) out.push_back({"CPUQuotaPeriodUSec", period});
@@ -42,7 +42,7 @@ void add_cpu_bandwidth(const spec::Cpu& cpu, std::vector<UnitProperty>& out) {
     out.push_back({"CPUQuotaPerSecUSec", per_second});
 }
 
-void add_cpuset(const spec::Cpu& cpu, std::vector<UnitProperty>& out) {
+void add_cpuset(const config::Cpu& cpu, std::vector<UnitProperty>& out) {
     if (cpu.cpus && !cpu.cpus->empty())
         out.push_back({"AllowedCPUs", cpu_list_bitmask(*cpu.cpus, "/linux/resources/cpu/cpus")});
     if (cpu.mems && !cpu.mems->empty())
@@ -50,14 +50,14 @@ void add_cpuset(const spec::Cpu& cpu, std::vector<UnitProperty>& out) {
 }
 
 // The spec's swap is memory+swap; MemorySwapMax= is swap alone (runc's ConvertMemorySwapToCgroupV2Value).
-std::optional<uint64_t> swap_max(const spec::Memory& m) {
+std::optional<uint64_t> swap_max(const config::Memory& m) {
     int64_t limit = m.limit.value_or(0), swap = m.swap.value_or(0);
     if (swap < 0 || (limit < 0 && swap == 0)) return kSystemdInfinity;
     if (swap == 0 || limit <= 0 || swap < limit) return std::nullopt;
     return static_cast<uint64_t>(swap - limit);
 }
 
-void add_v1_limits(const spec::Resources& r, std::vector<UnitProperty>& out) {
+void add_v1_limits(const config::Resources& r, std::vector<UnitProperty>& out) {
     if (r.memory && r.memory->limit && *r.memory->limit != 0)
         out.push_back({"MemoryLimit", limit_or_infinity(*r.memory->limit)});
     if (r.cpu && r.cpu->shares && *r.cpu->shares != 0) out.push_back({"CPUShares", *r.cpu->shares});
@@ -66,9 +66,9 @@ void add_v1_limits(const spec::Resources& r, std::vector<UnitProperty>& out) {
         out.push_back({"BlockIOWeight", uint64_t{*r.blockIO->weight}});
 }
 
-void add_v2_limits(const spec::Resources& r, std::vector<UnitProperty>& out) {
+void add_v2_limits(const config::Resources& r, std::vector<UnitProperty>& out) {
     if (r.memory) {
-        const spec::Memory& m = *r.memory;
+        const config::Memory& m = *r.memory;
         if (m.limit && *m.limit != 0) out.push_back({"MemoryMax", limit_or_infinity(*m.limit)});
         if (m.reservation && *m.reservation != 0) out.push_back({"MemoryLow", limit_or_infinity(*m.reservation)});
         if (auto swap = swap_max(m)) out.push_back({"MemorySwapMax", *swap});
@@ -101,7 +101,7 @@ std::vector<uint8_t> cpu_list_bitmask(const std::string& list, const std::string
 }
 
 std::vector<UnitProperty> transient_unit_properties(const SystemdCgroup& unit, const std::string& id, pid_t pid,
-                                                    const spec::Resources& resources, Hierarchy::Mode mode) {
+                                                    const config::Resources& resources, Hierarchy::Mode mode) {
     bool v2 = mode == Hierarchy::Mode::v2;
     std::vector<UnitProperty> out;
     out.push_back({"Description", "ocirt container " + id});
@@ -124,7 +124,7 @@ std::vector<UnitProperty> transient_unit_properties(const SystemdCgroup& unit, c
     return out;
 }
 
-std::vector<UnitProperty> resource_properties(const spec::Resources& resources, Hierarchy::Mode mode) {
+std::vector<UnitProperty> resource_properties(const config::Resources& resources, Hierarchy::Mode mode) {
     std::vector<UnitProperty> out;
     if (mode == Hierarchy::Mode::v2)
         add_v2_limits(resources, out);

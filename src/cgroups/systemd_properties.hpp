@@ -12,7 +12,7 @@
 
 #include "cgroups/hierarchy.hpp"
 #include "cgroups/systemd_path.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::cgroups {
 
@@ -34,10 +34,10 @@ inline constexpr uint64_t kSystemdInfinity = UINT64_MAX;
 // `mode` chooses the v1 names (MemoryLimit, CPUShares, BlockIOWeight) or the v2 ones (MemoryMax,
 // CPUWeight, ...). Throws Error (with the JSON pointer) for a cpu list it cannot read.
 std::vector<UnitProperty> transient_unit_properties(const SystemdCgroup& unit, const std::string& id, pid_t pid,
-                                                    const spec::Resources& resources, Hierarchy::Mode mode);
+                                                    const config::Resources& resources, Hierarchy::Mode mode);
 
 // Only the limits of `resources` that systemd understands, for SetUnitProperties on update.
-std::vector<UnitProperty> resource_properties(const spec::Resources& resources, Hierarchy::Mode mode);
+std::vector<UnitProperty> resource_properties(const config::Resources& resources, Hierarchy::Mode mode);
 
 // cpuset(7) list "0-3,8" as systemd's AllowedCPUs= bitmask: byte i holds CPUs 8i..8i+7, lowest bit first.
 std::vector<uint8_t> cpu_list_bitmask(const std::string& list, const std::string& pointer);

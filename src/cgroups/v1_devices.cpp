@@ -9,7 +9,7 @@ std::string number_or_wildcard(const std::optional<int64_t>& n) {
 
 }  // namespace
 
-std::vector<std::string> v1_device_lines(const spec::DeviceCgroupRule& rule) {
+std::vector<std::string> v1_device_lines(const config::DeviceCgroupRule& rule) {
     // The spec leaves access without a default; like type and major/minor, unset means all of it.
     std::string access = rule.access.value_or("rwm");
     std::string type = rule.type.value_or("a");
@@ -24,7 +24,7 @@ std::vector<std::string> v1_device_lines(const spec::DeviceCgroupRule& rule) {
     return {type + " " + number_or_wildcard(rule.major) + ":" + number_or_wildcard(rule.minor) + " " + access};
 }
 
-std::vector<FileWrite> v1_device_writes(const std::vector<spec::DeviceCgroupRule>& rules) {
+std::vector<FileWrite> v1_device_writes(const std::vector<config::DeviceCgroupRule>& rules) {
     // Deny by default, as the cgroup v2 device program does: a new v1 cgroup inherits its parent's list.
     std::vector<FileWrite> writes{{Group::devices, "devices.deny", "a", "/linux/resources/devices"}};
     for (size_t i = 0; i < rules.size(); ++i) {

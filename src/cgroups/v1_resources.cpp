@@ -1,7 +1,7 @@
 // linux.resources → cgroup v1 files (Documentation/admin-guide/cgroup-v1/), in the order the kernel needs.
 #include "cgroups/resource_writes.hpp"
 #include "cgroups/v1_devices.hpp"
-#include "spec/json_pointer.hpp"
+#include "config/json_pointer.hpp"
 
 namespace ocirt::cgroups {
 namespace {
@@ -19,7 +19,7 @@ struct Writes {
 std::string flag(bool on) { return on ? "1" : "0"; }
 std::string device(int64_t major, int64_t minor) { return std::to_string(major) + ":" + std::to_string(minor); }
 
-void memory(const spec::Memory& m, Writes& w) {
+void memory(const config::Memory& m, Writes& w) {
     const std::string swap_file = "memory.memsw.limit_in_bytes";
     // memory.limit_in_bytes may never exceed memory.memsw.limit_in_bytes (memory.rst 2.5 "memory+swap"):
     // raising both needs memsw first, lowering both needs the limit first; the limit is retried after memsw.
@@ -48,7 +48,7 @@ void memory(const spec::Memory& m, Writes& w) {
     // the limit lower than the current usage".
 }
 
-void cpu(const spec::Cpu& c, Writes& w) {
+void cpu(const config::Cpu& c, Writes& w) {
     // The kernel clamps cpu.shares into [2, 262144] without an error (kernel/sched/core.c), so it is read back.
     if (c.shares) w.add(Group::cpu, "cpu.shares", std::to_string(*c.shares), "/cpu/shares").read_back = true;
     // sched-bwc.rst: the kernel checks quota, period and burst together; a period or burst it refuses
@@ -72,25 +72,25 @@ void cpu(const spec::Cpu& c, Writes& w) {
     if (c.idle) w.add(Group::cpu, "cpu.idle", std::to_string(*c.idle), "/cpu/idle");
 }
 
-void cpuset(const spec::Cpu& c, Writes& w) {
+void cpuset(const config::Cpu& c, Writes& w) {
     if (c.cpus) w.add(Group::cpuset, "cpuset.cpus", *c.cpus, "/cpu/cpus");
     if (c.mems) w.add(Group::cpuset, "cpuset.mems", *c.mems, "/cpu/mems");
 }
 
-void pids(const spec::Pids& p, Writes& w) {
+void pids(const config::Pids& p, Writes& w) {
     // runtime-spec #1279 (after v1.2, followed by runc 1.4): a negative limit is "max", 0 is a real limit
     // of no new tasks; v1.2's text gives 0 no special meaning either.
     if (p.limit) w.add(Group::pids, "pids.max", *p.limit < 0 ? "max" : std::to_string(*p.limit), "/pids/limit");
 }
 
-void throttles(const std::vector<spec::ThrottleDevice>& devices, const std::string& file, const std::string& field,
+void throttles(const std::vector<config::ThrottleDevice>& devices, const std::string& file, const std::string& field,
                Writes& w) {
     for (size_t i = 0; i < devices.size(); ++i)
         w.add(Group::blkio, file, device(devices[i].major, devices[i].minor) + " " + std::to_string(devices[i].rate),
               "/blockIO/" + field + "/" + std::to_string(i));
 }
 
-void blkio(const spec::BlockIO& b, Writes& w) {
+void blkio(const config::BlockIO& b, Writes& w) {
     // Kernels without CFQ (removed in Linux 5.0) offer the BFQ scheduler's blkio.bfq.* files instead
     // (Documentation/block/bfq-iosched.rst 4-2); leaf weights exist only with CFQ.
     if (b.weight)
@@ -113,7 +113,7 @@ void blkio(const spec::BlockIO& b, Writes& w) {
     throttles(b.throttleWriteIOPSDevice, "blkio.throttle.write_iops_device", "throttleWriteIOPSDevice", w);
 }
 
-void hugetlb(const std::vector<spec::HugepageLimit>& limits, Writes& w) {
+void hugetlb(const std::vector<config::HugepageLimit>& limits, Writes& w) {
     for (size_t i = 0; i < limits.size(); ++i) {
         std::string prefix = "hugetlb." + limits[i].pageSize;
         std::string value = std::to_string(limits[i].limit);
@@ -125,7 +125,7 @@ void hugetlb(const std::vector<spec::HugepageLimit>& limits, Writes& w) {
     }
 }
 
-void network(const spec::Network& n, Writes& w) {
+void network(const config::Network& n, Writes& w) {
     if (n.classID) w.add(Group::net_cls, "net_cls.classid", std::to_string(*n.classID), "/network/classID");
     for (size_t i = 0; i < n.priorities.size(); ++i)
         w.add(Group::net_prio, "net_prio.ifpriomap",
@@ -133,18 +133,18 @@ void network(const spec::Network& n, Writes& w) {
               "/network/priorities/" + std::to_string(i));
 }
 
-void rdma(const std::map<std::string, spec::Rdma>& devices, Writes& w) {
+void rdma(const std::map<std::string, config::Rdma>& devices, Writes& w) {
     for (const auto& [name, limits] : devices) {
         std::string value = name;
         if (limits.hcaHandles) value += " hca_handle=" + std::to_string(*limits.hcaHandles);
         if (limits.hcaObjects) value += " hca_object=" + std::to_string(*limits.hcaObjects);
-        w.add(Group::rdma, "rdma.max", value, "/rdma/" + spec::pointer_escape(name));
+        w.add(Group::rdma, "rdma.max", value, "/rdma/" + config::pointer_escape(name));
     }
 }
 
 }  // namespace
 
-std::vector<FileWrite> v1_writes(const spec::Resources& r) {
+std::vector<FileWrite> v1_writes(const config::Resources& r) {
     Writes w;
     if (!r.devices.empty()) w.list = v1_device_writes(r.devices);
     if (r.memory) memory(*r.memory, w);

@@ -52,7 +52,7 @@ private:
 // The spec's swap is memory+swap (the v1 memsw limit); memory.swap.max is swap alone. As runc's
 // ConvertMemorySwapToCgroupV2Value: -1 is "max", 0 is unset, and an unlimited memory with no swap given
 // makes swap unlimited too.
-std::optional<std::string> swap_max(const spec::Memory& m, const std::string& pointer) {
+std::optional<std::string> swap_max(const config::Memory& m, const std::string& pointer) {
     int64_t memory = m.limit.value_or(0);
     int64_t swap = m.swap.value_or(0);
     if (memory < 0 && swap == 0) return std::string("max");
@@ -67,7 +67,7 @@ std::optional<std::string> swap_max(const spec::Memory& m, const std::string& po
     return std::to_string(swap - memory);
 }
 
-void memory_writes(const spec::Memory& m, const V2Files& files, Writes& out) {
+void memory_writes(const config::Memory& m, const V2Files& files, Writes& out) {
     const std::string base = kResources + "/memory";
     if (m.swappiness)
         throw no_v2_equivalent(base + "/swappiness", "cgroup v2 has no per-cgroup swappiness");
@@ -88,7 +88,7 @@ void memory_writes(const spec::Memory& m, const V2Files& files, Writes& out) {
         if (auto v = limit_text(*m.reservation)) out.add(Group::memory, "memory.low", *v, base + "/reservation");
 }
 
-void cpu_writes(const spec::Cpu& c, Writes& out) {
+void cpu_writes(const config::Cpu& c, Writes& out) {
     const std::string base = kResources + "/cpu";
     if (c.realtimeRuntime.value_or(0) != 0)
         throw no_v2_equivalent(base + "/realtimeRuntime", "cgroup v2 has no realtime cpu controller");
@@ -111,12 +111,12 @@ void cpu_writes(const spec::Cpu& c, Writes& out) {
     if (c.burst) out.add(Group::cpu, "cpu.max.burst", std::to_string(*c.burst), base + "/burst");
 }
 
-void cpuset_writes(const spec::Cpu& c, Writes& out) {
+void cpuset_writes(const config::Cpu& c, Writes& out) {
     if (c.cpus) out.add(Group::cpuset, "cpuset.cpus", *c.cpus, kResources + "/cpu/cpus");
     if (c.mems) out.add(Group::cpuset, "cpuset.mems", *c.mems, kResources + "/cpu/mems");
 }
 
-void pids_writes(const spec::Pids& p, Writes& out) {
+void pids_writes(const config::Pids& p, Writes& out) {
     // runtime-spec 1.3: 0 is a real limit (no new task), -1 (any negative) is unlimited.
     if (p.limit)
         out.add(Group::pids, "pids.max", *p.limit < 0 ? "max" : std::to_string(*p.limit), kResources + "/pids/limit");
@@ -124,7 +124,7 @@ void pids_writes(const spec::Pids& p, Writes& out) {
 
 std::string device(int64_t major, int64_t minor) { return std::to_string(major) + ":" + std::to_string(minor); }
 
-void blkio_writes(const spec::BlockIO& b, const V2Files& files, Writes& out) {
+void blkio_writes(const config::BlockIO& b, const V2Files& files, Writes& out) {
     const std::string base = kResources + "/blockIO";
     if (b.leafWeight) throw no_v2_equivalent(base + "/leafWeight", "cgroup v2 has no leaf weight");
     for (size_t i = 0; i < b.weightDevice.size(); ++i)
@@ -144,7 +144,7 @@ void blkio_writes(const spec::BlockIO& b, const V2Files& files, Writes& out) {
     }
     // io.max takes one key per write here; the kernel refuses 0 (ERANGE in blk-throttle's tg_set_limit),
     // where v1 took 0 as "no limit", so 0 becomes "max".
-    auto throttles = [&](const std::vector<spec::ThrottleDevice>& list, const char* key, const char* field) {
+    auto throttles = [&](const std::vector<config::ThrottleDevice>& list, const char* key, const char* field) {
         for (size_t i = 0; i < list.size(); ++i) {
             const auto& t = list[i];
             std::string rate = t.rate == 0 ? "max" : std::to_string(t.rate);
@@ -158,7 +158,7 @@ void blkio_writes(const spec::BlockIO& b, const V2Files& files, Writes& out) {
     throttles(b.throttleWriteIOPSDevice, "wiops", "throttleWriteIOPSDevice");
 }
 
-void hugetlb_writes(const std::vector<spec::HugepageLimit>& limits, const V2Files& files, Writes& out) {
+void hugetlb_writes(const std::vector<config::HugepageLimit>& limits, const V2Files& files, Writes& out) {
     for (size_t i = 0; i < limits.size(); ++i) {
         const auto& l = limits[i];
         std::string pointer = kResources + "/hugepageLimits/" + std::to_string(i);
@@ -171,7 +171,7 @@ void hugetlb_writes(const std::vector<spec::HugepageLimit>& limits, const V2File
     }
 }
 
-void rdma_writes(const std::map<std::string, spec::Rdma>& rdma, Writes& out) {
+void rdma_writes(const std::map<std::string, config::Rdma>& rdma, Writes& out) {
     for (const auto& [name, r] : rdma) {
         std::string pointer = kResources + "/rdma/" + pointer_token(name);
         if (name.empty() || name.find_first_of(" \n") != std::string::npos)
@@ -227,7 +227,7 @@ uint64_t io_weight_of_blkio_weight(uint64_t weight) {
     return 1 + (weight - 10) * 9999 / 990;
 }
 
-std::vector<FileWrite> v2_writes(const spec::Resources& r, const V2Files& files) {
+std::vector<FileWrite> v2_writes(const config::Resources& r, const V2Files& files) {
     Writes out;
     if (r.memory) memory_writes(*r.memory, files, out);
     if (r.cpu) {
@@ -246,6 +246,6 @@ std::vector<FileWrite> v2_writes(const spec::Resources& r, const V2Files& files)
     return out.take();
 }
 
-std::vector<FileWrite> v2_writes(const spec::Resources& resources) { return v2_writes(resources, V2Files{}); }
+std::vector<FileWrite> v2_writes(const config::Resources& resources) { return v2_writes(resources, V2Files{}); }
 
 }  // namespace ocirt::cgroups

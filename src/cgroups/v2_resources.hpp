@@ -14,7 +14,7 @@ struct V2Files {
     bool memory_swap = true;    // memory.swap.max: missing without swap accounting
 };
 
-std::vector<FileWrite> v2_writes(const spec::Resources& resources, const V2Files& files);
+std::vector<FileWrite> v2_writes(const config::Resources& resources, const V2Files& files);
 
 // The v1 → v2 conversions runc and crun use (opencontainers/cgroups utils.go, crun cgroup-internal.h).
 uint64_t cpu_weight_of_shares(uint64_t shares);       // [2, 262144] → [1, 10000], 1024 → 100; 0 = unset

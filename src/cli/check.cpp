@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "cli/cli.hpp"
-#include "spec/load.hpp"
+#include "config/load.hpp"
 #include "util/log.hpp"
 
 namespace po = boost::program_options;
@@ -17,7 +17,7 @@ int cmd_check(const GlobalOptions&, const Args& args) {
     if (!parse_command({"check", "check [-b DIR]", "validate a bundle's config.json and print every problem"}, args,
                        options, positional, vm))
         return 0;
-    auto result = spec::load_bundle(bundle);
+    auto result = config::load_bundle(bundle);
     for (const auto& d : result.diagnostics) log::error(d.to_string());
     if (!result.diagnostics.empty()) return 1;
     std::cout << "config.json: ok\n";

@@ -10,7 +10,7 @@
 #include "cli/command_word.hpp"
 #include "linux/protected_executable.hpp"
 #include "runtime/rootless.hpp"
-#include "spec/version.hpp"
+#include "config/version.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -117,7 +117,7 @@ int dispatch(int argc, char** argv) {
     log::configure({g.log, g.log_format == "json" ? log::Format::json : log::Format::text, g.debug});
 
     if (vm.count("version")) {
-        std::cout << "ocirt version " << OCIRT_VERSION << "\nspec: " << spec::kOciVersion << "\n";
+        std::cout << "ocirt version " << OCIRT_VERSION << "\nspec: " << config::kOciVersion << "\n";
         // Whether /proc/self/exe could be written through (CVE-2019-5736): create, run and exec never run so.
         std::cout << "executable: " << (linux_::executable_is_protected() ? "protected" : "writable") << "\n";
         return 0;

@@ -8,8 +8,8 @@
 #include "cli/cli.hpp"
 #include "cli/create_options.hpp"
 #include "runtime/update.hpp"
-#include "spec/load_resources.hpp"
-#include "spec/unset_values.hpp"
+#include "config/load_resources.hpp"
+#include "config/unset_values.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/ram_size.hpp"
@@ -64,8 +64,8 @@ std::string read_input(const std::string& file) {
     }
 }
 
-spec::Resources from_flags(const Flags& f) {
-    spec::Resources r;
+config::Resources from_flags(const Flags& f) {
+    config::Resources r;
     auto& cpu = r.cpu.emplace();
     auto& memory = r.memory.emplace();
     if (f.blkio_weight) r.blockIO.emplace().weight = number<uint16_t>("blkio-weight", *f.blkio_weight);
@@ -83,7 +83,7 @@ spec::Resources from_flags(const Flags& f) {
     if (f.memory_swap) memory.swap = memory_size("memory-swap", *f.memory_swap);
     if (f.pids_limit) r.pids.emplace().limit = number<int64_t>("pids-limit", *f.pids_limit);
     // A flag given as 0 means "not set" where runc's drivers read it so, as in a --resources document.
-    for (const auto& pointer : spec::drop_values_meaning_unset(r, ""))
+    for (const auto& pointer : config::drop_values_meaning_unset(r, ""))
         log::debug(pointer + ": the value that means \"not set\" (as runc): nothing is written for it");
     return r;
 }
@@ -133,11 +133,11 @@ int cmd_update(const GlobalOptions& global, const Args& args) {
     if (f.l3_cache_schema || f.mem_bw_schema)
         throw UsageError(std::string("update: --") + (f.l3_cache_schema ? "l3-cache-schema" : "mem-bw-schema") +
                          ": Intel RDT (linux.intelRdt) is not supported by ocirt");
-    spec::Resources resources;
+    config::Resources resources;
     if (f.resources) {
         if (any_flag(f)) throw UsageError("update: --resources cannot be combined with other resource flags");
         std::string source = *f.resources == "-" ? "stdin" : *f.resources;
-        resources = spec::load_resources_text(read_input(*f.resources), source);
+        resources = config::load_resources_text(read_input(*f.resources), source);
     } else {
         if (!any_flag(f)) throw UsageError("update: nothing to update (give --resources FILE or a resource flag)");
         resources = from_flags(f);

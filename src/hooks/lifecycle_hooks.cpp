@@ -4,7 +4,7 @@
 
 namespace ocirt::hooks {
 
-void run_create_runtime_hooks(const spec::Hooks& hooks, const state::Record& record) {
+void run_create_runtime_hooks(const config::Hooks& hooks, const state::Record& record) {
     if (hooks.prestart.empty() && hooks.createRuntime.empty()) return;
     std::string state = state::oci_state(record, kStatusBeforeStart).dump();
     run_hooks("prestart", hooks.prestart, state, OnFailure::fail, record.bundle);

@@ -1,7 +1,7 @@
 #pragma once
 // The hooks the runtime runs in its own namespaces (runtime.md "Lifecycle" steps 3, 4, 9 and 13), each
 // with the container's state on stdin and the bundle as working directory.
-#include "spec/config.hpp"
+#include "config/config.hpp"
 #include "state/record.hpp"
 
 namespace ocirt::hooks {
@@ -11,7 +11,7 @@ namespace ocirt::hooks {
 constexpr state::Status kStatusBeforeStart = state::Status::created;
 
 // prestart, then createRuntime, while the init waits before pivot_root; the first failure throws.
-void run_create_runtime_hooks(const spec::Hooks& hooks, const state::Record& record);
+void run_create_runtime_hooks(const config::Hooks& hooks, const state::Record& record);
 // After the user's program started (status "running"); a failure is a warning.
 void run_poststart_hooks(const state::Record& record);
 // After the container is deleted (status "stopped"); a failure is a warning.

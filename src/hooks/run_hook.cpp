@@ -92,7 +92,7 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 
 // posix_spawn(3) in its own process group (so a timeout kills the hook's children too), with every
 // signal unblocked and at its default: `run` blocks the signals it forwards.
-pid_t spawn(const spec::Hook& hook, int in, int out, int err, const std::string& cwd) {
+pid_t spawn(const config::Hook& hook, int in, int out, int err, const std::string& cwd) {
     std::vector<std::string> args = hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
     std::vector<char*> argv = c_strings(args);
     std::vector<char*> envp = c_strings(hook.env);
@@ -173,7 +173,7 @@ std::string describe_output(const HookOutput& output) {
 
 }  // namespace
 
-HookOutput run_hook(const spec::Hook& hook, const std::string& state_json, const std::string& cwd) {
+HookOutput run_hook(const config::Hook& hook, const std::string& state_json, const std::string& cwd) {
     std::optional<Clock::time_point> deadline;
     if (hook.timeout) deadline = Clock::now() + std::chrono::seconds(*hook.timeout);
     UniqueFd in = state_pipe(state_json);

@@ -5,7 +5,7 @@
 // non-zero, dies by a signal or times out.
 #include <string>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::hooks {
 
@@ -18,6 +18,6 @@ constexpr size_t kCapturedBytes = 4096;
 
 // `cwd` empty: the hook starts in the caller's working directory. An empty `env` inherits the
 // caller's environment (as runc and crun do for a hook without env).
-HookOutput run_hook(const spec::Hook& hook, const std::string& state_json, const std::string& cwd);
+HookOutput run_hook(const config::Hook& hook, const std::string& state_json, const std::string& cwd);
 
 }  // namespace ocirt::hooks

@@ -6,7 +6,7 @@
 
 namespace ocirt::hooks {
 
-void run_hooks(std::string_view point, const std::vector<spec::Hook>& hooks, const std::string& state_json,
+void run_hooks(std::string_view point, const std::vector<config::Hook>& hooks, const std::string& state_json,
                OnFailure on_failure, const std::string& cwd) {
     for (size_t i = 0; i < hooks.size(); ++i) {
         std::string name = std::string(point) + " hook #" + std::to_string(i) + " (" + quoted(hooks[i].path) + ")";

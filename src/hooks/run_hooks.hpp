@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::hooks {
 
@@ -14,7 +14,7 @@ enum class OnFailure {
     warn,  // each failure is logged as a warning and the rest still run (poststart, poststop)
 };
 
-void run_hooks(std::string_view point, const std::vector<spec::Hook>& hooks, const std::string& state_json,
+void run_hooks(std::string_view point, const std::vector<config::Hook>& hooks, const std::string& state_json,
                OnFailure on_failure, const std::string& cwd);
 
 }  // namespace ocirt::hooks

@@ -5,7 +5,7 @@
 namespace ocirt::hooks {
 namespace {
 
-nlohmann::json hook_to_json(const spec::Hook& hook) {
+nlohmann::json hook_to_json(const config::Hook& hook) {
     nlohmann::json j = {{"path", hook.path}};
     if (!hook.args.empty()) j["args"] = hook.args;
     if (!hook.env.empty()) j["env"] = hook.env;
@@ -13,8 +13,8 @@ nlohmann::json hook_to_json(const spec::Hook& hook) {
     return j;
 }
 
-spec::Hook hook_from_json(const nlohmann::json& j) {
-    spec::Hook hook;
+config::Hook hook_from_json(const nlohmann::json& j) {
+    config::Hook hook;
     hook.path = j.at("path").get<std::string>();
     hook.args = j.value("args", std::vector<std::string>{});
     hook.env = j.value("env", std::vector<std::string>{});
@@ -22,8 +22,8 @@ spec::Hook hook_from_json(const nlohmann::json& j) {
     return hook;
 }
 
-std::vector<spec::Hook> list_from_json(const nlohmann::json& j, const char* key) {
-    std::vector<spec::Hook> list;
+std::vector<config::Hook> list_from_json(const nlohmann::json& j, const char* key) {
+    std::vector<config::Hook> list;
     if (j.contains(key))
         for (const auto& item : j.at(key)) list.push_back(hook_from_json(item));
     return list;
@@ -31,7 +31,7 @@ std::vector<spec::Hook> list_from_json(const nlohmann::json& j, const char* key)
 
 }  // namespace
 
-nlohmann::json saved_hooks_to_json(const spec::Hooks& hooks) {
+nlohmann::json saved_hooks_to_json(const config::Hooks& hooks) {
     nlohmann::json j = nlohmann::json::object();
     for (const auto& [key, list] : {std::pair{"poststart", &hooks.poststart}, std::pair{"poststop", &hooks.poststop}}) {
         if (list->empty()) continue;
@@ -40,8 +40,8 @@ nlohmann::json saved_hooks_to_json(const spec::Hooks& hooks) {
     return j;
 }
 
-spec::Hooks saved_hooks_from_json(const nlohmann::json& j) {
-    spec::Hooks hooks;
+config::Hooks saved_hooks_from_json(const nlohmann::json& j) {
+    config::Hooks hooks;
     if (!j.is_object()) return hooks;
     hooks.poststart = list_from_json(j, "poststart");
     hooks.poststop = list_from_json(j, "poststop");

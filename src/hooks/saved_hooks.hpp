@@ -3,12 +3,12 @@
 // them at create: runtime.md "Lifecycle" step 2, later edits of config.json MUST NOT affect the container.
 #include <nlohmann/json.hpp>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::hooks {
 
 // {"poststart": [...], "poststop": [...]}, each list only when it is not empty; the other points are left out.
-nlohmann::json saved_hooks_to_json(const spec::Hooks& hooks);
-spec::Hooks saved_hooks_from_json(const nlohmann::json& j);
+nlohmann::json saved_hooks_to_json(const config::Hooks& hooks);
+config::Hooks saved_hooks_from_json(const nlohmann::json& j);
 
 }  // namespace ocirt::hooks

@@ -7,7 +7,7 @@
 
 #include <cerrno>
 
-#include "spec/known_names.hpp"
+#include "config/known_names.hpp"
 #include "util/error.hpp"
 
 // capset(2) and prctl(2) by hand rather than libcap: five system calls do not justify another shared
@@ -42,7 +42,7 @@ uint64_t current_permitted() {
 }  // namespace
 
 std::string capability_name(int number) {
-    for (const auto& entry : spec::capability_names())
+    for (const auto& entry : config::capability_names())
         if (entry.number == number) return std::string(entry.name);
     return "capability " + std::to_string(number);
 }

@@ -16,7 +16,7 @@
 namespace ocirt::linux_ {
 namespace {
 
-std::string map_lines(const std::vector<spec::IdMapping>& mappings) {
+std::string map_lines(const std::vector<config::IdMapping>& mappings) {
     std::string text;
     for (const auto& m : mappings)
         text += std::to_string(m.containerID) + " " + std::to_string(m.hostID) + " " + std::to_string(m.size) + "\n";
@@ -44,8 +44,8 @@ void write_map(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-UniqueFd mapped_user_namespace(const std::vector<spec::IdMapping>& uid_mappings,
-                               const std::vector<spec::IdMapping>& gid_mappings) {
+UniqueFd mapped_user_namespace(const std::vector<config::IdMapping>& uid_mappings,
+                               const std::vector<config::IdMapping>& gid_mappings) {
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) < 0) throw SysError("pipe");
     UniqueFd read_end(pipe_fds[0]), write_end(pipe_fds[1]);

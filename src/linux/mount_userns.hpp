@@ -2,13 +2,13 @@
 // The user namespace an idmapped mount takes its mapping from (mount_setattr(2) MOUNT_ATTR_IDMAP).
 #include <vector>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 #include "util/unique_fd.hpp"
 
 namespace ocirt::linux_ {
 
 // A new user namespace with these maps, held by the returned fd (a short-lived child owns it until then).
-UniqueFd mapped_user_namespace(const std::vector<spec::IdMapping>& uid_mappings,
-                               const std::vector<spec::IdMapping>& gid_mappings);
+UniqueFd mapped_user_namespace(const std::vector<config::IdMapping>& uid_mappings,
+                               const std::vector<config::IdMapping>& gid_mappings);
 
 }  // namespace ocirt::linux_

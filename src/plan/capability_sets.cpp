@@ -1,8 +1,8 @@
 #include "plan/capability_sets.hpp"
 
 #include "plan/config_error.hpp"
-#include "spec/json_pointer.hpp"
-#include "spec/known_names.hpp"
+#include "config/json_pointer.hpp"
+#include "config/known_names.hpp"
 #include "util/log.hpp"
 
 namespace ocirt::plan {
@@ -18,16 +18,16 @@ std::string first_outside(const std::optional<std::vector<std::string>>& names, 
                           const char* set) {
     if (!names) return {};
     for (size_t i = 0; i < names->size(); ++i) {
-        auto number = spec::capability_number((*names)[i]);
+        auto number = config::capability_number((*names)[i]);
         if (number && !(allowed & (uint64_t{1} << *number)))
-            return spec::pointer_join(base + "/capabilities/" + set, i);
+            return config::pointer_join(base + "/capabilities/" + set, i);
     }
     return {};
 }
 
 }  // namespace
 
-CapabilitySets plan_capabilities(const std::optional<spec::Capabilities>& caps, const std::string& base, bool unknown_is_error) {
+CapabilitySets plan_capabilities(const std::optional<config::Capabilities>& caps, const std::string& base, bool unknown_is_error) {
     CapabilitySets sets;
     if (!caps) return sets;
     const NamedSet named[] = {{"bounding", &caps->bounding, &sets.bounding},
@@ -39,9 +39,9 @@ CapabilitySets plan_capabilities(const std::optional<spec::Capabilities>& caps, 
         if (!*set.names) continue;
         for (size_t i = 0; i < (*set.names)->size(); ++i) {
             const std::string& name = (**set.names)[i];
-            auto number = spec::capability_number(name);
+            auto number = config::capability_number(name);
             if (!number) {
-                std::string pointer = spec::pointer_join(base + "/capabilities/" + set.name, i);
+                std::string pointer = config::pointer_join(base + "/capabilities/" + set.name, i);
                 std::string what = "unknown capability " + quoted(name) + " (see capabilities(7))";
                 if (unknown_is_error) throw config_error(pointer, what);
                 // config.md "Linux Process" (runtime-spec 1.1+): an unknown capability SHOULD NOT fail the

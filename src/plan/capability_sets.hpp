@@ -5,14 +5,14 @@
 #include <string>
 
 #include "plan/process_attributes.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::plan {
 
 // `base` is the pointer of the process object ("/process" in config.json, "" in an exec process.json).
 // An unknown name throws when `unknown_is_error` (ociVersion 1.0.x), else it is logged as a warning and
-// left out (spec::unknown_capability_is_error).
-CapabilitySets plan_capabilities(const std::optional<spec::Capabilities>& caps, const std::string& base,
+// left out (config::unknown_capability_is_error).
+CapabilitySets plan_capabilities(const std::optional<config::Capabilities>& caps, const std::string& base,
                                  bool unknown_is_error = true);
 
 }  // namespace ocirt::plan

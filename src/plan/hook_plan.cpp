@@ -2,7 +2,7 @@
 
 namespace ocirt::plan {
 
-HookPlan plan_hooks(const spec::Hooks& hooks, const std::string& bundle) {
+HookPlan plan_hooks(const config::Hooks& hooks, const std::string& bundle) {
     HookPlan plan;
     plan.ask_parent = !hooks.prestart.empty() || !hooks.createRuntime.empty() || !hooks.createContainer.empty() ||
                       !hooks.startContainer.empty();

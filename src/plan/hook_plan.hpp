@@ -5,18 +5,18 @@
 #include <string>
 #include <vector>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::plan {
 
 struct HookPlan {
     bool ask_parent = false;  // any of prestart, createRuntime, createContainer, startContainer
-    std::vector<spec::Hook> create_container;
-    std::vector<spec::Hook> start_container;
+    std::vector<config::Hook> create_container;
+    std::vector<config::Hook> start_container;
     std::string cwd;       // the bundle: createContainer hooks run there, before pivot_root
     nlohmann::json state;  // the OCI state for the init's hooks; HooksDone brings its pid
 };
 
-HookPlan plan_hooks(const spec::Hooks& hooks, const std::string& bundle);
+HookPlan plan_hooks(const config::Hooks& hooks, const std::string& bundle);
 
 }  // namespace ocirt::plan

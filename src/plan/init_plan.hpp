@@ -12,7 +12,7 @@
 #include "plan/hook_plan.hpp"
 #include "plan/process_attributes.hpp"
 #include "plan/seccomp_plan.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::plan {
 
@@ -52,8 +52,8 @@ struct MountStep {
     bool idmap = false;                 // an idmapped bind (idmap, ridmap)
     bool idmap_recursive = false;       // ridmap
     bool copy_up = false;               // tmpcopyup on a tmpfs: filled with what the covered directory holds
-    std::vector<spec::IdMapping> uid_mappings;  // the idmap's own maps; empty: the container's user namespace
-    std::vector<spec::IdMapping> gid_mappings;
+    std::vector<config::IdMapping> uid_mappings;  // the idmap's own maps; empty: the container's user namespace
+    std::vector<config::IdMapping> gid_mappings;
 };
 
 // A node from linux.devices (config-linux.md "Devices"), made by mknod(2) under the container's root.
@@ -167,13 +167,13 @@ struct InitPlan {
 };
 
 // Throws Error (with the JSON pointer) for what the config asks that this runtime cannot plan.
-InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const Options& options);
+InitPlan make_init_plan(const config::Config& config, const HostFacts& host, const Options& options);
 
 // The process part alone, for the init and for `exec`; pointers are under /process. `host` says which
 // security modules process.apparmorProfile and process.selinuxLabel may use.
 // config.process with what else in the config bears on it: ociVersion (unknown capability names) and
 // annotations (run.oci.keep_original_groups).
-ProcessPlan make_process_plan(const spec::Config& config, const SecurityFacts& host);
+ProcessPlan make_process_plan(const config::Config& config, const SecurityFacts& host);
 
 // The session keyring runc gives a container's processes: "_ses.<id>". The init makes it searchable by the
 // container's uid, or by anyone with a user namespace (where the container's uids are others to the

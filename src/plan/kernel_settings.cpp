@@ -7,8 +7,8 @@
 #include "plan/config_error.hpp"
 #include "plan/names.hpp"
 #include "plan/process_names.hpp"
-#include "spec/json_pointer.hpp"
-#include "spec/sysctl_rules.hpp"
+#include "config/json_pointer.hpp"
+#include "config/sysctl_rules.hpp"
 
 namespace ocirt::plan {
 namespace {
@@ -20,14 +20,14 @@ bool has_namespace(const InitPlan& plan, int clone_flag) {
 
 // The spec rule sysctl-namespaced, again for plans made without the rules.
 void check_sysctl_namespace(const std::string& key, const InitPlan& plan, const std::string& pointer) {
-    std::string_view type = spec::sysctl_namespace_type(key);
+    std::string_view type = config::sysctl_namespace_type(key);
     bool present = !type.empty() && has_namespace(plan, *namespace_clone_flag(std::string(type)));
-    if (std::string problem = spec::sysctl_problem(key, present); !problem.empty()) throw config_error(pointer, problem);
+    if (std::string problem = config::sysctl_problem(key, present); !problem.empty()) throw config_error(pointer, problem);
 }
 
 void plan_sysctls(const std::map<std::string, std::string>& sysctl, InitPlan& plan) {
     for (const auto& [key, value] : sysctl) {
-        std::string pointer = spec::pointer_join("/linux/sysctl", key);
+        std::string pointer = config::pointer_join("/linux/sysctl", key);
         if (key.empty() || key.front() == '.' || key.front() == '/' || key.find("..") != std::string::npos)
             throw config_error(pointer, "is not a sysctl name such as \"net.ipv4.ip_forward\"");
         check_sysctl_namespace(key, plan, pointer);
@@ -44,9 +44,9 @@ std::string sysctl_path(const std::string& key) {
     return path;
 }
 
-void plan_kernel_settings(const spec::Config& config, const HostFacts& host, InitPlan& plan) {
+void plan_kernel_settings(const config::Config& config, const HostFacts& host, InitPlan& plan) {
     if (!config.linux_) return;
-    const spec::Linux& linux_config = *config.linux_;
+    const config::Linux& linux_config = *config.linux_;
     plan_sysctls(linux_config.sysctl, plan);
     if (const auto& persona = linux_config.personality) {
         auto domain = personality_domain(persona->domain);

@@ -12,7 +12,7 @@
 #include "plan/process_plan.hpp"
 #include "plan/user_namespace.hpp"
 #include "plan/terminal_plan.hpp"
-#include "spec/rules.hpp"
+#include "config/rules.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -24,7 +24,7 @@ std::string absolute_in(const std::string& base, const std::string& path) {
     return base + "/" + path;
 }
 
-void plan_namespaces(const spec::Linux& linux_config, InitPlan& plan) {
+void plan_namespaces(const config::Linux& linux_config, InitPlan& plan) {
     std::vector<NamespaceJoin> user_joins;
     for (size_t i = 0; i < linux_config.namespaces.size(); ++i) {
         const auto& ns = linux_config.namespaces[i];
@@ -51,7 +51,7 @@ void plan_namespaces(const spec::Linux& linux_config, InitPlan& plan) {
     }
     plan.joins.insert(plan.joins.begin(), user_joins.begin(), user_joins.end());
     bool cgroup_namespace = std::any_of(linux_config.namespaces.begin(), linux_config.namespaces.end(),
-                                        [](const spec::Namespace& ns) { return ns.type == "cgroup"; });
+                                        [](const config::Namespace& ns) { return ns.type == "cgroup"; });
     // Without a cgroup namespace a new cgroup mount shows the hierarchy's root, every other container's
     // cgroup included, and tools that size themselves from /sys/fs/cgroup read the host's limits; runc binds
     // the container's own cgroup directory there instead, and so does ocirt (cgroup_namespaces(7)).
@@ -105,11 +105,11 @@ SessionKeyring container_session_keyring(const std::string& id, bool made_by_ini
     return {"_ses." + id, user_namespace ? 0x00000008u : 0x00080000u};
 }
 
-InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const Options& options) {
+InitPlan make_init_plan(const config::Config& config, const HostFacts& host, const Options& options) {
     InitPlan plan;
     if (!config.process) throw Error("a container needs a process", 0, "/process");
-    static const spec::Linux no_linux_section;
-    const spec::Linux& linux_config = config.linux_ ? *config.linux_ : no_linux_section;
+    static const config::Linux no_linux_section;
+    const config::Linux& linux_config = config.linux_ ? *config.linux_ : no_linux_section;
     plan_namespaces(linux_config, plan);
     if (plan.new_user_namespace) plan.id_maps = plan_id_maps(linux_config, options.rootless_euid);
     check_additional_gids(*config.process, plan.id_maps, plan.new_user_namespace);
@@ -151,10 +151,10 @@ InitPlan make_init_plan(const spec::Config& config, const HostFacts& host, const
     return plan;
 }
 
-ProcessPlan make_process_plan(const spec::Config& config, const SecurityFacts& host) {
+ProcessPlan make_process_plan(const config::Config& config, const SecurityFacts& host) {
     if (!config.process) throw Error("a container needs a process", 0, "/process");
-    const spec::Process& process = *config.process;
-    ProcessPlan p = plan_process(process, host, "/process", spec::unknown_capability_is_error(config.ociVersion));
+    const config::Process& process = *config.process;
+    ProcessPlan p = plan_process(process, host, "/process", config::unknown_capability_is_error(config.ociVersion));
     plan_terminal(process, p);
     // crun's rule: any value but "0" keeps the caller's groups.
     if (auto a = config.annotations.find("run.oci.keep_original_groups"); a != config.annotations.end() && a->second != "0") {

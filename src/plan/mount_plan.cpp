@@ -16,13 +16,13 @@ std::string absolute_in(const std::string& base, const std::string& path) {
     return base + "/" + path;
 }
 
-std::string option_pointer(const spec::Mount& mount, const std::string& pointer, const std::string& name) {
+std::string option_pointer(const config::Mount& mount, const std::string& pointer, const std::string& name) {
     for (size_t k = 0; k < mount.options.size(); ++k)
         if (mount.options[k] == name) return pointer + "/options/" + std::to_string(k);
     return pointer + "/options";
 }
 
-MountStep plan_mount(const spec::Mount& mount, size_t index, const HostFacts& host, const Options& options,
+MountStep plan_mount(const config::Mount& mount, size_t index, const HostFacts& host, const Options& options,
                      const std::string& mount_label) {
     std::string pointer = "/mounts/" + std::to_string(index);
     ParsedMountOptions parsed = parse_mount_options(mount.options);
@@ -74,7 +74,7 @@ MountStep plan_mount(const spec::Mount& mount, size_t index, const HostFacts& ho
 
 }  // namespace
 
-std::vector<MountStep> plan_mounts(const spec::Config& config, const HostFacts& host, const Options& options) {
+std::vector<MountStep> plan_mounts(const config::Config& config, const HostFacts& host, const Options& options) {
     std::string mount_label;
     if (config.linux_ && config.linux_->mountLabel && !config.linux_->mountLabel->empty()) {
         // Ignored rather than refused without SELinux, as crun does: runtime-tools' linux_mount_label expects
@@ -91,7 +91,7 @@ std::vector<MountStep> plan_mounts(const spec::Config& config, const HostFacts& 
     return steps;
 }
 
-std::vector<DeviceNode> plan_devices(const std::vector<spec::LinuxDevice>& devices) {
+std::vector<DeviceNode> plan_devices(const std::vector<config::LinuxDevice>& devices) {
     std::vector<DeviceNode> nodes;
     for (size_t i = 0; i < devices.size(); ++i) {
         const auto& d = devices[i];

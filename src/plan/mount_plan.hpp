@@ -8,9 +8,9 @@ namespace ocirt::plan {
 
 // Throws Error naming /mounts/N/... for what cannot be mounted as asked; warns that linux.mountLabel is
 // ignored on a host without SELinux.
-std::vector<MountStep> plan_mounts(const spec::Config& config, const HostFacts& host, const Options& options);
+std::vector<MountStep> plan_mounts(const config::Config& config, const HostFacts& host, const Options& options);
 
 // Throws Error naming /linux/devices/N/... for a type that is not c, u, b or p.
-std::vector<DeviceNode> plan_devices(const std::vector<spec::LinuxDevice>& devices);
+std::vector<DeviceNode> plan_devices(const std::vector<config::LinuxDevice>& devices);
 
 }  // namespace ocirt::plan

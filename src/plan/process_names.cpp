@@ -7,7 +7,7 @@
 namespace ocirt::plan {
 namespace {
 
-using spec::NamedNumber;
+using config::NamedNumber;
 
 // SCHED_ISO is named by the spec but was never merged into Linux: it has no number here.
 constexpr NamedNumber kPolicies[] = {

@@ -5,13 +5,13 @@
 #include <span>
 #include <string_view>
 
-#include "spec/known_names.hpp"
+#include "config/known_names.hpp"
 
 namespace ocirt::plan {
 
-std::span<const spec::NamedNumber> scheduler_policy_names();
+std::span<const config::NamedNumber> scheduler_policy_names();
 std::optional<int> scheduler_policy(std::string_view name);
-std::span<const spec::NamedNumber> scheduler_flag_names();
+std::span<const config::NamedNumber> scheduler_flag_names();
 std::optional<int> scheduler_flag(std::string_view name);
 std::optional<int> io_priority_class(std::string_view name);
 std::optional<int> personality_domain(std::string_view name);

@@ -9,16 +9,16 @@
 #include "plan/config_error.hpp"
 #include "plan/names.hpp"
 #include "plan/process_names.hpp"
-#include "spec/json_pointer.hpp"
+#include "config/json_pointer.hpp"
 
 namespace ocirt::plan {
 namespace {
 
-std::vector<Rlimit> plan_rlimits(const std::vector<spec::Rlimit>& rlimits, const std::string& base) {
+std::vector<Rlimit> plan_rlimits(const std::vector<config::Rlimit>& rlimits, const std::string& base) {
     std::vector<Rlimit> planned;
     for (size_t i = 0; i < rlimits.size(); ++i) {
         const auto& r = rlimits[i];
-        std::string pointer = spec::pointer_join(base + "/rlimits", i);
+        std::string pointer = config::pointer_join(base + "/rlimits", i);
         auto resource = rlimit_resource(r.type);
         if (!resource) throw config_error(pointer + "/type", "unknown rlimit type " + quoted(r.type) + " (see getrlimit(2))");
         if (r.soft > r.hard) throw config_error(pointer + "/soft", r.type + ": soft limit above the hard limit");
@@ -27,7 +27,7 @@ std::vector<Rlimit> plan_rlimits(const std::vector<spec::Rlimit>& rlimits, const
     return planned;
 }
 
-Scheduler plan_scheduler(const spec::Scheduler& s, const std::string& base) {
+Scheduler plan_scheduler(const config::Scheduler& s, const std::string& base) {
     std::string pointer = base + "/scheduler";
     Scheduler planned;
     auto policy = scheduler_policy(s.policy);
@@ -36,7 +36,7 @@ Scheduler plan_scheduler(const spec::Scheduler& s, const std::string& base) {
     planned.policy = *policy;
     for (size_t i = 0; i < s.flags.size(); ++i) {
         auto flag = scheduler_flag(s.flags[i]);
-        if (!flag) throw config_error(spec::pointer_join(pointer + "/flags", i), "unknown scheduler flag " + quoted(s.flags[i]));
+        if (!flag) throw config_error(config::pointer_join(pointer + "/flags", i), "unknown scheduler flag " + quoted(s.flags[i]));
         planned.flags |= static_cast<uint64_t>(*flag);
     }
     planned.nice = s.nice.value_or(0);
@@ -47,7 +47,7 @@ Scheduler plan_scheduler(const spec::Scheduler& s, const std::string& base) {
     return planned;
 }
 
-IoPriority plan_io_priority(const spec::IoPriority& io, const std::string& base) {
+IoPriority plan_io_priority(const config::IoPriority& io, const std::string& base) {
     auto io_class = io_priority_class(io.ioClass);
     if (!io_class) throw config_error(base + "/ioPriority/class", "unknown I/O priority class " + quoted(io.ioClass));
     // ioprio_set(2): levels 0 (highest) to 7 within the RT and BE classes.
@@ -56,7 +56,7 @@ IoPriority plan_io_priority(const spec::IoPriority& io, const std::string& base)
     return {io.ioClass, *io_class, io.priority};
 }
 
-void plan_security_labels(const spec::Process& process, const SecurityFacts& host, const std::string& base, ProcessPlan& p) {
+void plan_security_labels(const config::Process& process, const SecurityFacts& host, const std::string& base, ProcessPlan& p) {
     if (process.apparmorProfile && !process.apparmorProfile->empty()) {
         if (!host.apparmor)
             throw config_error(base + "/apparmorProfile", "AppArmor is not enabled on this host, so profile " +
@@ -99,7 +99,7 @@ std::vector<int> parse_cpu_list(const std::string& text, const std::string& poin
     return cpus;
 }
 
-ProcessPlan plan_process(const spec::Process& process, const SecurityFacts& host, const std::string& base,
+ProcessPlan plan_process(const config::Process& process, const SecurityFacts& host, const std::string& base,
                          bool unknown_capability_is_error) {
     ProcessPlan p;
     if (process.args.empty()) throw config_error(base + "/args", "must have at least 1 item");

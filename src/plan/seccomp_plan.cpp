@@ -68,7 +68,7 @@ uint32_t resolve_action(const std::string& name, std::optional<uint32_t> errno_r
     return *action;
 }
 
-std::vector<SeccompCondition> resolve_conditions(const std::vector<spec::SeccompArg>& args, const std::string& pointer) {
+std::vector<SeccompCondition> resolve_conditions(const std::vector<config::SeccompArg>& args, const std::string& pointer) {
     std::vector<SeccompCondition> out;
     for (size_t k = 0; k < args.size(); ++k) {
         const auto& a = args[k];
@@ -88,7 +88,7 @@ bool repeats_an_argument(const std::vector<SeccompCondition>& conditions) {
     return false;
 }
 
-void plan_rules(const spec::Seccomp& s, SeccompPlan& plan, bool& uses_notify) {
+void plan_rules(const config::Seccomp& s, SeccompPlan& plan, bool& uses_notify) {
     for (size_t i = 0; i < s.syscalls.size(); ++i) {
         const auto& call = s.syscalls[i];
         std::string pointer = kBase + "/syscalls/" + std::to_string(i);
@@ -172,7 +172,7 @@ std::vector<std::string> seccomp_filter_flag_names() {
     return out;
 }
 
-SeccompPlan plan_seccomp(const spec::Seccomp& s, const spec::Config& config, const std::string& bundle) {
+SeccompPlan plan_seccomp(const config::Seccomp& s, const config::Config& config, const std::string& bundle) {
     SeccompPlan plan;
     plan.default_action = resolve_action(s.defaultAction, s.defaultErrnoRet, kBase + "/defaultAction", kBase + "/defaultErrnoRet");
     if (plan.default_action == SCMP_ACT_NOTIFY)

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::plan {
 
@@ -57,7 +57,7 @@ struct SeccompPlan {
 };
 
 // Throws Error with the JSON pointer of what cannot be planned.
-SeccompPlan plan_seccomp(const spec::Seccomp& seccomp, const spec::Config& config, const std::string& bundle);
+SeccompPlan plan_seccomp(const config::Seccomp& seccomp, const config::Config& config, const std::string& bundle);
 
 // The libseccomp constants behind the config's strings; std::nullopt when unknown.
 std::optional<uint32_t> seccomp_action(const std::string& name, std::optional<uint32_t> errno_ret);

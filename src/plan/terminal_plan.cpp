@@ -15,7 +15,7 @@ uint16_t window_dimension(uint32_t value, const char* pointer) {
 
 }  // namespace
 
-void plan_terminal(const spec::Process& process, ProcessPlan& plan) {
+void plan_terminal(const config::Process& process, ProcessPlan& plan) {
     plan.terminal = process.terminal;
     if (!process.consoleSize) return;
     plan.console_rows = window_dimension(process.consoleSize->height, "/process/consoleSize/height");

@@ -5,6 +5,6 @@
 namespace ocirt::plan {
 
 // A consoleSize dimension above what struct winsize holds (ioctl_tty(2), unsigned short) is an Error.
-void plan_terminal(const spec::Process& process, ProcessPlan& plan);
+void plan_terminal(const config::Process& process, ProcessPlan& plan);
 
 }  // namespace ocirt::plan

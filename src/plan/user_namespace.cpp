@@ -5,7 +5,7 @@
 namespace ocirt::plan {
 namespace {
 
-std::vector<linux_::IdRange> ranges_of(const std::vector<spec::IdMapping>& mappings) {
+std::vector<linux_::IdRange> ranges_of(const std::vector<config::IdMapping>& mappings) {
     std::vector<linux_::IdRange> out;
     out.reserve(mappings.size());
     for (const auto& m : mappings) out.push_back({m.containerID, m.hostID, m.size});
@@ -14,7 +14,7 @@ std::vector<linux_::IdRange> ranges_of(const std::vector<spec::IdMapping>& mappi
 
 }  // namespace
 
-linux_::IdMaps plan_id_maps(const spec::Linux& linux_config, bool rootless_euid) {
+linux_::IdMaps plan_id_maps(const config::Linux& linux_config, bool rootless_euid) {
     linux_::IdMaps maps;
     maps.uid = ranges_of(linux_config.uidMappings);
     maps.gid = ranges_of(linux_config.gidMappings);
@@ -22,7 +22,7 @@ linux_::IdMaps plan_id_maps(const spec::Linux& linux_config, bool rootless_euid)
     return maps;
 }
 
-void check_additional_gids(const spec::Process& process, const linux_::IdMaps& maps, bool new_user_namespace) {
+void check_additional_gids(const config::Process& process, const linux_::IdMaps& maps, bool new_user_namespace) {
     if (!new_user_namespace || !maps.deny_setgroups || process.user.additionalGids.empty()) return;
     // user_namespaces(7): after "deny" is written to /proc/PID/setgroups, setgroups(2) fails with EPERM.
     throw Error("/process/user/additionalGids: cannot be set by an unprivileged user: setgroups is denied in its user namespace",

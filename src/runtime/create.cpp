@@ -21,7 +21,7 @@
 #include "runtime/launcher.hpp"
 #include "runtime/rootless.hpp"
 #include "runtime/listen_fds.hpp"
-#include "spec/load.hpp"
+#include "config/load.hpp"
 #include "state/store.hpp"
 #include "sync/step_log.hpp"
 #include "util/error.hpp"
@@ -76,7 +76,7 @@ void write_pid_file(const std::string& path, pid_t pid) {
 linux_::ChildProcess create_container(const CreateRequest& request) {
     std::string bundle = absolute_bundle(request.bundle);
     std::string config_text;
-    spec::Config config = spec::load_bundle_or_throw(bundle, &config_text);
+    config::Config config = config::load_bundle_or_throw(bundle, &config_text);
     sync::log_step("parent", "config loaded");
     const cgroups::Hierarchy hierarchy = request.hierarchy ? *request.hierarchy : cgroups::Hierarchy::detect();
     plan::InitPlan plan =
@@ -141,7 +141,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
     // Limits are in place before the init joins the cgroup, so they hold from its first instruction.
     if (config.linux_) {
-        spec::Resources resources = config.linux_->resources.value_or(spec::Resources{});
+        config::Resources resources = config.linux_->resources.value_or(config::Resources{});
         resources.devices = cgroups::with_default_device_rules(resources.devices, config.linux_->devices);
         with_context("cgroup", [&] { cgroup->apply(resources); });
     }

@@ -5,7 +5,7 @@
 
 #include <cerrno>
 
-#include "spec/version.hpp"
+#include "config/version.hpp"
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
 
@@ -59,7 +59,7 @@ ojson default_spec(bool rootless, uid_t uid, gid_t gid) {
     linux_["readonlyPaths"] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
 
     ojson spec;
-    spec["ociVersion"] = spec::kOciVersion;
+    spec["ociVersion"] = config::kOciVersion;
     spec["process"] = {
         {"terminal", true},
         {"user", {{"uid", 0}, {"gid", 0}}},

@@ -86,7 +86,7 @@ state::Record running_container(const state::Container& container, const ExecReq
 
 // The process and the container's seccomp filter, planned as create plans them for the init; the filter's
 // load point follows the exec's own noNewPrivileges (plan_seccomp reads config.process).
-plan::InitPlan plan_exec(const spec::Config& config, const ExecRequest& request, const std::string& bundle,
+plan::InitPlan plan_exec(const config::Config& config, const ExecRequest& request, const std::string& bundle,
                          const state::Record& record) {
     plan::InitPlan plan;
     plan.process = plan::make_process_plan(config, read_security_facts());

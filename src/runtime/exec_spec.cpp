@@ -8,8 +8,8 @@
 #include <charconv>
 #include <optional>
 
-#include "spec/load.hpp"
-#include "spec/parse_json.hpp"
+#include "config/load.hpp"
+#include "config/parse_json.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
@@ -34,7 +34,7 @@ std::string read_text(const std::string& path) {
 }
 
 json parse_or_throw(const std::string& text, const std::string& name) {
-    spec::ParsedJson parsed = spec::parse_json(text);
+    config::ParsedJson parsed = config::parse_json(text);
     if (parsed.error) throw Error(parsed.error->describe()).context(name);
     return std::move(*parsed.doc);
 }
@@ -105,7 +105,7 @@ ConfigText created_config(const state::Container& container, const std::string& 
     return {read_text(path), path};
 }
 
-spec::Config exec_config(const ExecRequest& request, const ConfigText& created, const std::string& bundle) {
+config::Config exec_config(const ExecRequest& request, const ConfigText& created, const std::string& bundle) {
     json config = parse_or_throw(created.text, created.path);
     bool from_file = !request.process_file.empty();
     if (from_file) {
@@ -114,10 +114,10 @@ spec::Config exec_config(const ExecRequest& request, const ConfigText& created, 
         if (!config["process"].is_object()) config["process"] = json::object();
         apply_flags(config["process"], request);
     }
-    spec::LoadResult loaded = spec::load_config_text(config.dump(), bundle);
+    config::LoadResult loaded = config::load_config_text(config.dump(), bundle);
     if (loaded.config && loaded.config->process) return std::move(*loaded.config);
     if (loaded.diagnostics.empty()) throw Error("the container's config has no process");
-    const spec::Diagnostic& first = loaded.diagnostics.front();
+    const config::Diagnostic& first = loaded.diagnostics.front();
     if (!from_file) throw Error(first.describe(), 0, first.pointer).context("exec process");
     std::string pointer = strip_prefix(first.pointer, "/process");
     std::string where = pointer.empty() ? "" : pointer + ": ";

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "runtime/exec.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 #include "state/store.hpp"
 
 namespace ocirt::runtime {
@@ -23,6 +23,6 @@ ConfigText created_config(const state::Container& container, const std::string& 
 
 // The container's config with its process replaced by the exec's (config.process is always set). Errors
 // name the JSON pointer: inside the --process file ("/args"), or in config.json ("/process/args").
-spec::Config exec_config(const ExecRequest& request, const ConfigText& config, const std::string& bundle);
+config::Config exec_config(const ExecRequest& request, const ConfigText& config, const std::string& bundle);
 
 }  // namespace ocirt::runtime

@@ -8,10 +8,10 @@
 #include "plan/mount_options.hpp"
 #include "plan/names.hpp"
 #include "plan/seccomp_plan.hpp"
-#include "spec/embedded_schemas.hpp"
-#include "spec/hook_kinds.hpp"
-#include "spec/known_names.hpp"
-#include "spec/version.hpp"
+#include "config/embedded_schemas.hpp"
+#include "config/hook_kinds.hpp"
+#include "config/known_names.hpp"
+#include "config/version.hpp"
 
 namespace ocirt::runtime {
 namespace {
@@ -26,13 +26,13 @@ Names sorted(Names names) {
 
 Names hook_names() {
     Names out;
-    for (const auto& kind : spec::kHookKinds) out.push_back(kind.name);
+    for (const auto& kind : config::kHookKinds) out.push_back(kind.name);
     return out;
 }
 
 Names capability_names() {
     Names out;
-    for (const auto& cap : spec::capability_names()) out.emplace_back(cap.name);
+    for (const auto& cap : config::capability_names()) out.emplace_back(cap.name);
     return out;
 }
 
@@ -40,7 +40,7 @@ Names capability_names() {
 // own) that this libseccomp resolves and adds beside the native one: plan_seccomp refuses the others.
 Names seccomp_archs() {
     Names out;
-    for (const auto& schema : spec::embedded_schemas()) {
+    for (const auto& schema : config::embedded_schemas()) {
         if (schema.name != "defs-linux.json") continue;
         auto defs = nlohmann::json::parse(schema.text);
         for (const auto& entry : defs.at("definitions").at("SeccompArch").at("enum")) {
@@ -102,8 +102,8 @@ ojson linux_features() {
 
 ojson features_document() {
     ojson doc;
-    doc["ociVersionMin"] = spec::kOciVersionMin;
-    doc["ociVersionMax"] = spec::kOciVersion;
+    doc["ociVersionMin"] = config::kOciVersionMin;
+    doc["ociVersionMax"] = config::kOciVersion;
     doc["hooks"] = hook_names();
     doc["mountOptions"] = plan::known_mount_options();
     doc["linux"] = linux_features();

@@ -12,7 +12,7 @@
 namespace ocirt::runtime {
 namespace {
 
-bool asks_for_limits(const spec::Resources& r) {
+bool asks_for_limits(const config::Resources& r) {
     bool allows_a_device = std::any_of(r.devices.begin(), r.devices.end(), [](const auto& d) { return d.allow; });
     return allows_a_device || r.memory || r.cpu || r.pids || r.blockIO || !r.hugepageLimits.empty() || r.network ||
            !r.rdma.empty() || !r.unified.empty();
@@ -34,7 +34,7 @@ std::string default_state_root(uid_t euid, const char* xdg_runtime_dir) {
     return "/run/ocirt";
 }
 
-cgroups::Manager create_container_cgroup(const spec::Config& config, const std::string& id, bool rootless,
+cgroups::Manager create_container_cgroup(const config::Config& config, const std::string& id, bool rootless,
                                          bool systemd, const cgroups::Hierarchy& hierarchy,
                                          std::optional<cgroups::Manager> planned) {
     std::optional<std::string> path = config.linux_ ? config.linux_->cgroupsPath : std::nullopt;

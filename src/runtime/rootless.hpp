@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cgroups/manager.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::runtime {
 
@@ -23,7 +23,7 @@ std::string default_state_root(uid_t euid, const char* xdg_runtime_dir);
 // "slice:prefix:name" and systemd creates the unit when the init joins (Manager::for_systemd): where no
 // systemd answers, an Error before anything is made. Without `systemd`, `planned` is the caller's
 // Manager::for_container for the config's path (create records that path before making it).
-cgroups::Manager create_container_cgroup(const spec::Config& config, const std::string& id, bool rootless,
+cgroups::Manager create_container_cgroup(const config::Config& config, const std::string& id, bool rootless,
                                          bool systemd, const cgroups::Hierarchy& hierarchy,
                                          std::optional<cgroups::Manager> planned);
 

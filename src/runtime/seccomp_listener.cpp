@@ -1,7 +1,7 @@
 #include "runtime/seccomp_listener.hpp"
 
 #include "linux/unix_socket.hpp"
-#include "spec/version.hpp"
+#include "config/version.hpp"
 #include "sync/await_child.hpp"
 #include "sync/step_log.hpp"
 #include "util/error.hpp"
@@ -13,7 +13,7 @@ nlohmann::json container_process_state(const plan::SeccompListener& listener, pi
     nlohmann::json state = {{"ociVersion", listener.oci_version}, {"id", listener.id}, {"status", "creating"},
                             {"pid", pid},                         {"bundle", listener.bundle}};
     if (!listener.annotations.empty()) state["annotations"] = listener.annotations;
-    nlohmann::json process_state = {{"ociVersion", spec::kOciVersion}, {"fds", {"seccompFd"}}, {"pid", pid}, {"state", state}};
+    nlohmann::json process_state = {{"ociVersion", config::kOciVersion}, {"fds", {"seccompFd"}}, {"pid", pid}, {"state", state}};
     if (listener.metadata) process_state["metadata"] = *listener.metadata;
     return process_state;
 }

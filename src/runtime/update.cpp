@@ -8,7 +8,7 @@
 
 namespace ocirt::runtime {
 
-void update_container(const std::string& root, const std::string& id, spec::Resources resources) {
+void update_container(const std::string& root, const std::string& id, config::Resources resources) {
     // No lock: a foreground `run` holds it for as long as its container lives.
     state::Container container = state::Store(root).open_unlocked(id);
     if (!container.has_record()) throw container.no_record_error();

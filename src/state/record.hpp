@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ocirt::state {
 
@@ -28,7 +28,7 @@ struct Record {
     std::string cgroup_created_from;   // the topmost cgroup create made, in cgroup_path's encoding
     bool systemd_cgroup = false;
     bool no_new_keyring = false;       // created with --no-new-keyring: exec joins no session keyring either
-    spec::Hooks hooks;                 // poststart and poststop as config.json had them at create
+    config::Hooks hooks;                 // poststart and poststop as config.json had them at create
     // Without a mount namespace the rootfs is bound in the host's: the mount it sat on before, so delete
     // detaches what create stacked on it (0: the container has its own mount namespace).
     uint64_t rootfs_mount_id_before = 0;

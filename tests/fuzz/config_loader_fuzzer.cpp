@@ -1,5 +1,5 @@
 // libFuzzer target: the bytes are a config.json. Runs what `ocirt create` does with it before any syscall:
-// spec::load_config_text (parse, schema check, to_model, semantic rules: load_bundle without the file
+// config::load_config_text (parse, schema check, to_model, semantic rules: load_bundle without the file
 // read) and, when the config is valid, plan::make_init_plan on two host shapes.
 // Expected outcomes: diagnostics, or an ocirt::Error from the plan. A crash, a sanitizer report, any other
 // exception or a broken LoadResult contract is a finding.
@@ -14,7 +14,7 @@
 #include <typeinfo>
 
 #include "plan/init_plan.hpp"
-#include "spec/load.hpp"
+#include "config/load.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -63,7 +63,7 @@ plan::HostFacts v2_host() {
     return h;
 }
 
-void plan_on(const spec::Config& config, const plan::HostFacts& host, const plan::Options& options) {
+void plan_on(const config::Config& config, const plan::HostFacts& host, const plan::Options& options) {
     try {
         plan::InitPlan p = plan::make_init_plan(config, host, options);
         (void)p;
@@ -85,7 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static const std::string& bundle = bundle_dir();
     std::string text(reinterpret_cast<const char*>(data), size);
     try {
-        spec::LoadResult result = spec::load_config_text(text, bundle);
+        config::LoadResult result = config::load_config_text(text, bundle);
         if (result.config.has_value() != result.diagnostics.empty())
             finding("LoadResult: config set with diagnostics, or neither");
         for (const auto& d : result.diagnostics) (void)d.to_string();

@@ -27,7 +27,7 @@
 namespace fs = std::filesystem;
 using namespace ocirt::test;
 using ocirt::UniqueFd;
-using ocirt::spec::DeviceCgroupRule;
+using ocirt::config::DeviceCgroupRule;
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "harness.hpp"
-#include "spec/schema_check.hpp"
+#include "config/schema_check.hpp"
 
 using namespace ocirt::test;
 using nlohmann::json;
@@ -15,7 +15,7 @@ namespace {
 
 std::vector<std::string> schema_problems(const json& doc) {
     std::vector<std::string> out;
-    for (const auto& d : ocirt::spec::features_schema().validate(doc)) out.push_back(d.describe());
+    for (const auto& d : ocirt::config::features_schema().validate(doc)) out.push_back(d.describe());
     return out;
 }
 

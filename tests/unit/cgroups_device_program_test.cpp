@@ -10,7 +10,7 @@
 #include "util/error.hpp"
 
 using namespace ocirt::cgroups;
-using ocirt::spec::DeviceCgroupRule;
+using ocirt::config::DeviceCgroupRule;
 
 namespace {
 
@@ -125,7 +125,7 @@ TEST_CASE("cgroups device program: runc's default rules come last and win") {
 }
 
 TEST_CASE("cgroups device program: a default whose path linux.devices lists is left to the config") {
-    ocirt::spec::LinuxDevice null_device;
+    ocirt::config::LinuxDevice null_device;
     null_device.path = "/dev/null";
     null_device.type = "c";
     auto rules = with_default_device_rules({kDenyAll}, {null_device});
@@ -136,7 +136,7 @@ TEST_CASE("cgroups device program: a default whose path linux.devices lists is l
 }
 
 TEST_CASE("cgroups device program: a default device that linux.devices lists again keeps its access") {
-    ocirt::spec::LinuxDevice null_device;
+    ocirt::config::LinuxDevice null_device;
     null_device.path = "/dev/null";
     null_device.type = "c";
     null_device.major = 1;

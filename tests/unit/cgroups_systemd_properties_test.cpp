@@ -7,7 +7,7 @@
 #include "util/error.hpp"
 
 using namespace ocirt::cgroups;
-using ocirt::spec::Resources;
+using ocirt::config::Resources;
 
 namespace {
 
@@ -55,18 +55,18 @@ TEST_CASE("systemd properties: a .slice unit is started with Wants= its parent, 
 
 TEST_CASE("systemd properties: v1 names for memory, cpu, blkio and pids, with runc's quota rounding") {
     Resources r;
-    r.memory = ocirt::spec::Memory{};
+    r.memory = ocirt::config::Memory{};
     r.memory->limit = 64 << 20;
     r.memory->reservation = 32 << 20;
-    r.cpu = ocirt::spec::Cpu{};
+    r.cpu = ocirt::config::Cpu{};
     r.cpu->shares = 512;
     r.cpu->quota = 33333;
     r.cpu->period = 100000;
     r.cpu->cpus = "0-1,9";
     r.cpu->mems = "0";
-    r.blockIO = ocirt::spec::BlockIO{};
+    r.blockIO = ocirt::config::BlockIO{};
     r.blockIO->weight = 300;
-    r.pids = ocirt::spec::Pids{42};
+    r.pids = ocirt::config::Pids{42};
     auto props = by_name(transient_unit_properties(scope(), "c1", 1, r, Hierarchy::Mode::hybrid));
     CHECK(value_of<uint64_t>(props, "MemoryLimit") == 64u << 20);
     CHECK(value_of<uint64_t>(props, "CPUShares") == 512);
@@ -82,14 +82,14 @@ TEST_CASE("systemd properties: v1 names for memory, cpu, blkio and pids, with ru
 
 TEST_CASE("systemd properties: v2 names, shares converted to a weight, swap sent alone, -1 as infinity") {
     Resources r;
-    r.memory = ocirt::spec::Memory{};
+    r.memory = ocirt::config::Memory{};
     r.memory->limit = 100 << 20;
     r.memory->reservation = 50 << 20;
     r.memory->swap = 300 << 20;
-    r.cpu = ocirt::spec::Cpu{};
+    r.cpu = ocirt::config::Cpu{};
     r.cpu->shares = 1024;
     r.cpu->quota = -1;
-    r.pids = ocirt::spec::Pids{-1};
+    r.pids = ocirt::config::Pids{-1};
     auto props = by_name(transient_unit_properties(scope(), "c1", 1, r, Hierarchy::Mode::v2));
     CHECK(value_of<uint64_t>(props, "MemoryMax") == 100u << 20);
     CHECK(value_of<uint64_t>(props, "MemoryLow") == 50u << 20);
@@ -111,12 +111,12 @@ TEST_CASE("systemd properties: v2 names, shares converted to a weight, swap sent
 
 TEST_CASE("systemd properties: a quota without a period uses the kernel's 100 ms; zero values are not sent") {
     Resources r;
-    r.cpu = ocirt::spec::Cpu{};
+    r.cpu = ocirt::config::Cpu{};
     r.cpu->quota = 50000;
     r.cpu->shares = 0;
-    r.memory = ocirt::spec::Memory{};
+    r.memory = ocirt::config::Memory{};
     r.memory->limit = 0;
-    r.pids = ocirt::spec::Pids{0};
+    r.pids = ocirt::config::Pids{0};
     auto props = by_name(transient_unit_properties(scope(), "c1", 1, r, Hierarchy::Mode::v1));
     CHECK(value_of<uint64_t>(props, "CPUQuotaPerSecUSec") == 500000);
     for (const char* unsent : {"CPUQuotaPeriodUSec", "CPUShares", "MemoryLimit", "TasksMax"}) CHECK(props.count(unsent) == 0);
@@ -137,8 +137,8 @@ TEST_CASE("systemd properties: a cpu list that is not one is an error naming its
 
 TEST_CASE("systemd properties: an update sends only the limits systemd knows, nothing for the rest") {
     Resources r;
-    r.pids = ocirt::spec::Pids{50};
-    r.memory = ocirt::spec::Memory{};
+    r.pids = ocirt::config::Pids{50};
+    r.memory = ocirt::config::Memory{};
     r.memory->swappiness = 10;
     auto props = resource_properties(r, Hierarchy::Mode::hybrid);
     REQUIRE(props.size() == 1);

@@ -16,7 +16,7 @@
 
 namespace fs = std::filesystem;
 using namespace ocirt::cgroups;
-using ocirt::spec::Resources;
+using ocirt::config::Resources;
 
 namespace {
 
@@ -35,7 +35,7 @@ const FileWrite& find(const std::vector<FileWrite>& writes, const std::string& f
     throw std::logic_error("unreachable");
 }
 
-ocirt::spec::DeviceCgroupRule rule(bool allow, std::optional<std::string> type, std::optional<int64_t> major,
+ocirt::config::DeviceCgroupRule rule(bool allow, std::optional<std::string> type, std::optional<int64_t> major,
                                    std::optional<int64_t> minor, std::optional<std::string> access) {
     return {allow, std::move(type), major, minor, std::move(access)};
 }
@@ -222,7 +222,7 @@ TEST_CASE("cgroups v1 writes: pids.limit, negative is max and 0 is a real limit"
 }
 
 TEST_CASE("cgroups v1 writes: blockIO weights fall back to BFQ files, throttles per device") {
-    ocirt::spec::BlockIO b;
+    ocirt::config::BlockIO b;
     b.weight = 300;
     b.leafWeight = 200;
     b.weightDevice = {{8, 0, 500, 400}, {8, 16, 600, std::nullopt}};
@@ -422,7 +422,7 @@ TEST_CASE("cgroups v1 apply emulated: Manager::apply writes each group into its 
 }
 
 TEST_CASE("cgroups v1 apply emulated: blkio weights go to the BFQ files where the CFQ ones are absent") {
-    ocirt::spec::BlockIO b;
+    ocirt::config::BlockIO b;
     b.weight = 500;
     b.weightDevice = {{7, 0, 300, std::nullopt}};
     b.throttleReadBpsDevice = {{7, 0, 1048576}};

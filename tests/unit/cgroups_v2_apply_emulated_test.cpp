@@ -12,7 +12,7 @@
 
 namespace fs = std::filesystem;
 using namespace ocirt::cgroups;
-using ocirt::spec::Resources;
+using ocirt::config::Resources;
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include "util/error.hpp"
 
 using namespace ocirt::cgroups;
-using ocirt::spec::Resources;
+using ocirt::config::Resources;
 
 namespace {
 

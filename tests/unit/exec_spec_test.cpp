@@ -2,7 +2,7 @@
 
 #include "runtime/exec_spec.hpp"
 #include "state/store.hpp"
-#include "spec_support.hpp"
+#include "config_support.hpp"
 #include "util/error.hpp"
 
 using namespace ocirt;
@@ -44,9 +44,9 @@ TEST_CASE("exec spec: the flags change the config's process as runc's exec does;
     request.additional_gids = {5, 6};
     request.no_new_privileges = true;
     request.tty = true;
-    spec::Config result = runtime::exec_config(request, created_text(bundle), bundle.path().string());
+    config::Config result = runtime::exec_config(request, created_text(bundle), bundle.path().string());
     REQUIRE(result.process);
-    const spec::Process& p = *result.process;
+    const config::Process& p = *result.process;
     CHECK(p.args == std::vector<std::string>{"sh", "-c", "true"});
     CHECK(p.env == std::vector<std::string>{"PATH=/bin", "TERM=dumb", "NEW=1"});
     CHECK(p.cwd == "/tmp");

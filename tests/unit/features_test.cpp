@@ -14,10 +14,10 @@
 #include "plan/init_plan.hpp"
 #include "plan/mount_options.hpp"
 #include "runtime/features.hpp"
-#include "spec/load.hpp"
-#include "spec/schema_check.hpp"
-#include "spec/version.hpp"
-#include "spec_support.hpp"
+#include "config/load.hpp"
+#include "config/schema_check.hpp"
+#include "config/version.hpp"
+#include "config_support.hpp"
 #include "util/error.hpp"
 
 using namespace ocirt;
@@ -43,8 +43,8 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 json busybox() { return json::parse(spec_test::slurp(spec_test::data_dir() / "valid" / "busybox.json")); }
 
 // config.json text through the loader (schema, rules, model): a listed name must pass all three.
-spec::Config load(const json& config, const TempBundle& bundle) {
-    auto result = spec::load_config_text(config.dump(), bundle.path().string());
+config::Config load(const json& config, const TempBundle& bundle) {
+    auto result = config::load_config_text(config.dump(), bundle.path().string());
     for (const auto& d : result.diagnostics) FAIL_CHECK(d.to_string());
     REQUIRE(result.config);
     return *result.config;
@@ -67,7 +67,7 @@ std::string planning_error(const json& config, const plan::HostFacts& host) {
 
 std::vector<std::string> problems(const json& doc) {
     std::vector<std::string> out;
-    for (const auto& d : spec::features_schema().validate(doc)) out.push_back(d.describe());
+    for (const auto& d : config::features_schema().validate(doc)) out.push_back(d.describe());
     return out;
 }
 
@@ -134,10 +134,10 @@ TEST_CASE("features: the schema takes the spec's minimal document and nulls, and
 }
 
 TEST_CASE("features: ociVersionMin and ociVersionMax are accepted as config.json's ociVersion") {
-    CHECK(document()["ociVersionMin"] == spec::kOciVersionMin);
-    CHECK(document()["ociVersionMax"] == spec::kOciVersion);
+    CHECK(document()["ociVersionMin"] == config::kOciVersionMin);
+    CHECK(document()["ociVersionMax"] == config::kOciVersion);
     TempBundle bundle;
-    for (const char* v : {spec::kOciVersionMin, spec::kOciVersion}) {
+    for (const char* v : {config::kOciVersionMin, config::kOciVersion}) {
         CAPTURE(v);
         json config = busybox();
         config["ociVersion"] = v;
@@ -145,20 +145,20 @@ TEST_CASE("features: ociVersionMin and ociVersionMax are accepted as config.json
     }
     json config = busybox();
     config["ociVersion"] = "2.0.0";
-    CHECK_FALSE(spec::load_config_text(config.dump(), bundle.path().string()).diagnostics.empty());
+    CHECK_FALSE(config::load_config_text(config.dump(), bundle.path().string()).diagnostics.empty());
     // features.md: ociVersionMax "MUST NOT be less than" ociVersionMin.
     auto numbers = [](const char* version) {
         std::array<int, 3> n{};
         REQUIRE(std::sscanf(version, "%d.%d.%d", &n[0], &n[1], &n[2]) == 3);
         return n;
     };
-    CHECK(numbers(spec::kOciVersionMin) <= numbers(spec::kOciVersion));
+    CHECK(numbers(config::kOciVersionMin) <= numbers(config::kOciVersion));
 }
 
 TEST_CASE("features: every listed hook is loaded into its own hook list") {
-    const std::vector<std::vector<spec::Hook> spec::Hooks::*> members = {
-        &spec::Hooks::prestart,       &spec::Hooks::createRuntime, &spec::Hooks::createContainer,
-        &spec::Hooks::startContainer, &spec::Hooks::poststart,     &spec::Hooks::poststop};
+    const std::vector<std::vector<config::Hook> config::Hooks::*> members = {
+        &config::Hooks::prestart,       &config::Hooks::createRuntime, &config::Hooks::createContainer,
+        &config::Hooks::startContainer, &config::Hooks::poststart,     &config::Hooks::poststop};
     auto hooks = listed("/hooks");
     CHECK(hooks.size() == members.size());
     std::set<std::size_t> filled;
@@ -167,7 +167,7 @@ TEST_CASE("features: every listed hook is loaded into its own hook list") {
         CAPTURE(name);
         json config = busybox();
         config["hooks"][name] = json::array({{{"path", "/bin/true"}}});
-        spec::Config loaded = load(config, bundle);
+        config::Config loaded = load(config, bundle);
         std::vector<std::size_t> nonempty;
         for (std::size_t i = 0; i < members.size(); ++i)
             if (!(loaded.hooks.*members[i]).empty()) nonempty.push_back(i);
@@ -313,7 +313,7 @@ TEST_CASE("features: known seccomp flags are parsed; supported ones pass this ke
 TEST_CASE("features: the booleans match what the code does") {
     const json& linux_ = document()["linux"];
     // rdma: linux.resources.rdma becomes rdma.max writes on v1 and on v2.
-    spec::Resources r;
+    config::Resources r;
     r.rdma["mlx5_0"] = {1, 2};
     auto writes_rdma = [](const std::vector<cgroups::FileWrite>& writes) {
         return std::any_of(writes.begin(), writes.end(), [](const auto& w) { return w.group == cgroups::Group::rdma; });

@@ -23,7 +23,7 @@
 namespace fs = std::filesystem;
 using ocirt::Error;
 using ocirt::UniqueFd;
-using ocirt::spec::Hook;
+using ocirt::config::Hook;
 using namespace ocirt::hooks;
 
 namespace {
@@ -184,17 +184,17 @@ TEST_CASE("hooks: state.json keeps poststart and poststop as they were, and only
 }
 
 TEST_CASE("hooks: the init asks the parent for HooksDone when any create-time or start hook is configured") {
-    ocirt::spec::Hooks none;
+    ocirt::config::Hooks none;
     none.poststart = {Hook{"/bin/true", {}, {}, {}}};
     none.poststop = {Hook{"/bin/true", {}, {}, {}}};
     CHECK_FALSE(ocirt::plan::plan_hooks(none, "/b").ask_parent);
-    for (auto member : {&ocirt::spec::Hooks::prestart, &ocirt::spec::Hooks::createRuntime,
-                        &ocirt::spec::Hooks::createContainer, &ocirt::spec::Hooks::startContainer}) {
-        ocirt::spec::Hooks hooks;
+    for (auto member : {&ocirt::config::Hooks::prestart, &ocirt::config::Hooks::createRuntime,
+                        &ocirt::config::Hooks::createContainer, &ocirt::config::Hooks::startContainer}) {
+        ocirt::config::Hooks hooks;
         (hooks.*member).push_back(Hook{"/bin/true", {}, {}, {}});
         CHECK(ocirt::plan::plan_hooks(hooks, "/b").ask_parent);
     }
-    ocirt::spec::Hooks hooks;
+    ocirt::config::Hooks hooks;
     hooks.createContainer = {Hook{"/bin/cc", {}, {}, {}}};
     hooks.startContainer = {Hook{"/bin/sc", {}, {}, {}}};
     auto plan = ocirt::plan::plan_hooks(hooks, "/the/bundle");

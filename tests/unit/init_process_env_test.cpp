@@ -3,7 +3,7 @@
 #include "init/process_env.hpp"
 #include "plan/capability_sets.hpp"
 #include "plan/init_plan.hpp"
-#include "spec/rules.hpp"
+#include "config/rules.hpp"
 
 using namespace ocirt;
 
@@ -24,18 +24,18 @@ TEST_CASE("process env: passwd_home takes the first entry of the uid, skipping m
 }
 
 TEST_CASE("process env: an unknown capability is an error for ociVersion 1.0.x only") {
-    CHECK(spec::unknown_capability_is_error("1.0.0"));
-    CHECK(spec::unknown_capability_is_error("1.0.2"));
-    CHECK(spec::unknown_capability_is_error("1.0.2-dev"));
-    CHECK(spec::unknown_capability_is_error("not a version"));
-    CHECK_FALSE(spec::unknown_capability_is_error("1.1.0"));
-    CHECK_FALSE(spec::unknown_capability_is_error("1.1.0-rc.1"));
-    CHECK_FALSE(spec::unknown_capability_is_error("1.2.0"));
-    CHECK_FALSE(spec::unknown_capability_is_error("1.10.3+build"));
+    CHECK(config::unknown_capability_is_error("1.0.0"));
+    CHECK(config::unknown_capability_is_error("1.0.2"));
+    CHECK(config::unknown_capability_is_error("1.0.2-dev"));
+    CHECK(config::unknown_capability_is_error("not a version"));
+    CHECK_FALSE(config::unknown_capability_is_error("1.1.0"));
+    CHECK_FALSE(config::unknown_capability_is_error("1.1.0-rc.1"));
+    CHECK_FALSE(config::unknown_capability_is_error("1.2.0"));
+    CHECK_FALSE(config::unknown_capability_is_error("1.10.3+build"));
 }
 
 TEST_CASE("process env: plan_capabilities leaves an unknown name out when it is not an error") {
-    spec::Capabilities caps;
+    config::Capabilities caps;
     caps.bounding = std::vector<std::string>{"CAP_KILL", "CAP_TEST"};
     auto sets = plan::plan_capabilities(caps, "/process", false);
     CHECK(sets.bounding == (uint64_t{1} << 5));

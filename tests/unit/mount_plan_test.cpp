@@ -13,17 +13,17 @@ using plan_test::error_of;
 
 namespace {
 
-spec::Config with_mounts(std::vector<spec::Mount> mounts) {
-    spec::Config c;
+config::Config with_mounts(std::vector<config::Mount> mounts) {
+    config::Config c;
     c.mounts = std::move(mounts);
-    c.linux_ = spec::Linux{};
+    c.linux_ = config::Linux{};
     return c;
 }
 
 }  // namespace
 
 TEST_CASE("mount plan: a bind keeps its flags, r* attributes and idmap with the mount's own mappings") {
-    spec::Mount m{"data", "shared", {"rbind", "ro", "rnoexec", "ridmap", "rslave"}, std::nullopt, {{0, 2000, 10}}, {{0, 3000, 10}}};
+    config::Mount m{"data", "shared", {"rbind", "ro", "rnoexec", "ridmap", "rslave"}, std::nullopt, {{0, 2000, 10}}, {{0, 3000, 10}}};
     auto steps = plan::plan_mounts(with_mounts({m}), {}, {"/bundle", false, 0});
     REQUIRE(steps.size() == 1);
     const auto& s = steps[0];
@@ -42,7 +42,7 @@ TEST_CASE("mount plan: a bind keeps its flags, r* attributes and idmap with the 
 }
 
 TEST_CASE("mount plan: idmap on a mount that is not a bind names the option's pointer") {
-    spec::Mount m{"/x", "tmpfs", {"nosuid", "idmap"}, "tmpfs", {{0, 1, 1}}, {{0, 1, 1}}};
+    config::Mount m{"/x", "tmpfs", {"nosuid", "idmap"}, "tmpfs", {{0, 1, 1}}, {{0, 1, 1}}};
     auto e = error_of([&] { plan::plan_mounts(with_mounts({{"/y", "tmpfs", {}, "tmpfs", {}, {}}, m}), {}, {"/b", false, 0}); });
     CHECK(e.json_pointer() == "/mounts/1/options/1");
     CHECK(std::string(e.what()).find("must be a bind mount") != std::string::npos);
@@ -61,7 +61,7 @@ TEST_CASE("mount plan: linux.mountLabel is ignored without SELinux and becomes c
 }
 
 TEST_CASE("mount plan: linux.devices become nodes with type, number, mode (0666 by default) and owner") {
-    std::vector<spec::LinuxDevice> devices = {
+    std::vector<config::LinuxDevice> devices = {
         {"c", "/dev/fuse", 10, 229, 0640, 1000, 1001},
         {"u", "/dev/u", 1, 11, std::nullopt, std::nullopt, std::nullopt},
         {"b", "/dev/loop0", 7, 0, 0100600, 0, 6},
@@ -85,8 +85,8 @@ TEST_CASE("mount plan: linux.devices become nodes with type, number, mode (0666 
 }
 
 TEST_CASE("mount plan: linux.devices are left out when /dev is bound from the host, as runc does") {
-    spec::Config c = with_mounts({{"/dev", "tmpfs", {"mode=755"}, "tmpfs", {}, {}}});
-    c.process = spec::Process{};
+    config::Config c = with_mounts({{"/dev", "tmpfs", {"mode=755"}, "tmpfs", {}, {}}});
+    c.process = config::Process{};
     c.process->args = {"/bin/sh"};
     c.linux_->namespaces = {{"mount", std::nullopt}};
     c.linux_->devices = {{"c", "/dev/fuse", 10, 229, 0600, 0, 0}};

@@ -14,12 +14,12 @@ using plan::MountStep;
 
 namespace {
 
-spec::Config busybox_like() {
-    spec::Config c;
+config::Config busybox_like() {
+    config::Config c;
     c.ociVersion = "1.2.0";
     c.root.path = "rootfs";
     c.root.readonly = true;
-    spec::Process p;
+    config::Process p;
     p.args = {"/bin/sh"};
     p.env = {"PATH=/bin"};
     p.cwd = "/";
@@ -35,7 +35,7 @@ spec::Config busybox_like() {
         {"/sys/fs/cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}, "cgroup", {}, {}},
         {"/data", "data", {"rbind", "ro", "rprivate"}, std::nullopt, {}, {}},
     };
-    spec::Linux l;
+    config::Linux l;
     for (const char* t : {"pid", "network", "ipc", "uts", "mount", "cgroup"}) l.namespaces.push_back({t, std::nullopt});
     c.linux_ = l;
     return c;

@@ -9,8 +9,8 @@
 #include "plan/kernel_settings.hpp"
 #include "plan/process_names.hpp"
 #include "plan/process_plan.hpp"
-#include "spec/known_names.hpp"
-#include "spec/sysctl_rules.hpp"
+#include "config/known_names.hpp"
+#include "config/sysctl_rules.hpp"
 #include "plan_helpers.hpp"
 #include "util/error.hpp"
 
@@ -19,25 +19,25 @@ using plan_test::error_of;
 
 namespace {
 
-spec::Process shell_process() {
-    spec::Process p;
+config::Process shell_process() {
+    config::Process p;
     p.args = {"/bin/sh"};
     p.cwd = "/";
     return p;
 }
 
-spec::Config container(std::initializer_list<const char*> namespaces) {
-    spec::Config c;
+config::Config container(std::initializer_list<const char*> namespaces) {
+    config::Config c;
     c.ociVersion = "1.2.0";
     c.root.path = "/rootfs";
     c.process = shell_process();
-    spec::Linux l;
+    config::Linux l;
     for (const char* t : namespaces) l.namespaces.push_back({t, std::nullopt});
     c.linux_ = l;
     return c;
 }
 
-plan::InitPlan plan_of(const spec::Config& c, const plan::HostFacts& host = {}) {
+plan::InitPlan plan_of(const config::Config& c, const plan::HostFacts& host = {}) {
     return plan::make_init_plan(c, host, {"/bundle", false, 0});
 }
 
@@ -46,12 +46,12 @@ constexpr uint64_t bit(int n) { return uint64_t{1} << n; }
 }  // namespace
 
 TEST_CASE("process names: every capability name maps to its number and back") {
-    CHECK(spec::capability_names().size() == 41);
-    for (const auto& entry : spec::capability_names()) {
-        CHECK(spec::capability_number(entry.name) == entry.number);
+    CHECK(config::capability_names().size() == 41);
+    for (const auto& entry : config::capability_names()) {
+        CHECK(config::capability_number(entry.name) == entry.number);
         CHECK(linux_::capability_name(entry.number) == entry.name);
     }
-    CHECK_FALSE(spec::capability_number("CAP_TEST"));
+    CHECK_FALSE(config::capability_number("CAP_TEST"));
     CHECK(linux_::capability_name(63) == "capability 63");
 }
 
@@ -73,7 +73,7 @@ TEST_CASE("process names: scheduler policies and flags, I/O classes and personal
 }
 
 TEST_CASE("plan capabilities: names become masks; absent sets and an absent object are empty") {
-    spec::Capabilities caps;
+    config::Capabilities caps;
     caps.bounding = {"CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE"};
     caps.permitted = {"CAP_CHOWN", "CAP_KILL"};
     caps.effective = {"CAP_KILL"};
@@ -91,26 +91,26 @@ TEST_CASE("plan capabilities: names become masks; absent sets and an absent obje
 }
 
 TEST_CASE("plan capabilities: what capset(2) would refuse is an Error naming the pointer") {
-    spec::Capabilities caps;
+    config::Capabilities caps;
     caps.ambient = {"CAP_KILL", "CAP_TEST"};
     auto unknown = error_of([&] { plan::plan_capabilities(caps, "/process"); });
     CHECK(unknown.json_pointer() == "/process/capabilities/ambient/1");
     CHECK(unknown.message() == "/process/capabilities/ambient/1: unknown capability \"CAP_TEST\" (see capabilities(7))");
 
-    spec::Capabilities not_permitted;
+    config::Capabilities not_permitted;
     not_permitted.permitted = {"CAP_KILL"};
     not_permitted.effective = {"CAP_KILL", "CAP_CHOWN"};
     CHECK(error_of([&] { plan::plan_capabilities(not_permitted, "/process"); }).json_pointer() ==
           "/process/capabilities/effective/1");
 
-    spec::Capabilities not_bounded;
+    config::Capabilities not_bounded;
     not_bounded.bounding = {"CAP_KILL"};
     not_bounded.inheritable = {"CAP_CHOWN"};
     CHECK(error_of([&] { plan::plan_capabilities(not_bounded, ""); }).json_pointer() == "/capabilities/inheritable/0");
 }
 
 TEST_CASE("plan capabilities: ambient keeps only what is permitted and inheritable, as runc and crun do") {
-    spec::Capabilities caps;
+    config::Capabilities caps;
     caps.bounding = caps.permitted = std::vector<std::string>{"CAP_KILL", "CAP_CHOWN", "CAP_SYS_NICE"};
     caps.inheritable = {"CAP_KILL", "CAP_SYS_NICE"};
     caps.ambient = {"CAP_KILL", "CAP_CHOWN"};
@@ -119,16 +119,16 @@ TEST_CASE("plan capabilities: ambient keeps only what is permitted and inheritab
 
 TEST_CASE("plan process: scheduler, ioPriority, rlimit pointers and execCPUAffinity") {
     auto p = shell_process();
-    spec::Scheduler s;
+    config::Scheduler s;
     s.policy = "SCHED_DEADLINE";
     s.flags = {"SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_DL_OVERRUN"};
     s.runtime = 10'000'000;
     s.deadline = 30'000'000;
     s.period = 40'000'000;
     p.scheduler = s;
-    p.ioPriority = spec::IoPriority{"IOPRIO_CLASS_BE", 6};
+    p.ioPriority = config::IoPriority{"IOPRIO_CLASS_BE", 6};
     p.rlimits = {{"RLIMIT_CORE", 0, 0}, {"RLIMIT_NOFILE", 10, 20}};
-    p.execCPUAffinity = spec::ExecCpuAffinity{"0-2,5", "1"};
+    p.execCPUAffinity = config::ExecCpuAffinity{"0-2,5", "1"};
     auto planned = plan::plan_process(p, {});
     REQUIRE(planned.scheduler);
     CHECK(planned.scheduler->policy == SCHED_DEADLINE);
@@ -195,7 +195,7 @@ TEST_CASE("plan kernel settings: sysctl keys must belong to one of the container
         if (s.key == "net/ipv4/conf/eth0.10/forwarding") slashed = s.path == "net/ipv4/conf/eth0.10/forwarding";
     CHECK(slashed);
 
-    auto rejected = [](spec::Config config, const std::string& key) {
+    auto rejected = [](config::Config config, const std::string& key) {
         config.linux_->sysctl = {{key, "1"}};
         return error_of([&] { plan_of(config); });
     };
@@ -220,12 +220,12 @@ TEST_CASE("plan kernel settings: sysctl keys must belong to one of the container
 TEST_CASE("plan kernel settings: personality, and intelRdt refused without resctrl") {
     auto c = container({"mount"});
     CHECK_FALSE(plan_of(c).personality);
-    c.linux_->personality = spec::Personality{"LINUX32", {}};
+    c.linux_->personality = config::Personality{"LINUX32", {}};
     CHECK(plan_of(c).personality == PER_LINUX32);
-    c.linux_->personality = spec::Personality{"LINUX64", {}};
+    c.linux_->personality = config::Personality{"LINUX64", {}};
     CHECK(error_of([&] { plan_of(c); }).json_pointer() == "/linux/personality/domain");
     c.linux_->personality = std::nullopt;
-    c.linux_->intelRdt = spec::IntelRdt{};
+    c.linux_->intelRdt = config::IntelRdt{};
     auto e = error_of([&] { plan_of(c); });
     CHECK(e.json_pointer() == "/linux/intelRdt");
     CHECK(e.message().find("resctrl file system") != std::string::npos);
@@ -236,10 +236,10 @@ TEST_CASE("plan kernel settings: personality, and intelRdt refused without resct
 
 TEST_CASE("plan: the init plan carries the process attributes") {
     auto c = container({"mount", "pid"});
-    spec::Capabilities caps;
+    config::Capabilities caps;
     caps.bounding = caps.permitted = caps.effective = std::vector<std::string>{"CAP_KILL"};
     c.process->capabilities = caps;
-    c.process->scheduler = spec::Scheduler{"SCHED_BATCH", 5, std::nullopt, {}, std::nullopt, std::nullopt, std::nullopt};
+    c.process->scheduler = config::Scheduler{"SCHED_BATCH", 5, std::nullopt, {}, std::nullopt, std::nullopt, std::nullopt};
     auto plan = plan_of(c);
     CHECK(plan.process.capabilities.effective == bit(5));
     REQUIRE(plan.process.scheduler);
@@ -248,16 +248,16 @@ TEST_CASE("plan: the init plan carries the process attributes") {
 }
 
 TEST_CASE("spec sysctl: keys map to the namespace that holds them, dotted or slashed") {
-    CHECK(spec::sysctl_namespace_type("net.ipv4.ip_forward") == "network");
-    CHECK(spec::sysctl_namespace_type("net/ipv4/conf/eth0.10/forwarding") == "network");
-    CHECK(spec::sysctl_namespace_type("kernel.shm_rmid_forced") == "ipc");
-    CHECK(spec::sysctl_namespace_type("kernel/sem") == "ipc");
-    CHECK(spec::sysctl_namespace_type("fs.mqueue.msgsize_max") == "ipc");
-    CHECK(spec::sysctl_namespace_type("kernel.domainname") == "uts");
-    CHECK(spec::sysctl_namespace_type("kernel.pid_max") == "");
-    CHECK(spec::sysctl_namespace_type("fs.file-max") == "");
-    CHECK(spec::sysctl_namespace_type("network.x") == "");
-    CHECK(spec::sysctl_problem("kernel.sem", true).empty());
-    CHECK(spec::sysctl_problem("kernel.sem", false) == "sysctl \"kernel.sem\" needs an ipc namespace in /linux/namespaces");
-    CHECK(spec::sysctl_problem("kernel/hostname", true).find("conflicts with /hostname") != std::string::npos);
+    CHECK(config::sysctl_namespace_type("net.ipv4.ip_forward") == "network");
+    CHECK(config::sysctl_namespace_type("net/ipv4/conf/eth0.10/forwarding") == "network");
+    CHECK(config::sysctl_namespace_type("kernel.shm_rmid_forced") == "ipc");
+    CHECK(config::sysctl_namespace_type("kernel/sem") == "ipc");
+    CHECK(config::sysctl_namespace_type("fs.mqueue.msgsize_max") == "ipc");
+    CHECK(config::sysctl_namespace_type("kernel.domainname") == "uts");
+    CHECK(config::sysctl_namespace_type("kernel.pid_max") == "");
+    CHECK(config::sysctl_namespace_type("fs.file-max") == "");
+    CHECK(config::sysctl_namespace_type("network.x") == "");
+    CHECK(config::sysctl_problem("kernel.sem", true).empty());
+    CHECK(config::sysctl_problem("kernel.sem", false) == "sysctl \"kernel.sem\" needs an ipc namespace in /linux/namespaces");
+    CHECK(config::sysctl_problem("kernel/hostname", true).find("conflicts with /hostname") != std::string::npos);
 }

@@ -19,32 +19,32 @@ using plan::SeccompStage;
 
 namespace {
 
-spec::Config config_with(const spec::Seccomp& seccomp, bool no_new_privileges = true) {
-    spec::Config c;
+config::Config config_with(const config::Seccomp& seccomp, bool no_new_privileges = true) {
+    config::Config c;
     c.ociVersion = "1.2.0";
-    spec::Process p;
+    config::Process p;
     p.args = {"/bin/sh"};
     p.noNewPrivileges = no_new_privileges;
     c.process = p;
     c.annotations = {{"k", "v"}};
-    spec::Linux l;
+    config::Linux l;
     l.seccomp = seccomp;
     c.linux_ = l;
     return c;
 }
 
-plan::SeccompPlan plan_of(const spec::Seccomp& s, bool no_new_privileges = true) {
+plan::SeccompPlan plan_of(const config::Seccomp& s, bool no_new_privileges = true) {
     return plan::plan_seccomp(s, config_with(s, no_new_privileges), "/bundle");
 }
 
-spec::Seccomp allow_but(std::vector<spec::SeccompSyscall> calls) {
-    spec::Seccomp s;
+config::Seccomp allow_but(std::vector<config::SeccompSyscall> calls) {
+    config::Seccomp s;
     s.defaultAction = "SCMP_ACT_ALLOW";
     s.syscalls = std::move(calls);
     return s;
 }
 
-std::string error_text(const spec::Seccomp& s, std::string* pointer = nullptr) {
+std::string error_text(const config::Seccomp& s, std::string* pointer = nullptr) {
     try {
         plan_of(s);
     } catch (const Error& e) {
@@ -104,7 +104,7 @@ TEST_CASE("seccomp plan: actions become libseccomp actions, errnoRet defaults to
     }
     CHECK_FALSE(plan::seccomp_action("SCMP_ACT_DENY", {}));
 
-    spec::Seccomp s = allow_but({{{"mkdir"}, "SCMP_ACT_ERRNO", 95u, {}}});
+    config::Seccomp s = allow_but({{{"mkdir"}, "SCMP_ACT_ERRNO", 95u, {}}});
     s.defaultAction = "SCMP_ACT_ERRNO";
     s.defaultErrnoRet = 13;
     s.syscalls[0].action = "SCMP_ACT_TRACE";
@@ -181,7 +181,7 @@ TEST_CASE("seccomp plan: unknown names are skipped, a rule with the default acti
 }
 
 TEST_CASE("seccomp plan: architectures, flags and the stage the init loads at") {
-    spec::Seccomp s = allow_but({{{"mkdir"}, "SCMP_ACT_ERRNO", {}, {}}});
+    config::Seccomp s = allow_but({{{"mkdir"}, "SCMP_ACT_ERRNO", {}, {}}});
     s.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64"};
     s.flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC",
                "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
@@ -216,7 +216,7 @@ TEST_CASE("seccomp plan: architectures, flags and the stage the init loads at") 
 
 TEST_CASE("seccomp plan: what cannot be loaded is an error naming its pointer") {
     std::string pointer;
-    spec::Seccomp s = allow_but({});
+    config::Seccomp s = allow_but({});
     s.defaultAction = "SCMP_ACT_NOTIFY";
     s.listenerPath = "/run/agent.sock";
     CHECK(error_text(s, &pointer).find("SCMP_ACT_NOTIFY cannot be the default action") != std::string::npos);
@@ -247,11 +247,11 @@ TEST_CASE("seccomp plan: what cannot be loaded is an error naming its pointer") 
 }
 
 TEST_CASE("seccomp plan: a Docker-sized allow list with syscalls of other architectures compiles") {
-    spec::Seccomp s;
+    config::Seccomp s;
     s.defaultAction = "SCMP_ACT_ERRNO";
     s.defaultErrnoRet = 1;
     s.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"};
-    spec::SeccompSyscall allow{{}, "SCMP_ACT_ALLOW", {}, {}};
+    config::SeccompSyscall allow{{}, "SCMP_ACT_ALLOW", {}, {}};
     for (int nr = 0; nr < 450; ++nr) {
         char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
         if (!name) continue;

@@ -2,13 +2,13 @@
 
 #include <set>
 
-#include "spec/load.hpp"
-#include "spec/parse_json.hpp"
-#include "spec/schema_check.hpp"
-#include "spec_support.hpp"
+#include "config/load.hpp"
+#include "config/parse_json.hpp"
+#include "config/schema_check.hpp"
+#include "config_support.hpp"
 
 using namespace ocirt::spec_test;
-using namespace ocirt::spec;
+using namespace ocirt::config;
 
 namespace {
 

@@ -11,15 +11,15 @@ using namespace ocirt;
 
 namespace {
 
-spec::Config with_user_namespace(const std::optional<std::string>& user_path = std::nullopt) {
-    spec::Config c;
+config::Config with_user_namespace(const std::optional<std::string>& user_path = std::nullopt) {
+    config::Config c;
     c.ociVersion = "1.2.0";
     c.root.path = "rootfs";
-    spec::Process p;
+    config::Process p;
     p.args = {"/bin/sh"};
     p.cwd = "/";
     c.process = p;
-    spec::Linux l;
+    config::Linux l;
     for (const char* t : {"pid", "network", "ipc", "uts", "mount", "cgroup"}) l.namespaces.push_back({t, std::nullopt});
     l.namespaces.push_back({"user", user_path});
     l.uidMappings = {{0, 100000, 65536}, {65536, 1000, 1}};

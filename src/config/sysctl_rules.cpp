@@ -1,13 +1,13 @@
-#include "spec/sysctl_rules.hpp"
+#include "config/sysctl_rules.hpp"
 
 #include <algorithm>
 #include <array>
 #include <string>
 
-#include "spec/json_pointer.hpp"
+#include "config/json_pointer.hpp"
 #include "util/error.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 namespace {
 
 // ipc_namespaces(7) and mq_overview(7): the System V IPC limits and /proc/sys/fs/mqueue are per IPC namespace.
@@ -66,4 +66,4 @@ void sysctl_namespaced(const RuleInput& in, std::vector<Diagnostic>& out) {
     }
 }
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

@@ -1,8 +1,8 @@
-#include "spec/parse_json.hpp"
+#include "config/parse_json.hpp"
 
 #include <algorithm>
 
-namespace ocirt::spec {
+namespace ocirt::config {
 namespace {
 
 // nlohmann's parse_error::byte is the 1-based index of the last byte read when the error was found.
@@ -45,4 +45,4 @@ ParsedJson parse_json(const std::string& text) {
     return result;
 }
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

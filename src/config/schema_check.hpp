@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "spec/diagnostic.hpp"
+#include "config/diagnostic.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 class SchemaValidator {
 public:
@@ -44,4 +44,4 @@ const SchemaValidator& resources_schema();
 bool has_unsigned_above_int64(const nlohmann::json& doc);
 nlohmann::json clamp_unsigned_to_int64(const nlohmann::json& doc);
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

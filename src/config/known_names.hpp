@@ -4,7 +4,7 @@
 #include <span>
 #include <string_view>
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 struct NamedNumber {
     std::string_view name;
@@ -19,4 +19,4 @@ std::optional<int> capability_number(std::string_view name);
 std::span<const NamedNumber> rlimit_names();
 std::optional<int> rlimit_resource(std::string_view name);
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

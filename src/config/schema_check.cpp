@@ -1,4 +1,4 @@
-#include "spec/schema_check.hpp"
+#include "config/schema_check.hpp"
 
 #define VALIJSON_USE_EXCEPTIONS 1
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
@@ -12,11 +12,11 @@
 #include <limits>
 #include <string_view>
 
-#include "spec/embedded_schemas.hpp"
-#include "spec/json_pointer.hpp"
+#include "config/embedded_schemas.hpp"
+#include "config/json_pointer.hpp"
 #include "util/error.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 namespace {
 
 using nlohmann::json;
@@ -516,4 +516,4 @@ const SchemaValidator& features_schema() {
     return validator;
 }
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

@@ -4,13 +4,13 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "spec/config.hpp"
-#include "spec/diagnostic.hpp"
+#include "config/config.hpp"
+#include "config/diagnostic.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 Config to_model(const nlohmann::json& doc, std::vector<Diagnostic>& problems);
 // A schema-valid linux.resources document on its own; pointers are relative to it ("/memory/limit").
 Resources resources_to_model(const nlohmann::json& doc, std::vector<Diagnostic>& problems);
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

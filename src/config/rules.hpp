@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "spec/config.hpp"
-#include "spec/diagnostic.hpp"
+#include "config/config.hpp"
+#include "config/diagnostic.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 struct RuleInput {
     const Config& config;
@@ -28,4 +28,4 @@ std::span<const Rule> rules();
 bool unknown_capability_is_error(std::string_view oci_version);
 std::vector<Diagnostic> check_rules(const RuleInput& input);
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

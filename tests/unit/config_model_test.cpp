@@ -3,11 +3,11 @@
 #include <cstdint>
 #include <limits>
 
-#include "spec/load.hpp"
-#include "spec_support.hpp"
+#include "config/load.hpp"
+#include "config_support.hpp"
 
 using namespace ocirt::spec_test;
-using namespace ocirt::spec;
+using namespace ocirt::config;
 
 namespace {
 

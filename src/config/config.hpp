@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 struct IdMapping {
     uint32_t containerID = 0;
@@ -295,4 +295,4 @@ struct Config {
     std::optional<Linux> linux_;  // JSON "linux" (`linux` is a predefined macro in GNU C++)
 };
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

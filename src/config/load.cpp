@@ -1,4 +1,4 @@
-#include "spec/load.hpp"
+#include "config/load.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,14 +6,14 @@
 #include <cerrno>
 #include <filesystem>
 
-#include "spec/parse_json.hpp"
-#include "spec/rules.hpp"
-#include "spec/schema_check.hpp"
-#include "spec/to_model.hpp"
+#include "config/parse_json.hpp"
+#include "config/rules.hpp"
+#include "config/schema_check.hpp"
+#include "config/to_model.hpp"
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 namespace {
 
 namespace fs = std::filesystem;
@@ -108,4 +108,4 @@ Config load_bundle_or_throw(const std::string& bundle_dir, std::string* loaded_t
     throw Error(text, 0, result.diagnostics.front().pointer).context("config.json");
 }
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

@@ -1,6 +1,6 @@
-#include "spec/json_pointer.hpp"
+#include "config/json_pointer.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 std::string pointer_escape(std::string_view token) {
     std::string out;
@@ -20,4 +20,4 @@ std::string pointer_join(const std::string& base, std::string_view token) { retu
 
 std::string pointer_join(const std::string& base, std::size_t index) { return base + "/" + std::to_string(index); }
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

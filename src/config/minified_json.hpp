@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <string_view>
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 template <std::size_t N>
 struct MinifiedJson {
@@ -38,4 +38,4 @@ consteval MinifiedJson<N> minified_json(const char (&json)[N]) {
     return out;
 }
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

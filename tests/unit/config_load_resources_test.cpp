@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
 
-#include "spec/load_resources.hpp"
+#include "config/load_resources.hpp"
 #include "util/error.hpp"
 
-using ocirt::spec::load_resources_text;
+using ocirt::config::load_resources_text;
 
 namespace {
 

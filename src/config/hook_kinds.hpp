@@ -3,9 +3,9 @@
 // fills: one table for the loader, the rules and `ocirt features`.
 #include <vector>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 struct HookKind {
     const char* name;  // the key under "hooks"
@@ -21,4 +21,4 @@ inline constexpr HookKind kHookKinds[] = {
     {"poststop", &Hooks::poststop},
 };
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

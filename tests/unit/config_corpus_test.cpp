@@ -4,13 +4,13 @@
 
 #include <set>
 
-#include "spec/load.hpp"
-#include "spec/rules.hpp"
-#include "spec/parse_json.hpp"
-#include "spec_support.hpp"
+#include "config/load.hpp"
+#include "config/rules.hpp"
+#include "config/parse_json.hpp"
+#include "config_support.hpp"
 
 using namespace ocirt::spec_test;
-using ocirt::spec::load_bundle;
+using ocirt::config::load_bundle;
 
 TEST_CASE("spec corpus: every valid config loads with no diagnostic") {
     auto files = corpus("valid");
@@ -46,7 +46,7 @@ TEST_CASE("spec corpus: every invalid case reports exactly its pointer and rule"
         CHECK(d.rule == expect.at("rule").get<std::string>());
         CHECK_FALSE(d.message.empty());
         if (expect.contains("line")) {
-            auto parsed = ocirt::spec::parse_json(text);
+            auto parsed = ocirt::config::parse_json(text);
             CHECK(parsed.line == expect["line"].get<int>());
             CHECK(parsed.column == expect["column"].get<int>());
             std::string where = "line " + std::to_string(parsed.line) + ", column " + std::to_string(parsed.column) + ": ";
@@ -68,7 +68,7 @@ TEST_CASE("spec corpus: every semantic rule is exercised by at least one invalid
     for (const auto& file : corpus("invalid"))
         expected_rules.insert(nlohmann::json::parse(slurp(file)).at("expect").at("rule").get<std::string>());
     std::set<std::string> names;
-    for (const auto& rule : ocirt::spec::rules()) {
+    for (const auto& rule : ocirt::config::rules()) {
         std::string name(rule.name);
         CAPTURE(name);
         CHECK(names.insert(name).second);

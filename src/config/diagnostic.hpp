@@ -1,7 +1,7 @@
 #pragma once
 #include <string>
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 // One problem found in a config: where (JSON pointer), what (plain words) and which check found it.
 struct Diagnostic {
@@ -14,4 +14,4 @@ struct Diagnostic {
     std::string describe() const;
 };
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

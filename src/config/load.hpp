@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "spec/config.hpp"
-#include "spec/diagnostic.hpp"
+#include "config/config.hpp"
+#include "config/diagnostic.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 struct LoadResult {
     std::optional<Config> config;      // set only when diagnostics is empty
@@ -25,4 +25,4 @@ LoadResult load_config_text(const std::string& text, const std::string& bundle_d
 // exactly what it checked (config.json may change on disk meanwhile).
 Config load_bundle_or_throw(const std::string& bundle_dir, std::string* loaded_text = nullptr);
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

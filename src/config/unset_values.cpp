@@ -1,10 +1,10 @@
-#include "spec/unset_values.hpp"
+#include "config/unset_values.hpp"
 
 #include <optional>
 
-#include "spec/json_pointer.hpp"
+#include "config/json_pointer.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 namespace {
 
 // The fields runc's cgroup drivers write only when they differ from this value (libcontainer/cgroups/fs,
@@ -107,4 +107,4 @@ std::vector<std::string> drop_values_meaning_unset(Resources& resources, const s
     return cleared_pointers;
 }
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

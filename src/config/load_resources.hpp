@@ -3,12 +3,12 @@
 // against defs-linux.json#/definitions/Resources and converted to the typed model.
 #include <string>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 // `source` names the input in errors ("resources.json", "stdin"). Throws Error carrying the JSON pointer
 // (relative to the document, e.g. "/memory/limit") of the first problem.
 Resources load_resources_text(const std::string& text, const std::string& source);
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

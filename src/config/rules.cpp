@@ -1,4 +1,4 @@
-#include "spec/rules.hpp"
+#include "config/rules.hpp"
 
 #include <sys/stat.h>
 
@@ -8,13 +8,13 @@
 #include <cstring>
 #include <set>
 
-#include "spec/hook_kinds.hpp"
-#include "spec/json_pointer.hpp"
-#include "spec/known_names.hpp"
-#include "spec/sysctl_rules.hpp"
+#include "config/hook_kinds.hpp"
+#include "config/json_pointer.hpp"
+#include "config/known_names.hpp"
+#include "config/sysctl_rules.hpp"
 #include "util/error.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 namespace {
 
 using Out = std::vector<Diagnostic>;
@@ -486,4 +486,4 @@ std::vector<Diagnostic> check_rules(const RuleInput& input) {
     return out;
 }
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

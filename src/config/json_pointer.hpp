@@ -4,10 +4,10 @@
 #include <string>
 #include <string_view>
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 std::string pointer_escape(std::string_view token);
 std::string pointer_join(const std::string& base, std::string_view token);
 std::string pointer_join(const std::string& base, std::size_t index);
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

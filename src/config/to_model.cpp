@@ -1,14 +1,14 @@
-#include "spec/to_model.hpp"
+#include "config/to_model.hpp"
 
 #include <cstdint>
 #include <limits>
 
-#include "spec/hook_kinds.hpp"
-#include "spec/json_pointer.hpp"
-#include "spec/unset_values.hpp"
+#include "config/hook_kinds.hpp"
+#include "config/json_pointer.hpp"
+#include "config/unset_values.hpp"
 #include "util/log.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 namespace {
 
 using nlohmann::json;
@@ -326,4 +326,4 @@ Resources resources_to_model(const json& doc, std::vector<Diagnostic>& problems)
     return Converter(problems).resources_document(doc);
 }
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

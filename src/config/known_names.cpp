@@ -1,8 +1,8 @@
-#include "spec/known_names.hpp"
+#include "config/known_names.hpp"
 
 #include <sys/resource.h>
 
-namespace ocirt::spec {
+namespace ocirt::config {
 namespace {
 
 // Numbers from <linux/capability.h>; capabilities(7) lists the names.
@@ -42,4 +42,4 @@ std::optional<int> capability_number(std::string_view name) { return lookup(kCap
 std::span<const NamedNumber> rlimit_names() { return kRlimits; }
 std::optional<int> rlimit_resource(std::string_view name) { return lookup(kRlimits, name); }
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

@@ -5,10 +5,10 @@
 #include <string_view>
 #include <vector>
 
-#include "spec/diagnostic.hpp"
-#include "spec/rules.hpp"
+#include "config/diagnostic.hpp"
+#include "config/rules.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 // "ipc", "network" or "uts" (namespace types of config-linux.md); "" for a key that no namespace holds.
 // Keys may be written with dots ("net.ipv4.ip_forward") or slashes ("net/ipv4/ip_forward").
@@ -23,4 +23,4 @@ std::string sysctl_problem(std::string_view key, bool has_namespace);
 // other than the domainname field's is refused (rule "sysctl-domainname").
 void sysctl_namespaced(const RuleInput& in, std::vector<Diagnostic>& out);
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

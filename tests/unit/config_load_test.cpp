@@ -5,15 +5,15 @@
 #include <limits>
 #include <regex>
 
-#include "spec/json_pointer.hpp"
-#include "spec/load.hpp"
-#include "spec/parse_json.hpp"
-#include "spec/schema_check.hpp"
-#include "spec_support.hpp"
+#include "config/json_pointer.hpp"
+#include "config/load.hpp"
+#include "config/parse_json.hpp"
+#include "config/schema_check.hpp"
+#include "config_support.hpp"
 #include "util/error.hpp"
 
 using namespace ocirt::spec_test;
-using namespace ocirt::spec;
+using namespace ocirt::config;
 
 namespace {
 

@@ -4,9 +4,9 @@
 #include <optional>
 #include <string>
 
-#include "spec/diagnostic.hpp"
+#include "config/diagnostic.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 struct ParsedJson {
     std::optional<nlohmann::json> doc;
@@ -17,4 +17,4 @@ struct ParsedJson {
 
 ParsedJson parse_json(const std::string& text);
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

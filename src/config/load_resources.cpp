@@ -1,11 +1,11 @@
-#include "spec/load_resources.hpp"
+#include "config/load_resources.hpp"
 
-#include "spec/parse_json.hpp"
-#include "spec/schema_check.hpp"
-#include "spec/to_model.hpp"
+#include "config/parse_json.hpp"
+#include "config/schema_check.hpp"
+#include "config/to_model.hpp"
 #include "util/error.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 namespace {
 
 [[noreturn]] void fail(const std::string& source, const std::vector<Diagnostic>& problems) {
@@ -27,4 +27,4 @@ Resources load_resources_text(const std::string& text, const std::string& source
     return resources;
 }
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

@@ -2,7 +2,7 @@
 #include <span>
 #include <string_view>
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 struct EmbeddedSchema {
     std::string_view name;  // file name under schemas/, e.g. "config-schema.json"
@@ -12,4 +12,4 @@ struct EmbeddedSchema {
 // Every schemas/*.json, compiled in by tools/embed_schemas.cmake.
 std::span<const EmbeddedSchema> embedded_schemas();
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config

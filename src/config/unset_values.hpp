@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
-namespace ocirt::spec {
+namespace ocirt::config {
 
 // Clears every field of `resources` that holds its "not set" value, and the groups (cpu, memory, blockIO,
 // network, a weightDevice entry) left with nothing set. Returns the pointers of the cleared fields, under
 // `base` (e.g. "/linux/resources"), for the debug log.
 std::vector<std::string> drop_values_meaning_unset(Resources& resources, const std::string& base);
 
-}  // namespace ocirt::spec
+}  // namespace ocirt::config
