@@ -16,6 +16,8 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 
+#include "cli/command_word_lists.hpp"
+
 namespace {
 
 inline long raw_syscall(long number, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0) {
@@ -40,16 +42,18 @@ bool starts_with(const char* s, const char* prefix) {
 }
 
 // cli/command_word.hpp's command_index and enters_container, without the C library.
+#define OCIRT_OR_EQUALS(word) || equal(w, word)
 bool command_reexecutes(int argc, char** argv) {
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; ++i) {
         const char* w = argv[i];
-        if ((equal(w, "--root") || equal(w, "--log") || equal(w, "--log-format") || equal(w, "--rootless")) &&
-            i + 1 < argc)
-            ++i;
+        if ((false OCIRT_VALUED_GLOBAL_FLAGS(OCIRT_OR_EQUALS)) && i + 1 < argc) ++i;
     }
-    return i < argc && (equal(argv[i], "create") || equal(argv[i], "run") || equal(argv[i], "exec"));
+    if (i >= argc) return false;
+    const char* w = argv[i];
+    return false OCIRT_COMMANDS_ENTERING_CONTAINER(OCIRT_OR_EQUALS);
 }
+#undef OCIRT_OR_EQUALS
 
 }  // namespace
 
