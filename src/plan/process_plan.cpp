@@ -7,9 +7,9 @@
 
 #include "plan/capability_sets.hpp"
 #include "plan/config_error.hpp"
-#include "plan/names.hpp"
 #include "plan/process_names.hpp"
 #include "config/json_pointer.hpp"
+#include "config/known_names.hpp"
 
 namespace ocirt::plan {
 namespace {
@@ -19,7 +19,7 @@ std::vector<Rlimit> plan_rlimits(const std::vector<config::Rlimit>& rlimits, con
     for (size_t i = 0; i < rlimits.size(); ++i) {
         const auto& r = rlimits[i];
         std::string pointer = config::pointer_join(base + "/rlimits", i);
-        auto resource = rlimit_resource(r.type);
+        auto resource = config::rlimit_resource(r.type);
         if (!resource) throw config_error(pointer + "/type", "unknown rlimit type " + quoted(r.type) + " (see getrlimit(2))");
         if (r.soft > r.hard) throw config_error(pointer + "/soft", r.type + ": soft limit above the hard limit");
         planned.push_back({r.type, *resource, r.soft, r.hard, pointer});
