@@ -30,7 +30,7 @@ struct SchedAttr {
 
 }  // namespace
 
-void set_scheduler(const plan::Scheduler& s) {
+void set_scheduler(const Scheduler& s) {
     SchedAttr attr{};
     attr.size = sizeof attr;
     attr.sched_policy = static_cast<uint32_t>(s.policy);
@@ -50,15 +50,9 @@ void set_scheduler(const plan::Scheduler& s) {
     throw SysError(what, err);
 }
 
-void set_io_priority(const plan::IoPriority& p) {
+void set_io_priority(const IoPriority& p) {
     if (::syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(p.io_class, p.level)) < 0)
         throw SysError("ioprio_set " + p.class_name + " " + std::to_string(p.level));
-}
-
-int io_priority_of(pid_t pid) {
-    long value = ::syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, pid);
-    if (value < 0) throw SysError("ioprio_get " + std::to_string(pid));
-    return static_cast<int>(value);
 }
 
 void set_cpu_affinity(const std::vector<int>& cpus) {

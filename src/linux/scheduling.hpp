@@ -1,17 +1,33 @@
 #pragma once
 // The process's CPU scheduling (sched_setattr(2)), I/O priority (ioprio_set(2)), CPU affinity
 // (sched_setaffinity(2)) and execution domain (personality(2)).
-#include <sys/types.h>
-
+#include <cstdint>
+#include <string>
 #include <vector>
-
-#include "plan/process_attributes.hpp"
 
 namespace ocirt::linux_ {
 
-void set_scheduler(const plan::Scheduler& scheduler);
-void set_io_priority(const plan::IoPriority& priority);
-int io_priority_of(pid_t pid);  // ioprio_get(2) IOPRIO_WHO_PROCESS: IOPRIO_PRIO_VALUE(class, level)
+// sched_setattr(2)'s struct sched_attr, with the policy's name for messages.
+struct Scheduler {
+    std::string policy_name;  // "SCHED_BATCH"
+    int policy = 0;           // SCHED_*
+    uint64_t flags = 0;       // SCHED_FLAG_*
+    int32_t nice = 0;
+    uint32_t priority = 0;
+    uint64_t runtime = 0;
+    uint64_t deadline = 0;
+    uint64_t period = 0;
+};
+
+// ioprio_set(2)'s class and level, with the class's name for messages.
+struct IoPriority {
+    std::string class_name;  // "IOPRIO_CLASS_BE"
+    int io_class = 0;        // IOPRIO_CLASS_*
+    int level = 0;           // 0 (highest) .. 7
+};
+
+void set_scheduler(const Scheduler& scheduler);
+void set_io_priority(const IoPriority& priority);
 void set_cpu_affinity(const std::vector<int>& cpus);
 void set_personality(unsigned long persona);
 

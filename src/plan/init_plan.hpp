@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "linux/idmap.hpp"
+#include "linux/scheduling.hpp"
 #include "plan/hook_plan.hpp"
 #include "plan/process_attributes.hpp"
 #include "plan/seccomp_plan.hpp"
@@ -99,8 +100,8 @@ struct ProcessPlan {
     uint16_t console_rows = 0;     // process.consoleSize; 0 when not set
     uint16_t console_columns = 0;
     CapabilitySets capabilities;  // process.capabilities absent: every set empty, as runc does
-    std::optional<Scheduler> scheduler;
-    std::optional<IoPriority> io_priority;
+    std::optional<linux_::Scheduler> scheduler;     // process.scheduler
+    std::optional<linux_::IoPriority> io_priority;  // process.ioPriority
     ExecCpuAffinity exec_cpu_affinity;
     std::string apparmor_profile;  // "" when none; set only on a host with AppArmor
     // Annotation run.oci.keep_original_groups (podman's --group-add keep-groups, crun's extension): no

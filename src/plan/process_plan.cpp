@@ -27,9 +27,9 @@ std::vector<Rlimit> plan_rlimits(const std::vector<config::Rlimit>& rlimits, con
     return planned;
 }
 
-Scheduler plan_scheduler(const config::Scheduler& s, const std::string& base) {
+linux_::Scheduler plan_scheduler(const config::Scheduler& s, const std::string& base) {
     std::string pointer = base + "/scheduler";
-    Scheduler planned;
+    linux_::Scheduler planned;
     auto policy = scheduler_policy(s.policy);
     if (!policy) throw config_error(pointer + "/policy", "scheduling policy " + quoted(s.policy) + " is not supported by Linux (sched(7))");
     planned.policy_name = s.policy;
@@ -47,7 +47,7 @@ Scheduler plan_scheduler(const config::Scheduler& s, const std::string& base) {
     return planned;
 }
 
-IoPriority plan_io_priority(const config::IoPriority& io, const std::string& base) {
+linux_::IoPriority plan_io_priority(const config::IoPriority& io, const std::string& base) {
     auto io_class = io_priority_class(io.ioClass);
     if (!io_class) throw config_error(base + "/ioPriority/class", "unknown I/O priority class " + quoted(io.ioClass));
     // ioprio_set(2): levels 0 (highest) to 7 within the RT and BE classes.
