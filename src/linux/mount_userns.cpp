@@ -16,13 +16,6 @@
 namespace ocirt::linux_ {
 namespace {
 
-std::string map_lines(const std::vector<config::IdMapping>& mappings) {
-    std::string text;
-    for (const auto& m : mappings)
-        text += std::to_string(m.containerID) + " " + std::to_string(m.hostID) + " " + std::to_string(m.size) + "\n";
-    return text;
-}
-
 void write_map(const std::string& path, const std::string& text) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) throw SysError("open " + quoted(path));
@@ -44,8 +37,7 @@ void write_map(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-UniqueFd mapped_user_namespace(const std::vector<config::IdMapping>& uid_mappings,
-                               const std::vector<config::IdMapping>& gid_mappings) {
+UniqueFd mapped_user_namespace(const std::vector<IdRange>& uid_map, const std::vector<IdRange>& gid_map) {
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) < 0) throw SysError("pipe");
     UniqueFd read_end(pipe_fds[0]), write_end(pipe_fds[1]);
@@ -62,8 +54,8 @@ UniqueFd mapped_user_namespace(const std::vector<config::IdMapping>& uid_mapping
     while (n < 0 && errno == EINTR);
     if (n <= 0) throw Error("the user namespace of an idmapped mount: its holder ended before it was mapped");
     std::string proc = "/proc/" + std::string(buf, static_cast<size_t>(n));
-    write_map(proc + "/uid_map", map_lines(uid_mappings));
-    write_map(proc + "/gid_map", map_lines(gid_mappings));
+    write_map(proc + "/uid_map", id_map_text(uid_map));
+    write_map(proc + "/gid_map", id_map_text(gid_map));
     int fd = ::open((proc + "/ns/user").c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw SysError("open " + quoted(proc + "/ns/user"));
     return UniqueFd(fd);

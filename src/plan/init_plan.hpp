@@ -53,8 +53,8 @@ struct MountStep {
     bool idmap = false;                 // an idmapped bind (idmap, ridmap)
     bool idmap_recursive = false;       // ridmap
     bool copy_up = false;               // tmpcopyup on a tmpfs: filled with what the covered directory holds
-    std::vector<config::IdMapping> uid_mappings;  // the idmap's own maps; empty: the container's user namespace
-    std::vector<config::IdMapping> gid_mappings;
+    std::vector<linux_::IdRange> uid_mappings;  // the idmap's own maps; empty: the container's user namespace
+    std::vector<linux_::IdRange> gid_mappings;
 };
 
 // A node from linux.devices (config-linux.md "Devices"), made by mknod(2) under the container's root.

@@ -5,6 +5,7 @@
 #include <sys/sysmacros.h>
 
 #include "plan/mount_options.hpp"
+#include "plan/user_namespace.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -43,8 +44,8 @@ MountStep plan_mount(const config::Mount& mount, size_t index, const HostFacts& 
         step.recursive = parsed.recursive;
         step.idmap = parsed.idmap || !mount.uidMappings.empty();
         step.idmap_recursive = parsed.idmap_recursive;
-        step.uid_mappings = mount.uidMappings;
-        step.gid_mappings = mount.gidMappings;
+        step.uid_mappings = id_ranges(mount.uidMappings);
+        step.gid_mappings = id_ranges(mount.gidMappings);
         return step;
     }
     if (parsed.idmap || !mount.uidMappings.empty())

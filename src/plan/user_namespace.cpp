@@ -3,21 +3,18 @@
 #include "util/error.hpp"
 
 namespace ocirt::plan {
-namespace {
 
-std::vector<linux_::IdRange> ranges_of(const std::vector<config::IdMapping>& mappings) {
+std::vector<linux_::IdRange> id_ranges(const std::vector<config::IdMapping>& mappings) {
     std::vector<linux_::IdRange> out;
     out.reserve(mappings.size());
     for (const auto& m : mappings) out.push_back({m.containerID, m.hostID, m.size});
     return out;
 }
 
-}  // namespace
-
 linux_::IdMaps plan_id_maps(const config::Linux& linux_config, bool rootless_euid) {
     linux_::IdMaps maps;
-    maps.uid = ranges_of(linux_config.uidMappings);
-    maps.gid = ranges_of(linux_config.gidMappings);
+    maps.uid = id_ranges(linux_config.uidMappings);
+    maps.gid = id_ranges(linux_config.gidMappings);
     maps.deny_setgroups = rootless_euid;
     return maps;
 }

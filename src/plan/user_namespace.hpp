@@ -6,6 +6,9 @@
 
 namespace ocirt::plan {
 
+// A config's uidMappings or gidMappings as the ranges a map file takes.
+std::vector<linux_::IdRange> id_ranges(const std::vector<config::IdMapping>& mappings);
+
 // `rootless_euid`: the parent runs with a non-zero effective uid, so setgroups is denied before gid_map.
 linux_::IdMaps plan_id_maps(const config::Linux& linux_config, bool rootless_euid);
 

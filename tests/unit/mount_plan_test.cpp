@@ -37,8 +37,8 @@ TEST_CASE("mount plan: a bind keeps its flags, r* attributes and idmap with the 
     CHECK(s.idmap);
     CHECK(s.idmap_recursive);
     REQUIRE(s.uid_mappings.size() == 1);
-    CHECK(s.uid_mappings[0].hostID == 2000);
-    CHECK(s.gid_mappings[0].hostID == 3000);
+    CHECK(s.uid_mappings[0].host_id == 2000);
+    CHECK(s.gid_mappings[0].host_id == 3000);
 }
 
 TEST_CASE("mount plan: idmap on a mount that is not a bind names the option's pointer") {
