@@ -1,5 +1,5 @@
 #pragma once
-// Names the spec takes from the kernel: capabilities (capabilities(7)) and rlimits (getrlimit(2)).
+// Names the spec takes from the kernel: rlimits (getrlimit(2)); capabilities are linux/capabilities.hpp's.
 #include <optional>
 #include <span>
 #include <string_view>
@@ -10,10 +10,6 @@ struct NamedNumber {
     std::string_view name;
     int number;
 };
-
-// "CAP_CHOWN" → 0, ..., "CAP_CHECKPOINT_RESTORE" → 40.
-std::span<const NamedNumber> capability_names();
-std::optional<int> capability_number(std::string_view name);
 
 // "RLIMIT_NOFILE" → RLIMIT_NOFILE.
 std::span<const NamedNumber> rlimit_names();

@@ -11,6 +11,7 @@
 #include "config/hook_kinds.hpp"
 #include "config/json_pointer.hpp"
 #include "config/known_names.hpp"
+#include "linux/capabilities.hpp"
 #include "config/sysctl_rules.hpp"
 #include "util/error.hpp"
 
@@ -234,7 +235,7 @@ void capability_known(const RuleInput& in, Out& out) {
     for (const auto& [name, set] : sets) {
         if (!*set) continue;
         for (std::size_t i = 0; i < (*set)->size(); ++i)
-            if (!capability_number((**set)[i]))
+            if (!linux_::capability_number((**set)[i]))
                 report(out, pointer_join(std::string("/process/capabilities/") + name, i),
                        "unknown capability " + ocirt::quoted((**set)[i]) + " (see capabilities(7))", "capability-known");
     }

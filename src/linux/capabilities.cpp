@@ -7,7 +7,6 @@
 
 #include <cerrno>
 
-#include "config/known_names.hpp"
 #include "util/error.hpp"
 
 // capset(2) and prctl(2) by hand rather than libcap: five system calls do not justify another shared
@@ -26,6 +25,21 @@ int last_capability() {
 
 namespace {
 
+// Numbers from <linux/capability.h>; capabilities(7) lists the names.
+constexpr CapabilityName kCapabilities[] = {
+    {"CAP_CHOWN", 0},           {"CAP_DAC_OVERRIDE", 1},    {"CAP_DAC_READ_SEARCH", 2}, {"CAP_FOWNER", 3},
+    {"CAP_FSETID", 4},          {"CAP_KILL", 5},            {"CAP_SETGID", 6},          {"CAP_SETUID", 7},
+    {"CAP_SETPCAP", 8},         {"CAP_LINUX_IMMUTABLE", 9}, {"CAP_NET_BIND_SERVICE", 10}, {"CAP_NET_BROADCAST", 11},
+    {"CAP_NET_ADMIN", 12},      {"CAP_NET_RAW", 13},        {"CAP_IPC_LOCK", 14},       {"CAP_IPC_OWNER", 15},
+    {"CAP_SYS_MODULE", 16},     {"CAP_SYS_RAWIO", 17},      {"CAP_SYS_CHROOT", 18},     {"CAP_SYS_PTRACE", 19},
+    {"CAP_SYS_PACCT", 20},      {"CAP_SYS_ADMIN", 21},      {"CAP_SYS_BOOT", 22},       {"CAP_SYS_NICE", 23},
+    {"CAP_SYS_RESOURCE", 24},   {"CAP_SYS_TIME", 25},       {"CAP_SYS_TTY_CONFIG", 26}, {"CAP_MKNOD", 27},
+    {"CAP_LEASE", 28},          {"CAP_AUDIT_WRITE", 29},    {"CAP_AUDIT_CONTROL", 30},  {"CAP_SETFCAP", 31},
+    {"CAP_MAC_OVERRIDE", 32},   {"CAP_MAC_ADMIN", 33},      {"CAP_SYSLOG", 34},         {"CAP_WAKE_ALARM", 35},
+    {"CAP_BLOCK_SUSPEND", 36},  {"CAP_AUDIT_READ", 37},     {"CAP_PERFMON", 38},        {"CAP_BPF", 39},
+    {"CAP_CHECKPOINT_RESTORE", 40},
+};
+
 // Capabilities newer than the kernel are left out, as runc does: capset(2) refuses bits it does not know.
 uint64_t known_to_kernel(uint64_t mask) {
     int last = last_capability();
@@ -41,8 +55,16 @@ uint64_t current_permitted() {
 
 }  // namespace
 
+std::span<const CapabilityName> capability_names() { return kCapabilities; }
+
+std::optional<int> capability_number(std::string_view name) {
+    for (const auto& entry : kCapabilities)
+        if (entry.name == name) return entry.number;
+    return std::nullopt;
+}
+
 std::string capability_name(int number) {
-    for (const auto& entry : config::capability_names())
+    for (const auto& entry : kCapabilities)
         if (entry.number == number) return std::string(entry.name);
     return "capability " + std::to_string(number);
 }

@@ -2,7 +2,7 @@
 
 #include "plan/config_error.hpp"
 #include "config/json_pointer.hpp"
-#include "config/known_names.hpp"
+#include "linux/capabilities.hpp"
 #include "util/log.hpp"
 
 namespace ocirt::plan {
@@ -18,7 +18,7 @@ std::string first_outside(const std::optional<std::vector<std::string>>& names, 
                           const char* set) {
     if (!names) return {};
     for (size_t i = 0; i < names->size(); ++i) {
-        auto number = config::capability_number((*names)[i]);
+        auto number = linux_::capability_number((*names)[i]);
         if (number && !(allowed & (uint64_t{1} << *number)))
             return config::pointer_join(base + "/capabilities/" + set, i);
     }
@@ -39,7 +39,7 @@ CapabilitySets plan_capabilities(const std::optional<config::Capabilities>& caps
         if (!*set.names) continue;
         for (size_t i = 0; i < (*set.names)->size(); ++i) {
             const std::string& name = (**set.names)[i];
-            auto number = config::capability_number(name);
+            auto number = linux_::capability_number(name);
             if (!number) {
                 std::string pointer = config::pointer_join(base + "/capabilities/" + set.name, i);
                 std::string what = "unknown capability " + quoted(name) + " (see capabilities(7))";

@@ -4,13 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "linux/capabilities.hpp"
 #include "linux/seccomp.hpp"
 #include "plan/mount_options.hpp"
 #include "plan/names.hpp"
 #include "plan/seccomp_plan.hpp"
 #include "config/embedded_schemas.hpp"
 #include "config/hook_kinds.hpp"
-#include "config/known_names.hpp"
 #include "config/version.hpp"
 
 namespace ocirt::runtime {
@@ -32,7 +32,7 @@ Names hook_names() {
 
 Names capability_names() {
     Names out;
-    for (const auto& cap : config::capability_names()) out.emplace_back(cap.name);
+    for (const auto& cap : linux_::capability_names()) out.emplace_back(cap.name);
     return out;
 }
 

@@ -9,7 +9,6 @@
 #include "plan/kernel_settings.hpp"
 #include "plan/process_names.hpp"
 #include "plan/process_plan.hpp"
-#include "config/known_names.hpp"
 #include "config/sysctl_rules.hpp"
 #include "plan_helpers.hpp"
 #include "util/error.hpp"
@@ -46,12 +45,12 @@ constexpr uint64_t bit(int n) { return uint64_t{1} << n; }
 }  // namespace
 
 TEST_CASE("process names: every capability name maps to its number and back") {
-    CHECK(config::capability_names().size() == 41);
-    for (const auto& entry : config::capability_names()) {
-        CHECK(config::capability_number(entry.name) == entry.number);
+    CHECK(linux_::capability_names().size() == 41);
+    for (const auto& entry : linux_::capability_names()) {
+        CHECK(linux_::capability_number(entry.name) == entry.number);
         CHECK(linux_::capability_name(entry.number) == entry.name);
     }
-    CHECK_FALSE(config::capability_number("CAP_TEST"));
+    CHECK_FALSE(linux_::capability_number("CAP_TEST"));
     CHECK(linux_::capability_name(63) == "capability 63");
 }
 
