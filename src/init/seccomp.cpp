@@ -10,7 +10,7 @@ void load_seccomp(const InitContext& ctx, plan::SeccompStage stage) {
     if (!seccomp || seccomp->stage != stage) return;
     // After Ready nobody reads the channel: only the earlier stages log.
     if (stage != plan::SeccompStage::before_exec) ctx.step("loading seccomp");
-    UniqueFd listener = linux_::load_seccomp_filter(*seccomp);
+    UniqueFd listener = linux_::load_seccomp_filter(seccomp->program, seccomp->flags);
     if (listener) ctx.channel.send(sync::Message::with_fd(sync::MsgType::SeccompFd, std::move(listener)));
 }
 

@@ -10,7 +10,6 @@
 #include <memory>
 
 #include "util/error.hpp"
-#include "util/log.hpp"
 
 namespace ocirt::linux_ {
 namespace {
@@ -100,15 +99,14 @@ std::string libseccomp_version() {
     return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro);
 }
 
-std::vector<sock_filter> compile_seccomp_filter(const plan::SeccompPlan& plan) {
-    for (const auto& name : plan.skipped_names) log::debug("seccomp: syscall " + quoted(name) + " is unknown to libseccomp, its rule is skipped");
-    FilterCtx ctx(seccomp_init(plan.default_action));
+std::vector<sock_filter> compile_seccomp_filter(const SeccompFilter& filter) {
+    FilterCtx ctx(seccomp_init(filter.default_action));
     if (!ctx) throw Error("libseccomp refuses the default action");
-    for (uint32_t arch : plan.architectures) {
+    for (uint32_t arch : filter.architectures) {
         int rc = seccomp_arch_add(ctx.get(), arch);
         if (rc != -EEXIST) check(rc, "add architecture " + std::to_string(arch));
     }
-    for (const auto& rule : plan.rules) {
+    for (const auto& rule : filter.rules) {
         std::vector<scmp_arg_cmp> conditions;
         for (const auto& c : rule.conditions)
             conditions.push_back({c.index, static_cast<scmp_compare>(c.op), c.value, c.value_two});
@@ -116,23 +114,23 @@ std::vector<sock_filter> compile_seccomp_filter(const plan::SeccompPlan& plan) {
                                      conditions.data()),
               "add the rule for " + quoted(rule.name));
     }
-    check_kernel_takes_flags(plan.flags);
+    check_kernel_takes_flags(filter.flags);
     return export_program(ctx.get());
 }
 
-UniqueFd load_seccomp_filter(const plan::SeccompPlan& plan) {
-    sock_fprog program{static_cast<unsigned short>(plan.program.size()), const_cast<sock_filter*>(plan.program.data())};
+UniqueFd load_seccomp_filter(const std::vector<sock_filter>& program, unsigned int flags) {
+    sock_fprog fprog{static_cast<unsigned short>(program.size()), const_cast<sock_filter*>(program.data())};
     // Loaded by seccomp(2) rather than seccomp_load(3): libseccomp 2.5.4 cannot set WAIT_KILLABLE_RECV,
     // and the child then has nothing left to compute.
-    long rc = seccomp_syscall(SECCOMP_SET_MODE_FILTER, plan.flags, &program);
+    long rc = seccomp_syscall(SECCOMP_SET_MODE_FILTER, flags, &fprog);
     if (rc < 0) {
         int err = errno;
-        std::string what = "load the seccomp filter (flags " + flag_names(plan.flags) + ")";
+        std::string what = "load the seccomp filter (flags " + flag_names(flags) + ")";
         // seccomp(2): without no_new_privs the caller needs CAP_SYS_ADMIN.
         if (err == EACCES) what += ": noNewPrivileges is off and CAP_SYS_ADMIN is missing";
         throw SysError(what, err);
     }
-    if (plan.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) return UniqueFd(static_cast<int>(rc));
+    if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) return UniqueFd(static_cast<int>(rc));
     return UniqueFd();
 }
 

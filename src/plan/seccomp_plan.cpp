@@ -7,8 +7,8 @@
 #include <cctype>
 #include <cerrno>
 
-#include "linux/seccomp.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace ocirt::plan {
 namespace {
@@ -68,8 +68,8 @@ uint32_t resolve_action(const std::string& name, std::optional<uint32_t> errno_r
     return *action;
 }
 
-std::vector<SeccompCondition> resolve_conditions(const std::vector<config::SeccompArg>& args, const std::string& pointer) {
-    std::vector<SeccompCondition> out;
+std::vector<linux_::SeccompCondition> resolve_conditions(const std::vector<config::SeccompArg>& args, const std::string& pointer) {
+    std::vector<linux_::SeccompCondition> out;
     for (size_t k = 0; k < args.size(); ++k) {
         const auto& a = args[k];
         std::string at = pointer + "/args/" + std::to_string(k);
@@ -81,7 +81,7 @@ std::vector<SeccompCondition> resolve_conditions(const std::vector<config::Secco
     return out;
 }
 
-bool repeats_an_argument(const std::vector<SeccompCondition>& conditions) {
+bool repeats_an_argument(const std::vector<linux_::SeccompCondition>& conditions) {
     for (size_t i = 0; i < conditions.size(); ++i)
         for (size_t j = i + 1; j < conditions.size(); ++j)
             if (conditions[i].index == conditions[j].index) return true;
@@ -208,6 +208,8 @@ SeccompPlan plan_seccomp(const config::Seccomp& s, const config::Config& config,
     plan.stage = !no_new_privileges ? SeccompStage::before_identity
                  : plan.listener    ? SeccompStage::before_ready
                                     : SeccompStage::before_exec;
+    for (const auto& name : plan.skipped_names)
+        log::debug("seccomp: syscall " + quoted(name) + " is unknown to libseccomp, its rule is skipped");
     plan.program = with_context("seccomp", [&] { return linux_::compile_seccomp_filter(plan); });
     return plan;
 }

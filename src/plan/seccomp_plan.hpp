@@ -11,22 +11,9 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "linux/seccomp.hpp"
 
 namespace ocirt::plan {
-
-struct SeccompCondition {
-    unsigned int index = 0;  // the syscall argument, 0..5
-    int op = 0;              // enum scmp_compare
-    uint64_t value = 0;      // SCMP_CMP_MASKED_EQ: the mask
-    uint64_t value_two = 0;  // SCMP_CMP_MASKED_EQ: the value the masked argument must equal
-};
-
-struct SeccompRule {
-    std::string name;
-    int syscall = 0;  // libseccomp's number (negative for a syscall that only other architectures have)
-    uint32_t action = 0;
-    std::vector<SeccompCondition> conditions;  // all must hold
-};
 
 // Where the init loads the filter (config-linux.md Seccomp; seccomp(2) for the privilege rule).
 enum class SeccompStage {
@@ -45,12 +32,9 @@ struct SeccompListener {
     std::map<std::string, std::string> annotations;
 };
 
-struct SeccompPlan {
-    uint32_t default_action = 0;
-    std::vector<uint32_t> architectures;  // SCMP_ARCH_* added beside the native one
-    std::vector<SeccompRule> rules;
+// The filter libseccomp compiles (default action, architectures, rules, flags), and when and how it is loaded.
+struct SeccompPlan : linux_::SeccompFilter {
     std::vector<std::string> skipped_names;  // unknown to libseccomp: skipped as runc does
-    unsigned int flags = 0;                  // SECCOMP_FILTER_FLAG_* for seccomp(2)
     SeccompStage stage = SeccompStage::before_exec;
     std::optional<SeccompListener> listener;  // only when an action is SCMP_ACT_NOTIFY
     std::vector<sock_filter> program;         // the compiled filter

@@ -62,7 +62,7 @@ int refused_umask_values(const plan::SeccompPlan& p, const std::vector<unsigned>
     if (pid == 0) {
         if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) ::_exit(200);
         try {
-            linux_::load_seccomp_filter(p);
+            linux_::load_seccomp_filter(p.program, p.flags);
         } catch (...) {
             ::_exit(201);
         }
