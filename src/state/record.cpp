@@ -1,6 +1,6 @@
 #include "state/record.hpp"
 
-#include "hooks/saved_hooks.hpp"
+#include "state/saved_hooks.hpp"
 #include "util/error.hpp"
 #include "util/json_integer.hpp"
 
@@ -34,7 +34,7 @@ nlohmann::json Record::to_json() const {
         {"noNewKeyring", no_new_keyring},
         {"rootfsMountIdBefore", rootfs_mount_id_before},
     };
-    if (auto saved = hooks::saved_hooks_to_json(hooks); !saved.empty()) j["hooks"] = saved;
+    if (auto saved = saved_hooks_to_json(hooks); !saved.empty()) j["hooks"] = saved;
     return j;
 }
 
@@ -55,7 +55,7 @@ Record Record::from_json(const nlohmann::json& j) {
         r.systemd_cgroup = j.value("systemdCgroup", false);
         r.no_new_keyring = j.value("noNewKeyring", false);
         r.rootfs_mount_id_before = integer_at(j, "rootfsMountIdBefore", uint64_t{0});
-        if (j.contains("hooks")) r.hooks = hooks::saved_hooks_from_json(j.at("hooks"));
+        if (j.contains("hooks")) r.hooks = saved_hooks_from_json(j.at("hooks"));
         return r;
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("state.json: ") + e.what());

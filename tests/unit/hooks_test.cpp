@@ -1,6 +1,6 @@
-// src/hooks, src/plan/hook_plan and src/sync/exec_fifo: one hook run for real on the host (/bin/sh,
-// /usr/bin/env), the hooks of one point, the hooks kept in state.json, the init's hook plan, and what the
-// init tells `start` through exec.fifo (a pipe stands in for the fifo: "emulated").
+// src/hooks, src/state/saved_hooks, src/plan/hook_plan and src/sync/exec_fifo: one hook run for real on the
+// host (/bin/sh, /usr/bin/env), the hooks of one point, the hooks kept in state.json, the init's hook plan,
+// and what the init tells `start` through exec.fifo (a pipe stands in for the fifo: "emulated").
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,7 +13,7 @@
 
 #include "hooks/run_hook.hpp"
 #include "hooks/run_hooks.hpp"
-#include "hooks/saved_hooks.hpp"
+#include "state/saved_hooks.hpp"
 #include "plan/hook_plan.hpp"
 #include "state/record.hpp"
 #include "sync/exec_fifo.hpp"
@@ -180,7 +180,7 @@ TEST_CASE("hooks: state.json keeps poststart and poststop as they were, and only
     CHECK(back.hooks.poststop[0].args == std::vector<std::string>{"c"});
     CHECK(back.hooks.prestart.empty());
     CHECK_FALSE(ocirt::state::Record{}.to_json().contains("hooks"));
-    CHECK(saved_hooks_from_json(nlohmann::json::parse("null")).poststart.empty());
+    CHECK(ocirt::state::saved_hooks_from_json(nlohmann::json::parse("null")).poststart.empty());
 }
 
 TEST_CASE("hooks: the init asks the parent for HooksDone when any create-time or start hook is configured") {

@@ -5,10 +5,10 @@
 
 #include "config/config.hpp"
 
-namespace ocirt::hooks {
+namespace ocirt::state {
 
 // {"poststart": [...], "poststop": [...]}, each list only when it is not empty; the other points are left out.
 nlohmann::json saved_hooks_to_json(const config::Hooks& hooks);
 config::Hooks saved_hooks_from_json(const nlohmann::json& j);
 
-}  // namespace ocirt::hooks
+}  // namespace ocirt::state

@@ -1,8 +1,8 @@
-#include "hooks/saved_hooks.hpp"
+#include "state/saved_hooks.hpp"
 
 #include "util/json_integer.hpp"
 
-namespace ocirt::hooks {
+namespace ocirt::state {
 namespace {
 
 nlohmann::json hook_to_json(const config::Hook& hook) {
@@ -48,4 +48,4 @@ config::Hooks saved_hooks_from_json(const nlohmann::json& j) {
     return hooks;
 }
 
-}  // namespace ocirt::hooks
+}  // namespace ocirt::state
