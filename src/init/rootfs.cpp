@@ -8,9 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <optional>
 
-#include "cgroups/hierarchy.hpp"
 #include "init/cgroup_entry.hpp"
 #include "init/device_nodes.hpp"
 #include "linux/copy_tree.hpp"
@@ -136,16 +134,6 @@ void mount_bind(int root_fd, const MountStep& m, int source_tree) {
     finish_mount(root_fd, m);
 }
 
-// The host directory of the init's own cgroup in the hierarchy mounted at .../`name` (the init is in its
-// cgroup by now: CgroupReady came before).
-std::string own_cgroup_dir(const cgroups::Hierarchy& host, const std::string& name) {
-    for (const auto& h : host.all()) {
-        auto slash = h.mount_point.find_last_of('/');
-        if (h.mount_point.substr(slash + 1) == name) return h.mount_point + (h.own_cgroup == "/" ? "" : h.own_cgroup);
-    }
-    throw Error("cgroup hierarchy " + quoted(name) + " is no longer mounted");
-}
-
 // A "cgroup" mount on a v1 or hybrid host: a tmpfs holding one mount per hierarchy, each showing the
 // container's cgroup namespace (or, with bind_host_cgroups, a bind of the container's own cgroup
 // directory, as runc does without a cgroup namespace), and links for co-mounted controllers
@@ -157,16 +145,14 @@ void mount_cgroups(const InitContext& ctx, int root_fd, const MountStep& m) {
     // The tmpfs is ours and new: its directories are made relative to its root instead of resolving each
     // path in the container again. O_NOFOLLOW|O_DIRECTORY refuses anything but a directory in it.
     UniqueFd top = linux_::open_in_root(root_fd, m.destination, O_PATH | O_DIRECTORY);
-    std::optional<cgroups::Hierarchy> host;
-    if (ctx.plan.bind_host_cgroups) host = cgroups::Hierarchy::detect();
     for (const auto& h : ctx.plan.cgroup_hierarchies) {
         std::string dest = join_path(m.destination, h.name);
         if (::mkdirat(top.get(), h.name.c_str(), 0755) < 0 && errno != EEXIST) throw SysError("mkdir " + quoted(dest));
         int fd = ::openat(top.get(), h.name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) throw SysError("open " + quoted(dest));
         UniqueFd sub(fd);
-        if (host) {
-            linux_::mount_at(own_cgroup_dir(*host, h.name), linux_::fd_path(sub.get()), dest, "", MS_BIND, "");
+        if (ctx.plan.bind_host_cgroups) {
+            linux_::mount_at(h.container_directory, linux_::fd_path(sub.get()), dest, "", MS_BIND, "");
             // mount(2): a bind ignores the other flags until a remount.
             UniqueFd bound = linux_::open_in_root(root_fd, dest, O_PATH);
             linux_::remount_bind(linux_::fd_path(bound.get()), dest, m.flags);

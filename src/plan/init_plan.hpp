@@ -28,6 +28,9 @@ struct CgroupHierarchy {
     std::string name;     // directory under the mount: "cpu,cpuacct", "systemd", "unified"
     std::string options;  // superblock options for mount(2): "cpu,cpuacct", "name=systemd"; "" for cgroup2
     bool v2 = false;
+    // With bind_host_cgroups: the host directory of the container's cgroup in this hierarchy, which the
+    // "cgroup" mount binds. Set by create once it knows where the cgroup is (runtime/host_facts.hpp).
+    std::string container_directory;
 };
 
 // Facts about the host that the plan depends on, read by the parent before planning.
@@ -132,8 +135,8 @@ struct InitPlan {
     bool new_user_namespace = false;
     linux_::IdMaps id_maps;             // written by the parent between UsernsReady and MapsWritten
     bool new_cgroup_namespace = false;  // unshared by the init once it is in its cgroup
-    // No cgroup namespace: a "cgroup" mount binds each hierarchy's directory of the container's own cgroup
-    // (a user namespace in the host's cgroup namespace may not even mount a cgroup filesystem).
+    // No cgroup namespace: a "cgroup" mount binds each hierarchy's container_directory, the container's own
+    // cgroup (a user namespace in the host's cgroup namespace may not even mount a cgroup filesystem).
     bool bind_host_cgroups = false;
     bool second_fork = false;           // a PID namespace is made or joined: the init is a second child
     // Nothing to join, no user or time namespace: the parent's clone(2) makes unshare_flags' namespaces and

@@ -131,14 +131,17 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     // parent makes the cgroup (several ms of mkdir in the v1 hierarchies). Unless it can be cloned straight
     // into a cgroup v2 directory, or systemd makes the cgroup for its pid.
     std::optional<StartedInit> early_init;  // declared after `cleanup`: killed and reaped before it unwinds
-    if (plan.namespaces_at_clone && planned_cgroup && !cgroups::clone_target(*planned_cgroup))
+    if (plan.namespaces_at_clone && planned_cgroup && !cgroups::clone_target(*planned_cgroup)) {
+        plan_cgroup_binds(plan, *planned_cgroup, hierarchy);
         early_init = start_init(plan, launch_fds, std::nullopt);
+    }
     // Written while an early init sets itself up on the other CPU; exec reads it only once state.json exists.
     container.save_config(config_text);
 
     cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, request.systemd_cgroup, hierarchy,
                                            std::move(planned_cgroup)));
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
+    if (!early_init) plan_cgroup_binds(plan, *cgroup, hierarchy);
     // Limits are in place before the init joins the cgroup, so they hold from its first instruction.
     if (config.linux_) {
         config::Resources resources = config.linux_->resources.value_or(config::Resources{});

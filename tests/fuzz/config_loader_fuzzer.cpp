@@ -48,10 +48,10 @@ const std::string& bundle_dir() {
 // A hybrid cgroup v1 host without security modules, and a cgroup v2 host with all of them.
 plan::HostFacts hybrid_host() {
     plan::HostFacts h;
-    h.cgroup_hierarchies = {{"cpu,cpuacct", "cpu,cpuacct", false},
-                            {"memory", "memory", false},
-                            {"systemd", "name=systemd", false},
-                            {"unified", "", true}};
+    h.cgroup_hierarchies = {{"cpu,cpuacct", "cpu,cpuacct", false, ""},
+                            {"memory", "memory", false, ""},
+                            {"systemd", "name=systemd", false, ""},
+                            {"unified", "", true, ""}};
     return h;
 }
 

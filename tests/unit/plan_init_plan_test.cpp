@@ -43,7 +43,9 @@ config::Config busybox_like() {
 
 plan::HostFacts hybrid_host() {
     plan::HostFacts h;
-    h.cgroup_hierarchies = {{"cpu,cpuacct", "cpu,cpuacct", false}, {"systemd", "name=systemd", false}, {"unified", "", true}};
+    h.cgroup_hierarchies = {{"cpu,cpuacct", "cpu,cpuacct", false, ""},
+                            {"systemd", "name=systemd", false, ""},
+                            {"unified", "", true, ""}};
     return h;
 }
 
