@@ -2,16 +2,14 @@
 
 #include "cli/cli.hpp"
 #include "cli/create_options.hpp"
-#include "state/store.hpp"
+#include "runtime/state.hpp"
 
 namespace ocirt::cli {
 
 int cmd_state(const GlobalOptions& global, const Args& args) {
     auto id = parse_container_id_only({"state", "state <container-id>", "print the state of a container"}, args);
     if (!id) return 0;
-    state::Container container = state::Store(global.root).open_unlocked(*id);
-    state::Record record = container.load();
-    std::cout << state::oci_state_ordered(record, state::derive_status(record, container.dir())).dump(2) << "\n";
+    std::cout << runtime::container_state(global.root, *id).dump(2) << "\n";
     return 0;
 }
 
