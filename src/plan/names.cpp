@@ -1,7 +1,6 @@
 #include "plan/names.hpp"
 
 #include <sched.h>
-#include <sys/resource.h>
 
 #include <map>
 
@@ -29,22 +28,6 @@ std::vector<std::string> namespace_types() {
     std::vector<std::string> out;
     for (const auto& [type, flag] : namespace_table()) out.push_back(type);
     return out;
-}
-
-std::optional<int> rlimit_resource(const std::string& name) {
-    static const std::map<std::string, int> table = {
-        {"RLIMIT_AS", RLIMIT_AS},           {"RLIMIT_CORE", RLIMIT_CORE},
-        {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_DATA", RLIMIT_DATA},
-        {"RLIMIT_FSIZE", RLIMIT_FSIZE},     {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-        {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-        {"RLIMIT_NICE", RLIMIT_NICE},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-        {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_RSS", RLIMIT_RSS},
-        {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-        {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
-    };
-    auto it = table.find(name);
-    if (it == table.end()) return std::nullopt;
-    return it->second;
 }
 
 }  // namespace ocirt::plan

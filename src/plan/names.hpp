@@ -1,6 +1,6 @@
 #pragma once
-// Spec names → kernel constants: namespace types (config-linux.md "Namespaces") → CLONE_NEW* and
-// rlimit types (config.md "POSIX process") → RLIMIT_*.
+// Spec names → kernel constants: namespace types (config-linux.md "Namespaces") → CLONE_NEW*.
+// Rlimit types are in config/known_names.hpp, which the rules check them with.
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +9,5 @@ namespace ocirt::plan {
 
 std::optional<int> namespace_clone_flag(const std::string& type);
 std::vector<std::string> namespace_types();  // every type namespace_clone_flag knows, sorted
-std::optional<int> rlimit_resource(const std::string& name);
 
 }  // namespace ocirt::plan
