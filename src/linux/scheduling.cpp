@@ -55,12 +55,6 @@ void set_io_priority(const plan::IoPriority& p) {
         throw SysError("ioprio_set " + p.class_name + " " + std::to_string(p.level));
 }
 
-int io_priority_of(pid_t pid) {
-    long value = ::syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, pid);
-    if (value < 0) throw SysError("ioprio_get " + std::to_string(pid));
-    return static_cast<int>(value);
-}
-
 void set_cpu_affinity(const std::vector<int>& cpus) {
     cpu_set_t set;
     CPU_ZERO(&set);

@@ -1,8 +1,6 @@
 #pragma once
 // The process's CPU scheduling (sched_setattr(2)), I/O priority (ioprio_set(2)), CPU affinity
 // (sched_setaffinity(2)) and execution domain (personality(2)).
-#include <sys/types.h>
-
 #include <vector>
 
 #include "plan/process_attributes.hpp"
@@ -11,7 +9,6 @@ namespace ocirt::linux_ {
 
 void set_scheduler(const plan::Scheduler& scheduler);
 void set_io_priority(const plan::IoPriority& priority);
-int io_priority_of(pid_t pid);  // ioprio_get(2) IOPRIO_WHO_PROCESS: IOPRIO_PRIO_VALUE(class, level)
 void set_cpu_affinity(const std::vector<int>& cpus);
 void set_personality(unsigned long persona);
 
