@@ -48,7 +48,7 @@ struct Rule {
 std::optional<uint32_t> device_number(const std::optional<int64_t>& n, const std::string& pointer) {
     if (!n || *n < 0) return std::nullopt;
     if (*n > std::numeric_limits<uint32_t>::max())
-        throw Error(pointer + ": " + std::to_string(*n) + " is not a device number", 0, pointer);
+        throw ConfigError(pointer, std::to_string(*n) + " is not a device number");
     return static_cast<uint32_t>(*n);
 }
 
@@ -59,7 +59,7 @@ Rule parse_rule(const config::DeviceCgroupRule& r, const std::string& pointer) {
     if (type == "b") rule.type = BPF_DEVCG_DEV_BLOCK;
     else if (type == "c") rule.type = BPF_DEVCG_DEV_CHAR;
     else if (type != "a")
-        throw Error(pointer + "/type: " + ocirt::quoted(type) + " is not a, b or c", 0, pointer + "/type");
+        throw ConfigError(pointer + "/type", ocirt::quoted(type) + " is not a, b or c");
     rule.major = device_number(r.major, pointer + "/major");
     rule.minor = device_number(r.minor, pointer + "/minor");
     for (char ch : r.access.value_or("rwm")) {
@@ -67,8 +67,7 @@ Rule parse_rule(const config::DeviceCgroupRule& r, const std::string& pointer) {
         else if (ch == 'w') rule.access |= BPF_DEVCG_ACC_WRITE;
         else if (ch == 'm') rule.access |= BPF_DEVCG_ACC_MKNOD;
         else
-            throw Error(pointer + "/access: " + ocirt::quoted(*r.access) + " is not made of r, w and m", 0,
-                        pointer + "/access");
+            throw ConfigError(pointer + "/access", ocirt::quoted(*r.access) + " is not made of r, w and m");
     }
     return rule;
 }

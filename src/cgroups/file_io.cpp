@@ -6,45 +6,14 @@
 #include <cerrno>
 
 #include "util/error.hpp"
+#include "util/fs.hpp"
 #include "util/unique_fd.hpp"
 
 namespace ocirt::cgroups {
-namespace {
 
-std::optional<std::string> read_all(const std::string& path, int& err) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) {
-        err = errno;
-        return std::nullopt;
-    }
-    std::string text;
-    char buf[4096];
-    for (;;) {
-        ssize_t n = ::read(fd.get(), buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            err = errno;
-            return std::nullopt;
-        }
-        if (n == 0) break;
-        text.append(buf, static_cast<size_t>(n));
-    }
-    return text;
-}
+std::string read_text(const std::string& path) { return read_file(path); }
 
-}  // namespace
-
-std::string read_text(const std::string& path) {
-    int err = 0;
-    auto text = read_all(path, err);
-    if (!text) throw SysError("read " + quoted(path), err);
-    return *text;
-}
-
-std::optional<std::string> try_read_text(const std::string& path) {
-    int err = 0;
-    return read_all(path, err);
-}
+std::optional<std::string> try_read_text(const std::string& path) { return try_read_file(path); }
 
 void write_text(const std::string& path, const std::string& text) {
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));

@@ -48,7 +48,7 @@ void enable_v2_controller(const Manager::Placement& p, const std::string& contro
     }
 }
 
-bool exists(const std::string& path) {
+bool path_exists(const std::string& path) {
     std::error_code ec;
     return fs::exists(path, ec);
 }
@@ -63,7 +63,7 @@ bool has_hugetlb_rsvd(const std::string& directory) {
 }
 
 V2Files v2_files_in(const std::string& directory) {
-    return {exists(directory + "/io.bfq.weight"), has_hugetlb_rsvd(directory), exists(directory + "/memory.swap.max")};
+    return {path_exists(directory + "/io.bfq.weight"), has_hugetlb_rsvd(directory), path_exists(directory + "/memory.swap.max")};
 }
 
 // The same error, under the config field it comes from.

@@ -23,7 +23,7 @@ unsigned parse_cpu(std::string_view text, const std::string& list, const std::st
     unsigned value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || text.empty() || value >= kMaxCpu)
-        throw Error(pointer + ": " + ocirt::quoted(list) + " is not a list of CPUs or memory nodes", 0, pointer);
+        throw ConfigError(pointer, ocirt::quoted(list) + " is not a list of CPUs or memory nodes");
     return value;
 }
 
@@ -94,7 +94,7 @@ std::vector<uint8_t> cpu_list_bitmask(const std::string& list, const std::string
         size_t dash = item.find('-');
         unsigned first = parse_cpu(item.substr(0, dash), list, pointer);
         unsigned last = dash == std::string_view::npos ? first : parse_cpu(item.substr(dash + 1), list, pointer);
-        if (last < first) throw Error(pointer + ": " + ocirt::quoted(list) + " has a range that runs backwards", 0, pointer);
+        if (last < first) throw ConfigError(pointer, ocirt::quoted(list) + " has a range that runs backwards");
         for (unsigned cpu = first; cpu <= last; ++cpu) set(cpu);
     }
     return mask;

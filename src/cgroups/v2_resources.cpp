@@ -14,11 +14,7 @@
 namespace ocirt::cgroups {
 namespace {
 
-const std::string kResources = "/linux/resources";
-
-Error no_v2_equivalent(const std::string& pointer, const std::string& why) {
-    return Error(pointer + ": " + why, 0, pointer);
-}
+const std::string kResourcesPointer = "/linux/resources";
 
 // A map key as a JSON pointer token (RFC 6901: "~" → "~0", "/" → "~1").
 std::string pointer_token(const std::string& key) {
@@ -38,7 +34,7 @@ std::optional<std::string> limit_text(int64_t value) {
     return std::to_string(value);
 }
 
-class Writes {
+class V2Writes {
 public:
     void add(Group group, std::string file, std::string value, std::string pointer) {
         out_.push_back({group, std::move(file), std::move(value), std::move(pointer)});
@@ -59,28 +55,27 @@ std::optional<std::string> swap_max(const config::Memory& m, const std::string& 
     if (swap < 0) return std::string("max");
     if (swap == 0) return std::nullopt;
     if (memory < 0) return std::to_string(swap);
-    if (memory == 0) throw Error(pointer + ": a swap limit needs memory.limit (swap is memory+swap)", 0, pointer);
+    if (memory == 0) throw ConfigError(pointer, "a swap limit needs memory.limit (swap is memory+swap)");
     if (swap < memory)
-        throw Error(pointer + ": memory+swap (" + std::to_string(swap) + ") is below memory.limit (" +
-                        std::to_string(memory) + ")",
-                    0, pointer);
+        throw ConfigError(pointer,
+                          "memory+swap (" + std::to_string(swap) + ") is below memory.limit (" + std::to_string(memory) + ")");
     return std::to_string(swap - memory);
 }
 
-void memory_writes(const config::Memory& m, const V2Files& files, Writes& out) {
-    const std::string base = kResources + "/memory";
+void memory_writes(const config::Memory& m, const V2Files& files, V2Writes& out) {
+    const std::string base = kResourcesPointer + "/memory";
     if (m.swappiness)
-        throw no_v2_equivalent(base + "/swappiness", "cgroup v2 has no per-cgroup swappiness");
+        throw ConfigError(base + "/swappiness", "cgroup v2 has no per-cgroup swappiness");
     if (m.disableOOMKiller.value_or(false))
-        throw no_v2_equivalent(base + "/disableOOMKiller", "cgroup v2 cannot disable the OOM killer");
+        throw ConfigError(base + "/disableOOMKiller", "cgroup v2 cannot disable the OOM killer");
     if (m.useHierarchy && !*m.useHierarchy)
-        throw no_v2_equivalent(base + "/useHierarchy", "cgroup v2 is always hierarchical");
+        throw ConfigError(base + "/useHierarchy", "cgroup v2 is always hierarchical");
     if (auto swap = swap_max(m, base + "/swap")) {
         // Without swap accounting there is no memory.swap.max; "no swap" and "any swap" then hold anyway.
         if (files.memory_swap)
             out.add(Group::memory, "memory.swap.max", *swap, base + "/swap");
         else if (*swap != "max" && *swap != "0")
-            throw Error(base + "/swap: this kernel has no swap accounting (no memory.swap.max)", 0, base + "/swap");
+            throw ConfigError(base + "/swap", "this kernel has no swap accounting (no memory.swap.max)");
     }
     if (m.limit)
         if (auto v = limit_text(*m.limit)) out.add(Group::memory, "memory.max", *v, base + "/limit");
@@ -88,12 +83,12 @@ void memory_writes(const config::Memory& m, const V2Files& files, Writes& out) {
         if (auto v = limit_text(*m.reservation)) out.add(Group::memory, "memory.low", *v, base + "/reservation");
 }
 
-void cpu_writes(const config::Cpu& c, Writes& out) {
-    const std::string base = kResources + "/cpu";
+void cpu_writes(const config::Cpu& c, V2Writes& out) {
+    const std::string base = kResourcesPointer + "/cpu";
     if (c.realtimeRuntime.value_or(0) != 0)
-        throw no_v2_equivalent(base + "/realtimeRuntime", "cgroup v2 has no realtime cpu controller");
+        throw ConfigError(base + "/realtimeRuntime", "cgroup v2 has no realtime cpu controller");
     if (c.realtimePeriod.value_or(0) != 0)
-        throw no_v2_equivalent(base + "/realtimePeriod", "cgroup v2 has no realtime cpu controller");
+        throw ConfigError(base + "/realtimePeriod", "cgroup v2 has no realtime cpu controller");
     if (c.idle) out.add(Group::cpu, "cpu.idle", std::to_string(*c.idle), base + "/idle");
     if (c.shares && *c.shares != 0)
         out.add(Group::cpu, "cpu.weight", std::to_string(cpu_weight_of_shares(*c.shares)), base + "/shares");
@@ -111,25 +106,25 @@ void cpu_writes(const config::Cpu& c, Writes& out) {
     if (c.burst) out.add(Group::cpu, "cpu.max.burst", std::to_string(*c.burst), base + "/burst");
 }
 
-void cpuset_writes(const config::Cpu& c, Writes& out) {
-    if (c.cpus) out.add(Group::cpuset, "cpuset.cpus", *c.cpus, kResources + "/cpu/cpus");
-    if (c.mems) out.add(Group::cpuset, "cpuset.mems", *c.mems, kResources + "/cpu/mems");
+void cpuset_writes(const config::Cpu& c, V2Writes& out) {
+    if (c.cpus) out.add(Group::cpuset, "cpuset.cpus", *c.cpus, kResourcesPointer + "/cpu/cpus");
+    if (c.mems) out.add(Group::cpuset, "cpuset.mems", *c.mems, kResourcesPointer + "/cpu/mems");
 }
 
-void pids_writes(const config::Pids& p, Writes& out) {
+void pids_writes(const config::Pids& p, V2Writes& out) {
     // runtime-spec 1.3: 0 is a real limit (no new task), -1 (any negative) is unlimited.
     if (p.limit)
-        out.add(Group::pids, "pids.max", *p.limit < 0 ? "max" : std::to_string(*p.limit), kResources + "/pids/limit");
+        out.add(Group::pids, "pids.max", *p.limit < 0 ? "max" : std::to_string(*p.limit), kResourcesPointer + "/pids/limit");
 }
 
-std::string device(int64_t major, int64_t minor) { return std::to_string(major) + ":" + std::to_string(minor); }
+std::string major_minor(int64_t major, int64_t minor) { return std::to_string(major) + ":" + std::to_string(minor); }
 
-void blkio_writes(const config::BlockIO& b, const V2Files& files, Writes& out) {
-    const std::string base = kResources + "/blockIO";
-    if (b.leafWeight) throw no_v2_equivalent(base + "/leafWeight", "cgroup v2 has no leaf weight");
+void blkio_writes(const config::BlockIO& b, const V2Files& files, V2Writes& out) {
+    const std::string base = kResourcesPointer + "/blockIO";
+    if (b.leafWeight) throw ConfigError(base + "/leafWeight", "cgroup v2 has no leaf weight");
     for (size_t i = 0; i < b.weightDevice.size(); ++i)
         if (b.weightDevice[i].leafWeight)
-            throw no_v2_equivalent(base + "/weightDevice/" + std::to_string(i) + "/leafWeight",
+            throw ConfigError(base + "/weightDevice/" + std::to_string(i) + "/leafWeight",
                                    "cgroup v2 has no leaf weight");
     // BFQ's io.bfq.weight takes blkio's [10, 1000] range as it is; io.weight (cgroup-v2.rst "IO Interface
     // Files", default line and "$MAJ:$MIN $WEIGHT" overrides) needs the conversion.
@@ -139,7 +134,7 @@ void blkio_writes(const config::BlockIO& b, const V2Files& files, Writes& out) {
     for (size_t i = 0; i < b.weightDevice.size(); ++i) {
         const auto& wd = b.weightDevice[i];
         if (wd.weight)
-            out.add(Group::blkio, weight_file, device(wd.major, wd.minor) + " " + weight(*wd.weight),
+            out.add(Group::blkio, weight_file, major_minor(wd.major, wd.minor) + " " + weight(*wd.weight),
                     base + "/weightDevice/" + std::to_string(i) + "/weight");
     }
     // io.max takes one key per write here; the kernel refuses 0 (ERANGE in blk-throttle's tg_set_limit),
@@ -148,7 +143,7 @@ void blkio_writes(const config::BlockIO& b, const V2Files& files, Writes& out) {
         for (size_t i = 0; i < list.size(); ++i) {
             const auto& t = list[i];
             std::string rate = t.rate == 0 ? "max" : std::to_string(t.rate);
-            out.add(Group::blkio, "io.max", device(t.major, t.minor) + " " + key + "=" + rate,
+            out.add(Group::blkio, "io.max", major_minor(t.major, t.minor) + " " + key + "=" + rate,
                     base + "/" + field + "/" + std::to_string(i));
         }
     };
@@ -158,24 +153,23 @@ void blkio_writes(const config::BlockIO& b, const V2Files& files, Writes& out) {
     throttles(b.throttleWriteIOPSDevice, "wiops", "throttleWriteIOPSDevice");
 }
 
-void hugetlb_writes(const std::vector<config::HugepageLimit>& limits, const V2Files& files, Writes& out) {
+void hugetlb_writes(const std::vector<config::HugepageLimit>& limits, const V2Files& files, V2Writes& out) {
     for (size_t i = 0; i < limits.size(); ++i) {
         const auto& l = limits[i];
-        std::string pointer = kResources + "/hugepageLimits/" + std::to_string(i);
+        std::string pointer = kResourcesPointer + "/hugepageLimits/" + std::to_string(i);
         if (l.pageSize.empty() || l.pageSize.find_first_of("/.") != std::string::npos)
-            throw Error(pointer + "/pageSize: " + ocirt::quoted(l.pageSize) + " is not a page size like \"2MB\"", 0,
-                        pointer + "/pageSize");
+            throw ConfigError(pointer + "/pageSize", ocirt::quoted(l.pageSize) + " is not a page size like \"2MB\"");
         std::string prefix = "hugetlb." + l.pageSize;
         out.add(Group::hugetlb, prefix + ".max", std::to_string(l.limit), pointer + "/limit");
         if (files.hugetlb_rsvd) out.add(Group::hugetlb, prefix + ".rsvd.max", std::to_string(l.limit), pointer + "/limit");
     }
 }
 
-void rdma_writes(const std::map<std::string, config::Rdma>& rdma, Writes& out) {
+void rdma_writes(const std::map<std::string, config::Rdma>& rdma, V2Writes& out) {
     for (const auto& [name, r] : rdma) {
-        std::string pointer = kResources + "/rdma/" + pointer_token(name);
+        std::string pointer = kResourcesPointer + "/rdma/" + pointer_token(name);
         if (name.empty() || name.find_first_of(" \n") != std::string::npos)
-            throw Error(pointer + ": " + ocirt::quoted(name) + " is not an RDMA device name", 0, pointer);
+            throw ConfigError(pointer, ocirt::quoted(name) + " is not an RDMA device name");
         // cgroup-v2.rst "RDMA": "mlx4_0 hca_handle=2 hca_object=2000"; a key left out keeps its limit.
         std::string line = name;
         if (r.hcaHandles) line += " hca_handle=" + std::to_string(*r.hcaHandles);
@@ -186,13 +180,13 @@ void rdma_writes(const std::map<std::string, config::Rdma>& rdma, Writes& out) {
 
 // Unified values go in as given; a value of several lines is written a line at a time, each line being
 // one setting (runc's WriteFileByLine).
-void unified_writes(const std::map<std::string, std::string>& unified, Writes& out) {
+void unified_writes(const std::map<std::string, std::string>& unified, V2Writes& out) {
     for (const auto& [key, value] : unified) {
-        std::string pointer = kResources + "/unified/" + pointer_token(key);
+        std::string pointer = kResourcesPointer + "/unified/" + pointer_token(key);
         if (key.empty() || key.find('/') != std::string::npos || key == "." || key == "..")
-            throw Error(pointer + ": " + ocirt::quoted(key) + " is not a file name of the cgroup", 0, pointer);
+            throw ConfigError(pointer, ocirt::quoted(key) + " is not a file name of the cgroup");
         if (key.find('.') == std::string::npos)
-            throw Error(pointer + ": " + ocirt::quoted(key) + " is not of the form <controller>.<file>", 0, pointer);
+            throw ConfigError(pointer, ocirt::quoted(key) + " is not of the form <controller>.<file>");
         size_t pos = 0;
         bool wrote = false;
         while (pos <= value.size()) {
@@ -228,7 +222,7 @@ uint64_t io_weight_of_blkio_weight(uint64_t weight) {
 }
 
 std::vector<FileWrite> v2_writes(const config::Resources& r, const V2Files& files) {
-    Writes out;
+    V2Writes out;
     if (r.memory) memory_writes(*r.memory, files, out);
     if (r.cpu) {
         cpu_writes(*r.cpu, out);
@@ -239,9 +233,9 @@ std::vector<FileWrite> v2_writes(const config::Resources& r, const V2Files& file
     hugetlb_writes(r.hugepageLimits, files, out);
     rdma_writes(r.rdma, out);
     if (r.network && r.network->classID)
-        throw no_v2_equivalent(kResources + "/network/classID", "cgroup v2 has no net_cls controller");
+        throw ConfigError(kResourcesPointer + "/network/classID", "cgroup v2 has no net_cls controller");
     if (r.network && !r.network->priorities.empty())
-        throw no_v2_equivalent(kResources + "/network/priorities", "cgroup v2 has no net_prio controller");
+        throw ConfigError(kResourcesPointer + "/network/priorities", "cgroup v2 has no net_prio controller");
     unified_writes(r.unified, out);
     return out.take();
 }

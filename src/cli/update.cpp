@@ -11,6 +11,7 @@
 #include "config/load_resources.hpp"
 #include "config/unset_values.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/ram_size.hpp"
 #include "util/unique_fd.hpp"
@@ -53,15 +54,7 @@ std::string read_input(const std::string& file) {
         if (!opened) throw SysError("open " + ocirt::quoted(file));
         fd = opened.get();
     }
-    std::string text;
-    char buf[65536];
-    for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw SysError("read " + (file == "-" ? std::string("stdin") : ocirt::quoted(file)));
-        if (n == 0) return text;
-        text.append(buf, static_cast<size_t>(n));
-    }
+    return read_all(fd, file == "-" ? std::string("stdin") : ocirt::quoted(file));
 }
 
 config::Resources from_flags(const Flags& f) {

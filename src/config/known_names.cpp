@@ -14,15 +14,14 @@ constexpr NamedNumber kRlimits[] = {
     {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
-std::optional<int> lookup(std::span<const NamedNumber> table, std::string_view name) {
+}  // namespace
+
+std::optional<int> named_number(std::span<const NamedNumber> table, std::string_view name) {
     for (const auto& entry : table)
         if (entry.name == name) return entry.number;
     return std::nullopt;
 }
 
-}  // namespace
-
-std::span<const NamedNumber> rlimit_names() { return kRlimits; }
-std::optional<int> rlimit_resource(std::string_view name) { return lookup(kRlimits, name); }
+std::optional<int> rlimit_resource(std::string_view name) { return named_number(kRlimits, name); }
 
 }  // namespace ocirt::config

@@ -11,8 +11,10 @@ struct NamedNumber {
     int number;
 };
 
+// The number `name` has in `table`.
+std::optional<int> named_number(std::span<const NamedNumber> table, std::string_view name);
+
 // "RLIMIT_NOFILE" → RLIMIT_NOFILE.
-std::span<const NamedNumber> rlimit_names();
 std::optional<int> rlimit_resource(std::string_view name);
 
 }  // namespace ocirt::config

@@ -1,9 +1,5 @@
 #include "config/load.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <filesystem>
 
 #include "config/parse_json.hpp"
@@ -11,33 +7,12 @@
 #include "config/schema_check.hpp"
 #include "config/to_model.hpp"
 #include "util/error.hpp"
-#include "util/unique_fd.hpp"
+#include "util/fs.hpp"
 
 namespace ocirt::config {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_whole(const std::string& path, std::string& error) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) {
-        error = SysError("open " + ocirt::quoted(path)).full();
-        return {};
-    }
-    std::string text;
-    char buf[65536];
-    while (true) {
-        ssize_t n = ::read(fd.get(), buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            error = SysError("read " + ocirt::quoted(path)).full();
-            return {};
-        }
-        if (n == 0) break;
-        text.append(buf, static_cast<std::size_t>(n));
-    }
-    return text;
-}
 
 // config.md Root: a relative path is relative to the bundle, never to the runtime's working directory.
 std::string resolve_root(const std::string& root_path, const std::string& bundle_dir) {
@@ -76,11 +51,11 @@ LoadResult load_config_text(const std::string& text, const std::string& bundle_d
 namespace {
 
 LoadResult load_bundle_keeping(const std::string& bundle_dir, std::string& text) {
-    std::string error;
-    text = read_whole((fs::path(bundle_dir) / "config.json").string(), error);
-    if (!error.empty()) {
+    try {
+        text = read_file((fs::path(bundle_dir) / "config.json").string());
+    } catch (const Error& e) {
         LoadResult result;
-        result.diagnostics.push_back({"", error, "read"});
+        result.diagnostics.push_back({"", e.full(), "read"});
         return result;
     }
     return load_config_text(text, bundle_dir);

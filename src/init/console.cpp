@@ -50,7 +50,7 @@ UniqueFd console_target(int root_fd) {
 
 void setup_console(const InitContext& ctx, int root_fd) {
     if (!ctx.plan.process.terminal) return;
-    if (ctx.fds.console_socket < 0) throw Error("process.terminal needs a console socket", 0, "/process/terminal");
+    if (ctx.fds.console_socket < 0) throw ConfigError("/process/terminal", "process.terminal needs a console socket");
     // pts(4): /dev/ptmx links to pts/ptmx, so the pty comes from the container's devpts instance.
     linux_::Pty pty = make_sized_pty(ctx.plan.process, linux_::open_in_root(root_fd, "/dev/ptmx", O_RDWR | O_NOCTTY));
     UniqueFd console = console_target(root_fd);

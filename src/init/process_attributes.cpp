@@ -19,7 +19,7 @@ void apply_rlimit(const plan::Rlimit& r) {
     try {
         linux_::set_rlimit(r.resource, r.name, r.soft, r.hard);
     } catch (const Error& e) {
-        throw Error(e.frames(), r.pointer + ": " + e.message(), e.errno_value(), r.pointer);
+        throw Error(e.frames(), e.message(), e.errno_value(), r.pointer);
     }
 }
 

@@ -39,12 +39,6 @@ void write_time_offsets(const InitContext& ctx) {
     linux_::write_proc_file_safely("self/timens_offsets", text, "write time offsets");
 }
 
-bool joins_user_namespace(const plan::InitPlan& plan) {
-    for (const auto& join : plan.joins)
-        if (join.clone_flag == CLONE_NEWUSER) return true;
-    return false;
-}
-
 }  // namespace
 
 void run_child(const plan::InitPlan& plan, const sync::Channel& channel, InitFds fds) {

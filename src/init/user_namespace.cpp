@@ -19,11 +19,11 @@ void become_root() {
     if (::setresuid(0, 0, 0) < 0) throw SysError("setuid 0 in the user namespace");
 }
 
+}  // namespace
+
 bool joins_user_namespace(const plan::InitPlan& plan) {
     return std::any_of(plan.joins.begin(), plan.joins.end(), [](const auto& j) { return j.clone_flag == CLONE_NEWUSER; });
 }
-
-}  // namespace
 
 void enter_user_namespace(const InitContext& ctx) {
     if (ctx.plan.new_user_namespace) {

@@ -7,5 +7,7 @@
 namespace ocirt::init {
 
 void enter_user_namespace(const InitContext& ctx);
+// The plan joins an existing user namespace by path.
+bool joins_user_namespace(const plan::InitPlan& plan);
 
 }  // namespace ocirt::init

@@ -1,8 +1,8 @@
 #include "plan/capability_sets.hpp"
 
-#include "plan/config_error.hpp"
 #include "config/json_pointer.hpp"
 #include "linux/capabilities.hpp"
+#include "util/error.hpp"
 #include "util/log.hpp"
 
 namespace ocirt::plan {
@@ -43,7 +43,7 @@ CapabilitySets plan_capabilities(const std::optional<config::Capabilities>& caps
             if (!number) {
                 std::string pointer = config::pointer_join(base + "/capabilities/" + set.name, i);
                 std::string what = "unknown capability " + quoted(name) + " (see capabilities(7))";
-                if (unknown_is_error) throw config_error(pointer, what);
+                if (unknown_is_error) throw ConfigError(pointer, what);
                 // config.md "Linux Process" (runtime-spec 1.1+): an unknown capability SHOULD NOT fail the
                 // container, the runtime SHOULD log a warning.
                 log::warn(pointer + ": " + what + ": ignored");
@@ -54,10 +54,10 @@ CapabilitySets plan_capabilities(const std::optional<config::Capabilities>& caps
     }
     // capset(2): EPERM when the effective set is not a subset of the permitted set.
     if (auto p = first_outside(caps->effective, sets.permitted, base, "effective"); !p.empty())
-        throw config_error(p, "an effective capability must also be permitted (capset(2))");
+        throw ConfigError(p, "an effective capability must also be permitted (capset(2))");
     // capset(2): EPERM when a new inheritable capability is outside the bounding set.
     if (auto p = first_outside(caps->inheritable, sets.bounding, base, "inheritable"); !p.empty())
-        throw config_error(p, "an inheritable capability must also be in the bounding set (capset(2))");
+        throw ConfigError(p, "an inheritable capability must also be in the bounding set (capset(2))");
     // capabilities(7): an ambient capability must be permitted and inheritable; runc and crun skip the
     // others without an error, and so do we.
     sets.ambient &= sets.permitted & sets.inheritable;

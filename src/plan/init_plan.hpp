@@ -37,7 +37,6 @@ struct CgroupHierarchy {
 struct HostFacts {
     std::vector<CgroupHierarchy> cgroup_hierarchies;  // v1 hierarchies, then the cgroup2 mount if any
     bool cgroup2_only = false;                        // a pure cgroup v2 host: "cgroup" means cgroup2
-    bool selinux = false;                             // selinuxfs is mounted: labels can be applied (= security.selinux)
     SecurityFacts security;
 };
 

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 
-#include "plan/config_error.hpp"
 #include "plan/names.hpp"
 #include "plan/process_names.hpp"
 #include "config/json_pointer.hpp"
 #include "config/sysctl_rules.hpp"
+#include "util/error.hpp"
 
 namespace ocirt::plan {
 namespace {
@@ -22,14 +22,14 @@ bool has_namespace(const InitPlan& plan, int clone_flag) {
 void check_sysctl_namespace(const std::string& key, const InitPlan& plan, const std::string& pointer) {
     std::string_view type = config::sysctl_namespace_type(key);
     bool present = !type.empty() && has_namespace(plan, *namespace_clone_flag(std::string(type)));
-    if (std::string problem = config::sysctl_problem(key, present); !problem.empty()) throw config_error(pointer, problem);
+    if (std::string problem = config::sysctl_problem(key, present); !problem.empty()) throw ConfigError(pointer, problem);
 }
 
 void plan_sysctls(const std::map<std::string, std::string>& sysctl, InitPlan& plan) {
     for (const auto& [key, value] : sysctl) {
         std::string pointer = config::pointer_join("/linux/sysctl", key);
         if (key.empty() || key.front() == '.' || key.front() == '/' || key.find("..") != std::string::npos)
-            throw config_error(pointer, "is not a sysctl name such as \"net.ipv4.ip_forward\"");
+            throw ConfigError(pointer, "is not a sysctl name such as \"net.ipv4.ip_forward\"");
         check_sysctl_namespace(key, plan, pointer);
         plan.sysctls.push_back({key, sysctl_path(key), value});
     }
@@ -50,15 +50,13 @@ void plan_kernel_settings(const config::Config& config, const HostFacts& host, I
     plan_sysctls(linux_config.sysctl, plan);
     if (const auto& persona = linux_config.personality) {
         auto domain = personality_domain(persona->domain);
-        if (!domain) throw config_error("/linux/personality/domain", "unknown personality domain " + quoted(persona->domain));
-        if (!persona->flags.empty())
-            throw config_error("/linux/personality/flags/0", "unsupported personality flag " + quoted(persona->flags[0]));
+        if (!domain) throw ConfigError("/linux/personality/domain", "unknown personality domain " + quoted(persona->domain));
         plan.personality = static_cast<unsigned long>(*domain);
     }
     if (linux_config.intelRdt) {
         if (!host.security.resctrl)
-            throw config_error("/linux/intelRdt", "Intel RDT needs the resctrl file system, which this host has not mounted");
-        throw config_error("/linux/intelRdt", "Intel RDT (resctrl) is not supported by ocirt yet");
+            throw ConfigError("/linux/intelRdt", "Intel RDT needs the resctrl file system, which this host has not mounted");
+        throw ConfigError("/linux/intelRdt", "Intel RDT (resctrl) is not supported by ocirt yet");
     }
 }
 

@@ -4,7 +4,6 @@
 #include <sched.h>
 
 #include "plan/init_plan.hpp"
-#include "plan/config_error.hpp"
 #include "plan/kernel_settings.hpp"
 #include "plan/mount_options.hpp"
 #include "plan/mount_plan.hpp"
@@ -19,18 +18,13 @@
 namespace ocirt::plan {
 namespace {
 
-std::string absolute_in(const std::string& base, const std::string& path) {
-    if (!path.empty() && path[0] == '/') return path;
-    return base + "/" + path;
-}
-
 void plan_namespaces(const config::Linux& linux_config, InitPlan& plan) {
     std::vector<NamespaceJoin> user_joins;
     for (size_t i = 0; i < linux_config.namespaces.size(); ++i) {
         const auto& ns = linux_config.namespaces[i];
         std::string pointer = "/linux/namespaces/" + std::to_string(i);
         auto flag = namespace_clone_flag(ns.type);
-        if (!flag) throw Error("unknown namespace type " + quoted(ns.type), 0, pointer + "/type");
+        if (!flag) throw ConfigError(pointer + "/type", "unknown namespace type " + quoted(ns.type));
         if (ns.type == "pid") plan.second_fork = true;
         if (ns.type == "mount") plan.has_mount_namespace = true;
         if (ns.path && !ns.path->empty()) {
@@ -56,11 +50,8 @@ void plan_namespaces(const config::Linux& linux_config, InitPlan& plan) {
     // cgroup included, and tools that size themselves from /sys/fs/cgroup read the host's limits; runc binds
     // the container's own cgroup directory there instead, and so does ocirt (cgroup_namespaces(7)).
     plan.bind_host_cgroups = !cgroup_namespace;
-    for (const auto& [clock, offset] : linux_config.timeOffsets) {
-        if (!(plan.unshare_flags & CLONE_NEWTIME))
-            throw Error("timeOffsets need a new time namespace", 0, "/linux/timeOffsets/" + clock);
+    for (const auto& [clock, offset] : linux_config.timeOffsets)
         plan.time_offsets.push_back({clock, offset.secs, offset.nanosecs});
-    }
 }
 
 std::optional<uint32_t> host_id(uint32_t id, const std::vector<linux_::IdRange>& ranges) {
@@ -76,9 +67,9 @@ void map_device_owners(InitPlan& plan) {
         auto& d = plan.devices[i];
         std::string pointer = "/linux/devices/" + std::to_string(i);
         auto uid = host_id(d.uid, plan.id_maps.uid);
-        if (!uid) throw config_error(pointer + "/uid", "uid " + std::to_string(d.uid) + " is not mapped by /linux/uidMappings");
+        if (!uid) throw ConfigError(pointer + "/uid", "uid " + std::to_string(d.uid) + " is not mapped by /linux/uidMappings");
         auto gid = host_id(d.gid, plan.id_maps.gid);
-        if (!gid) throw config_error(pointer + "/gid", "gid " + std::to_string(d.gid) + " is not mapped by /linux/gidMappings");
+        if (!gid) throw ConfigError(pointer + "/gid", "gid " + std::to_string(d.gid) + " is not mapped by /linux/gidMappings");
         d.host_uid = *uid;
         d.host_gid = *gid;
     }
@@ -107,7 +98,7 @@ SessionKeyring container_session_keyring(const std::string& id, bool made_by_ini
 
 InitPlan make_init_plan(const config::Config& config, const HostFacts& host, const Options& options) {
     InitPlan plan;
-    if (!config.process) throw Error("a container needs a process", 0, "/process");
+    if (!config.process) throw ConfigError("/process", "a container needs a process");
     static const config::Linux no_linux_section;
     const config::Linux& linux_config = config.linux_ ? *config.linux_ : no_linux_section;
     plan_namespaces(linux_config, plan);
@@ -123,7 +114,7 @@ InitPlan make_init_plan(const config::Config& config, const HostFacts& host, con
     if (linux_config.rootfsPropagation) {
         unsigned long flags = propagation_flags(*linux_config.rootfsPropagation);
         if (flags == 0)
-            throw Error("unknown propagation " + quoted(*linux_config.rootfsPropagation), 0, "/linux/rootfsPropagation");
+            throw ConfigError("/linux/rootfsPropagation", "unknown propagation " + quoted(*linux_config.rootfsPropagation));
         plan.root_propagation = flags;
         plan.root_propagation_after_pivot = flags;
     }
@@ -152,7 +143,7 @@ InitPlan make_init_plan(const config::Config& config, const HostFacts& host, con
 }
 
 ProcessPlan make_process_plan(const config::Config& config, const SecurityFacts& host) {
-    if (!config.process) throw Error("a container needs a process", 0, "/process");
+    if (!config.process) throw ConfigError("/process", "a container needs a process");
     const config::Process& process = *config.process;
     ProcessPlan p = plan_process(process, host, "/process", config::unknown_capability_is_error(config.ociVersion));
     plan_terminal(process, p);

@@ -12,11 +12,6 @@
 namespace ocirt::plan {
 namespace {
 
-std::string absolute_in(const std::string& base, const std::string& path) {
-    if (!path.empty() && path[0] == '/') return path;
-    return base + "/" + path;
-}
-
 std::string option_pointer(const config::Mount& mount, const std::string& pointer, const std::string& name) {
     for (size_t k = 0; k < mount.options.size(); ++k)
         if (mount.options[k] == name) return pointer + "/options/" + std::to_string(k);
@@ -38,7 +33,7 @@ MountStep plan_mount(const config::Mount& mount, size_t index, const HostFacts& 
     step.recursive_attr_clear = parsed.recursive_attr_clear;
     if (parsed.bind || type == "bind") {
         if (!mount.source || mount.source->empty())
-            throw Error("a bind mount needs a source", 0, pointer + "/source");
+            throw ConfigError(pointer + "/source", "a bind mount needs a source");
         step.kind = MountStep::Kind::bind;
         step.source = absolute_in(options.bundle, *mount.source);
         step.recursive = parsed.recursive;
@@ -49,9 +44,9 @@ MountStep plan_mount(const config::Mount& mount, size_t index, const HostFacts& 
         return step;
     }
     if (parsed.idmap || !mount.uidMappings.empty())
-        throw Error("an idmapped mount must be a bind mount (add \"bind\" or \"rbind\")", 0,
-                    option_pointer(mount, pointer, parsed.idmap_recursive ? "ridmap" : "idmap"));
-    if (type.empty()) throw Error("a mount that is not a bind mount needs a type", 0, pointer + "/type");
+        throw ConfigError(option_pointer(mount, pointer, parsed.idmap_recursive ? "ridmap" : "idmap"),
+                          "an idmapped mount must be a bind mount (add \"bind\" or \"rbind\")");
+    if (type.empty()) throw ConfigError(pointer + "/type", "a mount that is not a bind mount needs a type");
     step.source = mount.source.value_or(type);
     step.type = type;
     // mount(8) "context=": the SELinux label of every file of a filesystem without labels of its own.
@@ -75,12 +70,17 @@ MountStep plan_mount(const config::Mount& mount, size_t index, const HostFacts& 
 
 }  // namespace
 
+std::string absolute_in(const std::string& base, const std::string& path) {
+    if (!path.empty() && path[0] == '/') return path;
+    return base + "/" + path;
+}
+
 std::vector<MountStep> plan_mounts(const config::Config& config, const HostFacts& host, const Options& options) {
     std::string mount_label;
     if (config.linux_ && config.linux_->mountLabel && !config.linux_->mountLabel->empty()) {
         // Ignored rather than refused without SELinux, as crun does: runtime-tools' linux_mount_label expects
         // create to succeed on such a host.
-        if (host.selinux)
+        if (host.security.selinux)
             mount_label = *config.linux_->mountLabel;
         else
             log::warn("/linux/mountLabel: SELinux is not enabled on this host (no selinuxfs at /sys/fs/selinux): "
@@ -107,7 +107,7 @@ std::vector<DeviceNode> plan_devices(const std::vector<config::LinuxDevice>& dev
         else if (d.type == "p")
             node.type = S_IFIFO;
         else
-            throw Error("unknown device type " + quoted(d.type) + " (one of c, u, b, p)", 0, pointer + "/type");
+            throw ConfigError(pointer + "/type", "unknown device type " + quoted(d.type) + " (one of c, u, b, p)");
         if (node.type != S_IFIFO)
             node.number = makedev(static_cast<unsigned>(d.major.value_or(0)), static_cast<unsigned>(d.minor.value_or(0)));
         if (d.fileMode) node.mode = static_cast<mode_t>(*d.fileMode) & 07777;

@@ -1,5 +1,6 @@
 #pragma once
 // Spec names → kernel constants: namespace types (config-linux.md "Namespaces") → CLONE_NEW*.
+// Rlimit types are in config/known_names.hpp, which the rules check them with.
 #include <optional>
 #include <string>
 #include <vector>

@@ -28,19 +28,13 @@ constexpr NamedNumber kIoClasses[] = {
 
 constexpr NamedNumber kPersonalities[] = {{"LINUX", PER_LINUX}, {"LINUX32", PER_LINUX32}};
 
-std::optional<int> lookup(std::span<const NamedNumber> table, std::string_view name) {
-    for (const auto& entry : table)
-        if (entry.name == name) return entry.number;
-    return std::nullopt;
-}
-
 }  // namespace
 
 std::span<const NamedNumber> scheduler_policy_names() { return kPolicies; }
-std::optional<int> scheduler_policy(std::string_view name) { return lookup(kPolicies, name); }
+std::optional<int> scheduler_policy(std::string_view name) { return config::named_number(kPolicies, name); }
 std::span<const NamedNumber> scheduler_flag_names() { return kFlags; }
-std::optional<int> scheduler_flag(std::string_view name) { return lookup(kFlags, name); }
-std::optional<int> io_priority_class(std::string_view name) { return lookup(kIoClasses, name); }
-std::optional<int> personality_domain(std::string_view name) { return lookup(kPersonalities, name); }
+std::optional<int> scheduler_flag(std::string_view name) { return config::named_number(kFlags, name); }
+std::optional<int> io_priority_class(std::string_view name) { return config::named_number(kIoClasses, name); }
+std::optional<int> personality_domain(std::string_view name) { return config::named_number(kPersonalities, name); }
 
 }  // namespace ocirt::plan

@@ -6,10 +6,10 @@
 #include <charconv>
 
 #include "plan/capability_sets.hpp"
-#include "plan/config_error.hpp"
 #include "plan/process_names.hpp"
 #include "config/json_pointer.hpp"
 #include "config/known_names.hpp"
+#include "util/error.hpp"
 
 namespace ocirt::plan {
 namespace {
@@ -20,8 +20,7 @@ std::vector<Rlimit> plan_rlimits(const std::vector<config::Rlimit>& rlimits, con
         const auto& r = rlimits[i];
         std::string pointer = config::pointer_join(base + "/rlimits", i);
         auto resource = config::rlimit_resource(r.type);
-        if (!resource) throw config_error(pointer + "/type", "unknown rlimit type " + quoted(r.type) + " (see getrlimit(2))");
-        if (r.soft > r.hard) throw config_error(pointer + "/soft", r.type + ": soft limit above the hard limit");
+        if (!resource) throw ConfigError(pointer + "/type", "unknown rlimit type " + quoted(r.type) + " (see getrlimit(2))");
         planned.push_back({r.type, *resource, r.soft, r.hard, pointer});
     }
     return planned;
@@ -31,12 +30,12 @@ linux_::Scheduler plan_scheduler(const config::Scheduler& s, const std::string& 
     std::string pointer = base + "/scheduler";
     linux_::Scheduler planned;
     auto policy = scheduler_policy(s.policy);
-    if (!policy) throw config_error(pointer + "/policy", "scheduling policy " + quoted(s.policy) + " is not supported by Linux (sched(7))");
+    if (!policy) throw ConfigError(pointer + "/policy", "scheduling policy " + quoted(s.policy) + " is not supported by Linux (sched(7))");
     planned.policy_name = s.policy;
     planned.policy = *policy;
     for (size_t i = 0; i < s.flags.size(); ++i) {
         auto flag = scheduler_flag(s.flags[i]);
-        if (!flag) throw config_error(config::pointer_join(pointer + "/flags", i), "unknown scheduler flag " + quoted(s.flags[i]));
+        if (!flag) throw ConfigError(config::pointer_join(pointer + "/flags", i), "unknown scheduler flag " + quoted(s.flags[i]));
         planned.flags |= static_cast<uint64_t>(*flag);
     }
     planned.nice = s.nice.value_or(0);
@@ -49,25 +48,25 @@ linux_::Scheduler plan_scheduler(const config::Scheduler& s, const std::string& 
 
 linux_::IoPriority plan_io_priority(const config::IoPriority& io, const std::string& base) {
     auto io_class = io_priority_class(io.ioClass);
-    if (!io_class) throw config_error(base + "/ioPriority/class", "unknown I/O priority class " + quoted(io.ioClass));
+    if (!io_class) throw ConfigError(base + "/ioPriority/class", "unknown I/O priority class " + quoted(io.ioClass));
     // ioprio_set(2): levels 0 (highest) to 7 within the RT and BE classes.
     if (io.priority < 0 || io.priority > 7)
-        throw config_error(base + "/ioPriority/priority", "must be between 0 and 7, got " + std::to_string(io.priority));
+        throw ConfigError(base + "/ioPriority/priority", "must be between 0 and 7, got " + std::to_string(io.priority));
     return {io.ioClass, *io_class, io.priority};
 }
 
 void plan_security_labels(const config::Process& process, const SecurityFacts& host, const std::string& base, ProcessPlan& p) {
     if (process.apparmorProfile && !process.apparmorProfile->empty()) {
         if (!host.apparmor)
-            throw config_error(base + "/apparmorProfile", "AppArmor is not enabled on this host, so profile " +
+            throw ConfigError(base + "/apparmorProfile", "AppArmor is not enabled on this host, so profile " +
                                                               quoted(*process.apparmorProfile) + " cannot be applied");
         p.apparmor_profile = *process.apparmorProfile;
     }
     if (process.selinuxLabel && !process.selinuxLabel->empty()) {
         if (!host.selinux)
-            throw config_error(base + "/selinuxLabel", "SELinux is not enabled on this host, so label " +
+            throw ConfigError(base + "/selinuxLabel", "SELinux is not enabled on this host, so label " +
                                                            quoted(*process.selinuxLabel) + " cannot be applied");
-        throw config_error(base + "/selinuxLabel", "applying an SELinux label is not supported by ocirt yet");
+        throw ConfigError(base + "/selinuxLabel", "applying an SELinux label is not supported by ocirt yet");
     }
 }
 
@@ -75,7 +74,7 @@ void plan_security_labels(const config::Process& process, const SecurityFacts& h
 
 std::vector<int> parse_cpu_list(const std::string& text, const std::string& pointer) {
     std::vector<int> cpus;
-    auto bad = [&] { return config_error(pointer, "is not a CPU list such as \"0-3,7\": " + quoted(text)); };
+    auto bad = [&] { return ConfigError(pointer, "is not a CPU list such as \"0-3,7\": " + quoted(text)); };
     auto number = [&](const char*& p, const char* end) {
         int value = -1;
         auto [next, ec] = std::from_chars(p, end, value);
@@ -102,7 +101,7 @@ std::vector<int> parse_cpu_list(const std::string& text, const std::string& poin
 ProcessPlan plan_process(const config::Process& process, const SecurityFacts& host, const std::string& base,
                          bool unknown_capability_is_error) {
     ProcessPlan p;
-    if (process.args.empty()) throw config_error(base + "/args", "must have at least 1 item");
+    if (process.args.empty()) throw ConfigError(base + "/args", "must have at least 1 item");
     p.args = process.args;
     p.env = process.env;
     p.cwd = process.cwd.empty() ? "/" : process.cwd;

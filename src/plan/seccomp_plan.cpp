@@ -54,17 +54,13 @@ constexpr FilterFlagName kFilterFlags[] = {
     {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 };
 
-Error config_error(const std::string& pointer, const std::string& message) {
-    return Error(pointer + ": " + message, 0, pointer);
-}
-
 uint32_t resolve_action(const std::string& name, std::optional<uint32_t> errno_ret, const std::string& pointer,
                         const std::string& errno_pointer) {
     // seccomp(2): SECCOMP_RET_ERRNO and SECCOMP_RET_TRACE carry their data in the low 16 bits.
     if (errno_ret && *errno_ret > SECCOMP_RET_DATA)
-        throw config_error(errno_pointer, "must be at most 65535 (16 bits of SECCOMP_RET_DATA), got " + std::to_string(*errno_ret));
+        throw ConfigError(errno_pointer, "must be at most 65535 (16 bits of SECCOMP_RET_DATA), got " + std::to_string(*errno_ret));
     auto action = seccomp_action(name, errno_ret);
-    if (!action) throw config_error(pointer, "unknown seccomp action " + quoted(name));
+    if (!action) throw ConfigError(pointer, "unknown seccomp action " + quoted(name));
     return *action;
 }
 
@@ -73,9 +69,9 @@ std::vector<linux_::SeccompCondition> resolve_conditions(const std::vector<confi
     for (size_t k = 0; k < args.size(); ++k) {
         const auto& a = args[k];
         std::string at = pointer + "/args/" + std::to_string(k);
-        if (a.index > 5) throw config_error(at + "/index", "must be at most 5 (a system call has six arguments)");
+        if (a.index > 5) throw ConfigError(at + "/index", "must be at most 5 (a system call has six arguments)");
         auto op = seccomp_operator(a.op);
-        if (!op) throw config_error(at + "/op", "unknown seccomp operator " + quoted(a.op));
+        if (!op) throw ConfigError(at + "/op", "unknown seccomp operator " + quoted(a.op));
         out.push_back({a.index, *op, a.value, a.valueTwo.value_or(0)});
     }
     return out;
@@ -102,7 +98,7 @@ void plan_rules(const config::Seccomp& s, SeccompPlan& plan, bool& uses_notify) 
             const std::string& name = call.names[n];
             // The init sends the notify fd to `create` with sendmsg(2): a notified sendmsg would never return.
             if (notify && name == "sendmsg")
-                throw config_error(pointer + "/names/" + std::to_string(n),
+                throw ConfigError(pointer + "/names/" + std::to_string(n),
                                    "SCMP_ACT_NOTIFY cannot be used for sendmsg: the init sends the notify fd with it");
             int nr = seccomp_syscall_resolve_name(name.c_str());
             if (nr == __NR_SCMP_ERROR) {
@@ -176,18 +172,18 @@ SeccompPlan plan_seccomp(const config::Seccomp& s, const config::Config& config,
     SeccompPlan plan;
     plan.default_action = resolve_action(s.defaultAction, s.defaultErrnoRet, kBase + "/defaultAction", kBase + "/defaultErrnoRet");
     if (plan.default_action == SCMP_ACT_NOTIFY)
-        throw config_error(kBase + "/defaultAction",
+        throw ConfigError(kBase + "/defaultAction",
                            "SCMP_ACT_NOTIFY cannot be the default action: the init could not send the notify fd");
     for (size_t i = 0; i < s.architectures.size(); ++i) {
         auto arch = seccomp_architecture(s.architectures[i]);
         if (!arch)
-            throw config_error(kBase + "/architectures/" + std::to_string(i),
+            throw ConfigError(kBase + "/architectures/" + std::to_string(i),
                                quoted(s.architectures[i]) + " is not an architecture this libseccomp knows");
         plan.architectures.push_back(*arch);
     }
     for (size_t i = 0; i < s.flags.size(); ++i) {
         auto flag = seccomp_filter_flag(s.flags[i]);
-        if (!flag) throw config_error(kBase + "/flags/" + std::to_string(i), "unknown seccomp flag " + quoted(s.flags[i]));
+        if (!flag) throw ConfigError(kBase + "/flags/" + std::to_string(i), "unknown seccomp flag " + quoted(s.flags[i]));
         plan.flags |= *flag;
     }
     bool uses_notify = false;
@@ -195,7 +191,7 @@ SeccompPlan plan_seccomp(const config::Seccomp& s, const config::Config& config,
 
     if (uses_notify) {
         if (!s.listenerPath)
-            throw config_error(kBase + "/listenerPath", "SCMP_ACT_NOTIFY is used: a listenerPath must receive the notify fd");
+            throw ConfigError(kBase + "/listenerPath", "SCMP_ACT_NOTIFY is used: a listenerPath must receive the notify fd");
         plan.listener = SeccompListener{*s.listenerPath, s.listenerMetadata, config.ociVersion, "", bundle, config.annotations};
         plan.flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
         // seccomp(2): TSYNC together with NEW_LISTENER needs TSYNC_ESRCH.

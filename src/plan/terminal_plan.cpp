@@ -9,7 +9,7 @@ namespace {
 
 uint16_t window_dimension(uint32_t value, const char* pointer) {
     if (value > std::numeric_limits<uint16_t>::max())
-        throw Error("must be at most 65535 (a terminal's size is an unsigned short)", 0, pointer);
+        throw ConfigError(pointer, "must be at most 65535 (a terminal's size is an unsigned short)");
     return static_cast<uint16_t>(value);
 }
 

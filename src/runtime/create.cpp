@@ -25,6 +25,7 @@
 #include "state/store.hpp"
 #include "sync/step_log.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 #include "util/unique_fd.hpp"
 
 namespace ocirt::runtime {
@@ -55,22 +56,7 @@ std::string strip_trailing_slashes(std::string path) {
 }  // namespace
 
 void write_pid_file(const std::string& path, pid_t pid) {
-    std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw SysError("create pid file " + ocirt::quoted(tmp));
-    UniqueFd file(fd);
-    std::string digits = std::to_string(pid);
-    if (::write(file.get(), digits.data(), digits.size()) != static_cast<ssize_t>(digits.size())) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        throw SysError("write pid file " + ocirt::quoted(tmp), err);
-    }
-    file.reset();
-    if (::rename(tmp.c_str(), path.c_str()) < 0) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        throw SysError("rename pid file to " + ocirt::quoted(path), err);
-    }
+    with_context("pid file", [&] { write_atomic(AT_FDCWD, "", path, std::to_string(pid), 0644); });
 }
 
 linux_::ChildProcess create_container(const CreateRequest& request) {

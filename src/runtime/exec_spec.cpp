@@ -1,37 +1,19 @@
 #include "runtime/exec_spec.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <optional>
 
 #include "config/load.hpp"
 #include "config/parse_json.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 #include "util/log.hpp"
-#include "util/unique_fd.hpp"
 
 namespace ocirt::runtime {
 namespace {
 
 using nlohmann::json;
-
-std::string read_text(const std::string& path) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) throw SysError("open " + ocirt::quoted(path));
-    std::string text;
-    char buf[16384];
-    for (;;) {
-        ssize_t n = ::read(fd.get(), buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw SysError("read " + ocirt::quoted(path));
-        if (n == 0) return text;
-        text.append(buf, static_cast<size_t>(n));
-    }
-}
 
 json parse_or_throw(const std::string& text, const std::string& name) {
     config::ParsedJson parsed = config::parse_json(text);
@@ -102,14 +84,14 @@ ConfigText created_config(const state::Container& container, const std::string& 
     std::string path = bundle + "/config.json";
     log::debug("exec: " + ocirt::quoted(container.dir()) + " holds no copy of the config from create; reading " +
                ocirt::quoted(path));
-    return {read_text(path), path};
+    return {read_file(path), path};
 }
 
 config::Config exec_config(const ExecRequest& request, const ConfigText& created, const std::string& bundle) {
     json config = parse_or_throw(created.text, created.path);
     bool from_file = !request.process_file.empty();
     if (from_file) {
-        config["process"] = parse_or_throw(read_text(request.process_file), "process file " + ocirt::quoted(request.process_file));
+        config["process"] = parse_or_throw(read_file(request.process_file), "process file " + ocirt::quoted(request.process_file));
     } else {
         if (!config["process"].is_object()) config["process"] = json::object();
         apply_flags(config["process"], request);
@@ -118,11 +100,9 @@ config::Config exec_config(const ExecRequest& request, const ConfigText& created
     if (loaded.config && loaded.config->process) return std::move(*loaded.config);
     if (loaded.diagnostics.empty()) throw Error("the container's config has no process");
     const config::Diagnostic& first = loaded.diagnostics.front();
-    if (!from_file) throw Error(first.describe(), 0, first.pointer).context("exec process");
-    std::string pointer = strip_prefix(first.pointer, "/process");
-    std::string where = pointer.empty() ? "" : pointer + ": ";
-    throw Error(where + first.message + " (" + first.rule + ")", 0, pointer)
-        .context("process file " + ocirt::quoted(request.process_file));
+    std::string problem = first.message + " (" + first.rule + ")";
+    if (!from_file) throw ConfigError(first.pointer, problem).context("exec process");
+    throw ConfigError(strip_prefix(first.pointer, "/process"), problem).context("process file " + ocirt::quoted(request.process_file));
 }
 
 }  // namespace ocirt::runtime

@@ -33,7 +33,6 @@ plan::HostFacts host_facts(const cgroups::Hierarchy& hierarchy) {
     if (hierarchy.unified() && !facts.cgroup2_only)
         facts.cgroup_hierarchies.push_back({base_name(hierarchy.unified()->mount_point), "", true, ""});
     facts.security = read_security_facts();
-    facts.selinux = facts.security.selinux;
     return facts;
 }
 

@@ -1,19 +1,15 @@
 #include "runtime/ps.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "cgroups/manager.hpp"
+#include "linux/proc_stat.hpp"
 #include "state/store.hpp"
 #include "util/error.hpp"
-#include "util/unique_fd.hpp"
+#include "util/fs.hpp"
 
 namespace ocirt::runtime {
 namespace {
@@ -22,42 +18,22 @@ struct ProcessRow {
     std::string uid, pid, ppid, stat, cmd;
 };
 
-std::optional<std::string> read_proc(pid_t pid, const char* file) {
-    std::string path = "/proc/" + std::to_string(pid) + "/" + file;
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return std::nullopt;
-    std::string text;
-    char buf[4096];
-    for (;;) {
-        ssize_t n = ::read(fd.get(), buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return std::nullopt;
-        if (n == 0) return text;
-        text.append(buf, static_cast<size_t>(n));
-    }
-}
-
-// proc(5) /proc/PID/stat: "pid (comm) state ppid ...", where comm may itself hold spaces and parentheses.
 std::optional<ProcessRow> read_row(pid_t pid) {
-    auto stat = read_proc(pid, "stat");
-    auto status = read_proc(pid, "status");
-    auto cmdline = read_proc(pid, "cmdline");
+    std::string dir = "/proc/" + std::to_string(pid) + "/";
+    auto stat = linux_::read_proc_stat(pid);
+    auto status = try_read_file(dir + "status");
+    auto cmdline = try_read_file(dir + "cmdline");
     if (!stat || !status || !cmdline) return std::nullopt;
-    size_t open = stat->find('('), close = stat->rfind(')');
-    if (open == std::string::npos || close == std::string::npos || close + 2 >= stat->size()) return std::nullopt;
     ProcessRow row;
     row.pid = std::to_string(pid);
-    std::string comm = stat->substr(open + 1, close - open - 1);
-    std::string rest = stat->substr(close + 2);
-    row.stat = rest.substr(0, rest.find(' '));
-    size_t ppid_start = rest.find(' ') + 1;
-    row.ppid = rest.substr(ppid_start, rest.find(' ', ppid_start) - ppid_start);
+    row.stat = std::string(1, stat->state);
+    row.ppid = std::to_string(stat->ppid);
     size_t uid_line = status->find("\nUid:\t");
     row.uid = uid_line == std::string::npos ? "?" : status->substr(uid_line + 6, status->find('\t', uid_line + 6) - uid_line - 6);
     std::string cmd = *cmdline;
     while (!cmd.empty() && cmd.back() == '\0') cmd.pop_back();
     std::replace(cmd.begin(), cmd.end(), '\0', ' ');
-    row.cmd = cmd.empty() ? "[" + comm + "]" : cmd;
+    row.cmd = cmd.empty() ? "[" + stat->comm + "]" : cmd;
     return row;
 }
 

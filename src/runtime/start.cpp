@@ -24,11 +24,6 @@ struct StartHooksFailed : Error {
     using Error::Error;
 };
 
-std::string strip_trailing_slashes(std::string path) {
-    while (path.size() > 1 && path.back() == '/') path.pop_back();
-    return path;
-}
-
 // fifo(7): the init's write end is O_CLOEXEC, so end-of-file means execve(2) replaced the init (or it
 // died): poststart hooks then run after the user's program started, as runtime.md "Lifecycle" step 9 asks.
 void wait_for_exec(int fifo) {
@@ -90,14 +85,13 @@ void start_created(const std::string& root, const std::string& id) {
 }  // namespace
 
 void start_container(const std::string& root, const std::string& id) {
-    std::string store_root = strip_trailing_slashes(root);
     try {
-        start_created(store_root, id);
+        start_created(root, id);
     } catch (const StartHooksFailed&) {
         // runtime.md "Lifecycle" step 7: a failing startContainer hook is an error, the container is stopped
         // and the lifecycle goes on at step 12 (destroy) and 13 (poststop hooks), as a delete would.
         try {
-            delete_container({store_root, id, /*force=*/true});
+            delete_container({root, id, /*force=*/true});
         } catch (const Error& e) {
             log::warn("remove container " + ocirt::quoted(id) + " after its startContainer hook failed: " + e.full());
         }

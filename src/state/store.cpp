@@ -13,7 +13,7 @@
 
 #include "state/container_errors.hpp"
 #include "util/error.hpp"
-#include "util/scope_exit.hpp"
+#include "util/fs.hpp"
 
 namespace ocirt::state {
 namespace {
@@ -39,34 +39,6 @@ void lock(int fd, const std::string& dir) {
         if (errno != EINTR) throw SysError("flock " + ocirt::quoted(dir));
 }
 
-void write_all(int fd, const std::string& data, const std::string& path) {
-    size_t done = 0;
-    while (done < data.size()) {
-        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw SysError("write " + ocirt::quoted(path));
-        }
-        done += static_cast<size_t>(n);
-    }
-}
-
-// tmp file + rename(2), which replaces the target atomically: a reader, or a create killed mid-write, never
-// leaves half a file. No fsync(2): the state describes processes that a power loss ends too, and it
-// normally lives on tmpfs (/run).
-void replace_file(int dir_fd, const std::string& dir, const std::string& name, const std::string& data) {
-    std::string tmp_name = name + ".tmp-" + std::to_string(::getpid());
-    std::string tmp_path = dir + "/" + tmp_name;
-    UniqueFd fd(::openat(dir_fd, tmp_name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!fd) throw SysError("create " + ocirt::quoted(tmp_path));
-    ScopeExit unlink_tmp([&] { ::unlinkat(dir_fd, tmp_name.c_str(), 0); });
-    write_all(fd.get(), data, tmp_path);
-    fd.reset();
-    if (::renameat(dir_fd, tmp_name.c_str(), dir_fd, name.c_str()) != 0)
-        throw SysError("rename " + ocirt::quoted(tmp_path) + " to " + ocirt::quoted(dir + "/" + name));
-    unlink_tmp.dismiss();
-}
-
 // The whole file, or nullopt when there is none.
 std::optional<std::string> read_file_at(int dir_fd, const std::string& dir, const char* name) {
     std::string path = dir + "/" + name;
@@ -75,17 +47,7 @@ std::optional<std::string> read_file_at(int dir_fd, const std::string& dir, cons
         if (errno == ENOENT) return std::nullopt;
         throw SysError("open " + ocirt::quoted(path));
     }
-    std::string text;
-    char buf[16384];
-    for (;;) {
-        ssize_t n = ::read(fd.get(), buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw SysError("read " + ocirt::quoted(path));
-        }
-        if (n == 0) return text;
-        text.append(buf, static_cast<size_t>(n));
-    }
+    return read_all(fd.get(), ocirt::quoted(path));
 }
 
 }  // namespace
@@ -180,13 +142,15 @@ Record Container::load() const {
     return with_context(ocirt::quoted(dir_ + "/" + kStateFile), [&] { return Record::parse(*text); });
 }
 
+// No fsync(2) after write_atomic: the state describes processes that a power loss ends too, and it normally
+// lives on tmpfs (/run).
 void Container::save(const Record& record) {
-    replace_file(dir_fd_.get(), dir_, kStateFile, record.to_json().dump() + "\n");
+    write_atomic(dir_fd_.get(), dir_, kStateFile, record.to_json().dump() + "\n", 0600);
 }
 
-// Whole or not at all (replace_file), so a create killed mid-write never leaves a shorter path.
+// Whole or not at all (write_atomic), so a create killed mid-write never leaves a shorter path.
 void Container::save_pending_cgroup(const std::string& recorded_path) {
-    replace_file(dir_fd_.get(), dir_, kPendingCgroupFile, recorded_path);
+    write_atomic(dir_fd_.get(), dir_, kPendingCgroupFile, recorded_path, 0600);
 }
 
 std::string Container::pending_cgroup() const {
@@ -199,7 +163,7 @@ void Container::save_config(const std::string& text) {
     std::string path = dir_ + "/" + kConfigFile;
     UniqueFd fd(::openat(dir_fd_.get(), kConfigFile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!fd) throw SysError("create " + ocirt::quoted(path));
-    write_all(fd.get(), text, path);
+    write_all(fd.get(), text, ocirt::quoted(path));
 }
 
 std::optional<std::string> Container::saved_config() const { return read_file_at(dir_fd_.get(), dir_, kConfigFile); }

@@ -1,11 +1,10 @@
 #include "sync/exec_fifo.hpp"
 
-#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
 
-#include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace ocirt::sync {
 
@@ -20,21 +19,6 @@ void write_start_failure(int fifo_fd, const std::string& text) noexcept {
     }
 }
 
-std::string read_start_failure(int fifo_fd) {
-    std::string text;
-    char buffer[4096];
-    for (;;) {
-        ssize_t n = ::read(fifo_fd, buffer, sizeof buffer);
-        if (n > 0) {
-            text.append(buffer, static_cast<size_t>(n));
-            continue;
-        }
-        if (n == 0) return text;
-        if (errno == EINTR) continue;
-        if (errno != EAGAIN) throw SysError("read exec fifo");
-        pollfd p{fifo_fd, POLLIN, 0};
-        if (::poll(&p, 1, -1) < 0 && errno != EINTR) throw SysError("poll exec fifo");
-    }
-}
+std::string read_start_failure(int fifo_fd) { return read_all(fifo_fd, "exec fifo"); }
 
 }  // namespace ocirt::sync

@@ -1,5 +1,7 @@
 #pragma once
 // Error with a context chain: "create: init: mount \"proc\" on \"/proc\": Operation not permitted".
+// An error about a config field also carries its JSON pointer, which the text shows once, ahead of the
+// message: "create: /mounts/1/source: a bind mount needs a source".
 #include <exception>
 #include <string>
 #include <utility>
@@ -9,7 +11,8 @@ namespace ocirt {
 
 class Error : public std::exception {
 public:
-    // `message` is the innermost text; `err` an errno (0 = none); `pointer` a JSON pointer for config problems.
+    // `message` is the innermost text; `err` an errno (0 = none); `pointer` a JSON pointer for config problems,
+    // shown in front of `message` unless a frame or the message already names it.
     explicit Error(std::string message, int err = 0, std::string pointer = {});
     Error(std::vector<std::string> frames, std::string message, int err, std::string pointer);
 
@@ -36,6 +39,9 @@ private:
 // Error from the current errno: SysError("open \"/x\"") reads "open \"/x\": No such file or directory".
 Error SysError(std::string what);
 Error SysError(std::string what, int err);
+
+// A config field that cannot be used: ConfigError("/mounts/1/source", "a bind mount needs a source").
+Error ConfigError(std::string pointer, std::string message);
 
 // Runs f(); an Error thrown inside gets `frame` added in front.
 template <class F>

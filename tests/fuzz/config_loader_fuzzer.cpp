@@ -58,7 +58,6 @@ plan::HostFacts hybrid_host() {
 plan::HostFacts v2_host() {
     plan::HostFacts h;
     h.cgroup2_only = true;
-    h.selinux = true;
     h.security = {true, true, true};
     return h;
 }

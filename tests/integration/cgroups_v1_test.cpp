@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string trim(const std::string& s) {
+std::string trim_space(const std::string& s) {
     auto first = s.find_first_not_of(" \n\t");
     if (first == std::string::npos) return "";
     return s.substr(first, s.find_last_not_of(" \n\t") - first + 1);
@@ -42,7 +42,7 @@ bool v1_hierarchy(const std::string& controller) {
 
 // The directory of `pid`'s cgroup in the v1 hierarchy of `controller`, as the host sees it
 // (/proc/PID/cgroup lines "id:controller,controller:path"; this host mounts each at /sys/fs/cgroup/<name>).
-std::string v1_dir(pid_t pid, const std::string& controller) {
+std::string v1_cgroup_dir(pid_t pid, const std::string& controller) {
     for (const auto& line : split(read_file("/proc/" + std::to_string(pid) + "/cgroup"), '\n')) {
         auto fields = split(line, ':');
         if (fields.size() < 3) continue;
@@ -72,7 +72,7 @@ struct Limited {
         pid = std::stoi(read_file(files.path() + "/pid"));
     }
     std::string file(const std::string& controller, const std::string& name) const {
-        return trim(read_file(v1_dir(pid, controller) + "/" + name));
+        return trim_space(read_file(v1_cgroup_dir(pid, controller) + "/" + name));
     }
     std::string out() const { return read_file(files.path() + "/out"); }
     // delete -f, then no directory named after the container may remain in any hierarchy.
@@ -116,7 +116,7 @@ std::string disk_device() {
     for (const auto& entry : fs::directory_iterator("/sys/block")) {
         std::string name = entry.path().filename().string();
         if (name.rfind("loop", 0) == 0 || name.rfind("ram", 0) == 0 || name.rfind("zram", 0) == 0) continue;
-        if (fs::exists(entry.path() / "dev")) return trim(read_file((entry.path() / "dev").string()));
+        if (fs::exists(entry.path() / "dev")) return trim_space(read_file((entry.path() / "dev").string()));
     }
     return "";
 }
@@ -147,7 +147,7 @@ public:
     }
     ~LoopDevice() { ::ioctl(fd_.get(), LOOP_CLR_FD, 0); }
     const std::string& name() const { return name_; }
-    std::string device() const { return trim(read_file("/sys/block/" + name_ + "/dev")); }  // "7:N"
+    std::string device() const { return trim_space(read_file("/sys/block/" + name_ + "/dev")); }  // "7:N"
 
 private:
     TempDir backing_;
@@ -178,7 +178,7 @@ int major_of(const std::string& device) { return std::stoi(device.substr(0, devi
 int minor_of(const std::string& device) { return std::stoi(device.substr(device.find(':') + 1)); }
 
 long long usage_ns(const std::string& cpuacct_dir) {
-    return std::stoll(trim(read_file(cpuacct_dir + "/cpuacct.usage")));
+    return std::stoll(trim_space(read_file(cpuacct_dir + "/cpuacct.usage")));
 }
 
 }  // namespace
@@ -238,7 +238,7 @@ TEST_CASE("cgroups v1: cpu.idle and cpuset cpus/mems read back from the kernel")
     CHECK(c.file("cpu", "cpu.idle") == "1");
     CHECK(c.file("cpuset", "cpuset.cpus") == "0");
     CHECK(c.file("cpuset", "cpuset.mems") == "0");
-    CHECK(trim(read_file("/proc/" + std::to_string(c.pid) + "/status")).find("Cpus_allowed_list:\t0\n") !=
+    CHECK(trim_space(read_file("/proc/" + std::to_string(c.pid) + "/status")).find("Cpus_allowed_list:\t0\n") !=
           std::string::npos);
     c.remove();
 }
@@ -360,7 +360,7 @@ TEST_CASE("cgroups v1: a container over its memory limit is OOM-killed and the k
     }
     SUBCASE("memory.oom_control counts the kill") {
         Limited c(memory, hog);
-        std::string dir = v1_dir(c.pid, "memory");
+        std::string dir = v1_cgroup_dir(c.pid, "memory");
         REQUIRE(c.ocirt({"start", c.id}).exit_code == 0);
         CHECK(eventually([&] { return read_file(dir + "/memory.oom_control").find("oom_kill 0") == std::string::npos; },
                          20000));
@@ -384,7 +384,7 @@ TEST_CASE("cgroups v1: a pids limit stops a fork bomb at the limit") {
 TEST_CASE("cgroups v1: a cpu quota of 20% holds a busy loop near 20% (cpuacct.usage over a second)") {
     if (!v1_hierarchy("cpu") || !v1_hierarchy("cpuacct")) return;
     Limited c(nlohmann::json{{"cpu", {{"quota", 20000}, {"period", 100000}}}}, "while :; do :; done");
-    std::string cpuacct = v1_dir(c.pid, "cpuacct");
+    std::string cpuacct = v1_cgroup_dir(c.pid, "cpuacct");
     REQUIRE(c.ocirt({"start", c.id}).exit_code == 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     long long before = usage_ns(cpuacct);
@@ -500,8 +500,8 @@ TEST_CASE("cgroups v1: the zeros Docker sends for unset limits write nothing, at
     std::string cgroup_weight;
     if (!weight_file.empty()) {
         cgroup_weight = c.file("blkio", weight_file);
-        std::string parent = fs::path(v1_dir(c.pid, "blkio")).parent_path().string();
-        CHECK(cgroup_weight == trim(read_file(parent + "/" + weight_file)));
+        std::string parent = fs::path(v1_cgroup_dir(c.pid, "blkio")).parent_path().string();
+        CHECK(cgroup_weight == trim_space(read_file(parent + "/" + weight_file)));
     }
 
     auto updated = c.ocirt({"update", "--resources", "-", c.id}, kDockerUpdateResources.dump());
@@ -511,7 +511,7 @@ TEST_CASE("cgroups v1: the zeros Docker sends for unset limits write nothing, at
     CHECK(c.file("cpu", "cpu.cfs_period_us") == "100000");
     CHECK(c.file("memory", "memory.limit_in_bytes") == "9223372036854771712");
     CHECK(c.file("memory", "memory.soft_limit_in_bytes") == "9223372036854771712");
-    std::string parent_cpus = trim(read_file(fs::path(v1_dir(c.pid, "cpuset")).parent_path().string() + "/cpuset.cpus"));
+    std::string parent_cpus = trim_space(read_file(fs::path(v1_cgroup_dir(c.pid, "cpuset")).parent_path().string() + "/cpuset.cpus"));
     CHECK(c.file("cpuset", "cpuset.cpus") == parent_cpus);
     if (!weight_file.empty()) CHECK(c.file("blkio", weight_file) == cgroup_weight);
 
@@ -552,10 +552,10 @@ TEST_CASE("cgroups v1: without a cgroup namespace the cgroup mount shows the con
     CHECK(lines[2] == "67108864");
     // The pids directory of a leaf cgroup holds only the kernel's files, no other cgroup.
     std::size_t own_entries = 0;
-    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(v1_dir(pid, "pids"))) ++own_entries;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(v1_cgroup_dir(pid, "pids"))) ++own_entries;
     CHECK(lines[3] == std::to_string(own_entries));
     // mountinfo's root field: the container's cgroup path, as the host's /proc/PID/cgroup shows it.
-    std::string host_path = v1_dir(pid, "pids").substr(std::string("/sys/fs/cgroup/pids").size());
+    std::string host_path = v1_cgroup_dir(pid, "pids").substr(std::string("/sys/fs/cgroup/pids").size());
     CHECK(lines[4] == host_path);
     CHECK(host_path != "/");
     CHECK(ocirt({"delete", "--force", id}).exit_code == 0);

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-nlohmann::json bind_mount(const std::string& source, const std::string& destination) {
+nlohmann::json bind_rw_mount(const std::string& source, const std::string& destination) {
     return {{"destination", destination}, {"type", "bind"}, {"source", source}, {"options", {"bind", "rw"}}};
 }
 
@@ -40,7 +40,7 @@ TEST_CASE("CVE-2025-52881: a bind mount over /proc/self/oom_score_adj does not r
     std::ofstream(bait) << "host bait\n";
     Bundle bundle;
     bundle.config["process"]["oomScoreAdj"] = 321;
-    bundle.config["mounts"].push_back(bind_mount(bait, "/proc/self/oom_score_adj"));
+    bundle.config["mounts"].push_back(bind_rw_mount(bait, "/proc/self/oom_score_adj"));
     bundle.shell("sleep 30");
     bundle.write();
     std::string id = unique_id("cve52881");
@@ -62,7 +62,7 @@ TEST_CASE("CVE-2025-52881: a /proc the container replaced does not redirect exec
     Bundle bundle;
     for (const char* set : {"bounding", "effective", "permitted"})
         bundle.config["process"]["capabilities"][set].push_back("CAP_SYS_ADMIN");
-    bundle.config["mounts"].push_back(bind_mount(shared.path(), "/shared"));
+    bundle.config["mounts"].push_back(bind_rw_mount(shared.path(), "/shared"));
     bundle.shell("mount -t tmpfs tmpfs /proc && mkdir /proc/self && touch /proc/self/oom_score_adj && "
                  "mount --bind /shared/bait /proc/self/oom_score_adj && touch /shared/ready; sleep 60");
     bundle.write();

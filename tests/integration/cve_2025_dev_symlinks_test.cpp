@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-nlohmann::json bind_mount(const std::string& source, const std::string& destination) {
+nlohmann::json rbind_rw_mount(const std::string& source, const std::string& destination) {
     return {{"destination", destination}, {"type", "bind"}, {"source", source}, {"options", {"rbind", "rw"}}};
 }
 
@@ -31,8 +31,8 @@ nlohmann::json bind_mount(const std::string& source, const std::string& destinat
 // and /shared the host directory `shared`.
 void use_host_dev(Bundle& bundle, const std::string& dev, const std::string& shared) {
     for (auto& m : bundle.config["mounts"])
-        if (m["destination"] == "/dev") m = bind_mount(dev, "/dev");
-    bundle.config["mounts"].push_back(bind_mount(shared, "/shared"));
+        if (m["destination"] == "/dev") m = rbind_rw_mount(dev, "/dev");
+    bundle.config["mounts"].push_back(rbind_rw_mount(shared, "/shared"));
 }
 
 }  // namespace

@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "container_helpers.hpp"
@@ -39,8 +38,6 @@ std::string status_field(const std::string& status, const std::string& name) {
 }
 
 std::string proc_status(pid_t pid) { return read_file("/proc/" + std::to_string(pid) + "/status"); }
-
-void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 }  // namespace
 
@@ -163,14 +160,14 @@ TEST_CASE("exec: --process FILE runs that runtime-spec process; a bad one names 
                     {"env", {"PATH=/bin", "WHO=file"}},
                     {"cwd", "/dev"},
                     {"user", {{"uid", 1234}, {"gid", 99}}}};
-    write_text(files.path() + "/process.json", process.dump());
+    write_file(files.path() + "/process.json", process.dump());
     auto exec = ocirt({"exec", "--process", files.path() + "/process.json", container.id()});
     INFO(exec.err);
     CHECK(exec.exit_code == 3);
     CHECK(exec.out == "file in /dev as 1234:99\n");
 
     process["cwd"] = "relative";
-    write_text(files.path() + "/bad.json", process.dump());
+    write_file(files.path() + "/bad.json", process.dump());
     auto bad = ocirt({"exec", "--process", files.path() + "/bad.json", container.id()});
     CHECK(bad.exit_code == 1);
     CHECK(bad.err.find("/cwd") != std::string::npos);
@@ -266,8 +263,8 @@ TEST_CASE("exec: --preserve-fds passes fds 3.. and nothing else of ocirt or its 
     SleepingBundle bundle;
     RunningContainer container(ocirt, bundle, "exec-fds");
     TempDir files("ocirt-exec");
-    write_text(files.path() + "/three", "exec three\n");
-    write_text(files.path() + "/stray", "must not be seen\n");
+    write_file(files.path() + "/three", "exec three\n");
+    write_file(files.path() + "/stray", "must not be seen\n");
     for (int preserved : {1, 0}) {
         CAPTURE(preserved);
         std::string n = std::to_string(preserved);
@@ -302,7 +299,7 @@ TEST_CASE("exec -t: the pty master comes through the console socket; consoleSize
                     {"env", {"PATH=/bin"}},
                     {"cwd", "/"},
                     {"user", {{"uid", 0}, {"gid", 0}}}};
-    write_text(files.path() + "/process.json", process.dump());
+    write_file(files.path() + "/process.json", process.dump());
     Spawn spawn;
     spawn.args = {"exec", "-t", "--console-socket", console.path(), "--process", files.path() + "/process.json",
                   container.id()};

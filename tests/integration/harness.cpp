@@ -212,4 +212,6 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
 }  // namespace ocirt::test

@@ -77,5 +77,6 @@ private:
 
 std::string unique_id(const std::string& prefix);
 std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& text);  // creates or truncates it
 
 }  // namespace ocirt::test

@@ -23,18 +23,18 @@ Result ocirt_to_files(const Ocirt& ocirt, const std::vector<std::string>& args) 
     return run_to_files(ocirt, args, out_dir.path() + "/out", out_dir.path() + "/err");
 }
 
-nlohmann::json state_of(const Ocirt& ocirt, const std::string& id) {
+nlohmann::json lifecycle_state(const Ocirt& ocirt, const std::string& id) {
     Result r = ocirt({"state", id});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     return nlohmann::json::parse(r.out);
 }
 
-std::string status_of(const Ocirt& ocirt, const std::string& id) { return state_of(ocirt, id)["status"]; }
+std::string lifecycle_status(const Ocirt& ocirt, const std::string& id) { return lifecycle_state(ocirt, id)["status"]; }
 
 bool wait_status(const Ocirt& ocirt, const std::string& id, const std::string& status) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (std::chrono::steady_clock::now() < deadline) {
-        if (status_of(ocirt, id) == status) return true;
+        if (lifecycle_status(ocirt, id) == status) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;
@@ -79,7 +79,7 @@ TEST_CASE("lifecycle: creating → created → running → stopped → deleted, 
 
     CHECK(ocirt({"list", "-q"}).out == "");
     create(ocirt, bundle, id);
-    auto created = state_of(ocirt, id);
+    auto created = lifecycle_state(ocirt, id);
     CHECK(created["status"] == "created");
     CHECK(created["id"] == id);
     CHECK(created["ociVersion"] == bundle.config["ociVersion"]);
@@ -95,13 +95,13 @@ TEST_CASE("lifecycle: creating → created → running → stopped → deleted, 
     CHECK(table.out.find(id) != std::string::npos);
 
     REQUIRE(ocirt_to_files(ocirt, {"start", id}).exit_code == 0);
-    CHECK(status_of(ocirt, id) == "running");
+    CHECK(lifecycle_status(ocirt, id) == "running");
     CHECK(listed_status(ocirt, id) == "running");
-    CHECK(state_of(ocirt, id)["pid"] == pid);
+    CHECK(lifecycle_state(ocirt, id)["pid"] == pid);
 
     REQUIRE(ocirt({"kill", id, "KILL"}).exit_code == 0);
     CHECK(wait_status(ocirt, id, "stopped"));
-    CHECK(state_of(ocirt, id)["pid"] == 0);
+    CHECK(lifecycle_state(ocirt, id)["pid"] == 0);
     CHECK(listed_status(ocirt, id) == "stopped");
 
     auto cgroup = cgroup_of(ocirt, id);
@@ -128,19 +128,19 @@ TEST_CASE("lifecycle: wrong calls fail with a clear error, exit 1, and change no
         Result r = ocirt({"delete", created_id});
         CHECK(r.exit_code == 1);
         CHECK(r.err.find("stop it first or use --force") != std::string::npos);
-        CHECK(status_of(ocirt, created_id) == "created");
+        CHECK(lifecycle_status(ocirt, created_id) == "created");
     }
     SUBCASE("delete of a running container without --force") {
         Result r = ocirt({"delete", running_id});
         CHECK(r.exit_code == 1);
         CHECK(r.err.find("is running; stop it first or use --force") != std::string::npos);
-        CHECK(status_of(ocirt, running_id) == "running");
+        CHECK(lifecycle_status(ocirt, running_id) == "running");
     }
     SUBCASE("start of a running container") {
         Result r = ocirt_to_files(ocirt, {"start", running_id});
         CHECK(r.exit_code == 1);
         CHECK_FALSE(r.err.empty());
-        CHECK(status_of(ocirt, running_id) == "running");
+        CHECK(lifecycle_status(ocirt, running_id) == "running");
     }
     SUBCASE("start of a stopped container") {
         REQUIRE(ocirt({"kill", running_id, "9"}).exit_code == 0);
@@ -148,7 +148,7 @@ TEST_CASE("lifecycle: wrong calls fail with a clear error, exit 1, and change no
         Result r = ocirt_to_files(ocirt, {"start", running_id});
         CHECK(r.exit_code == 1);
         CHECK_FALSE(r.err.empty());
-        CHECK(status_of(ocirt, running_id) == "stopped");
+        CHECK(lifecycle_status(ocirt, running_id) == "stopped");
     }
     SUBCASE("kill of a stopped container") {
         REQUIRE(ocirt({"kill", running_id, "KILL"}).exit_code == 0);
@@ -161,7 +161,7 @@ TEST_CASE("lifecycle: wrong calls fail with a clear error, exit 1, and change no
         Result r = ocirt_to_files(ocirt, {"create", "--bundle", bundle.path(), created_id});
         CHECK(r.exit_code == 1);
         CHECK(r.err.find("already exists") != std::string::npos);
-        CHECK(status_of(ocirt, created_id) == "created");
+        CHECK(lifecycle_status(ocirt, created_id) == "created");
     }
     SUBCASE("kill, state and delete of an unknown ID; a bad signal name") {
         for (std::vector<std::string> args : {std::vector<std::string>{"kill", "no-such-id"},
@@ -174,7 +174,7 @@ TEST_CASE("lifecycle: wrong calls fail with a clear error, exit 1, and change no
         Result bad = ocirt({"kill", running_id, "SIGFOO"});
         CHECK(bad.exit_code == 1);
         CHECK(bad.err.find("unknown signal \"SIGFOO\"") != std::string::npos);
-        CHECK(status_of(ocirt, running_id) == "running");
+        CHECK(lifecycle_status(ocirt, running_id) == "running");
     }
     CHECK(ocirt({"list", "-q"}).out.find(created_id) != std::string::npos);
 }
@@ -194,7 +194,7 @@ TEST_CASE("lifecycle: kill by name reaches a TERM trap; kill by number stops a s
     run_detached(ocirt, sleeper, numbered);
     CHECK(ocirt({"kill", numbered, "15"}).exit_code == 0);  // PID 1 without a handler ignores TERM
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    CHECK(status_of(ocirt, numbered) == "running");
+    CHECK(lifecycle_status(ocirt, numbered) == "running");
     CHECK(ocirt({"kill", numbered, "9"}).exit_code == 0);
     CHECK(wait_status(ocirt, numbered, "stopped"));
 }
@@ -214,7 +214,7 @@ TEST_CASE("lifecycle: kill --all signals every process in the cgroup, not only t
     CHECK(ocirt({"kill", id, "TERM"}).exit_code == 0);  // the init (sh as PID 1) ignores it
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(cgroup.pids().size() == 3);
-    CHECK(status_of(ocirt, id) == "running");
+    CHECK(lifecycle_status(ocirt, id) == "running");
 
     CHECK(ocirt({"kill", "--all", id, "TERM"}).exit_code == 0);  // the sleeps die, so `wait` returns
     CHECK(wait_status(ocirt, id, "stopped"));
@@ -229,7 +229,7 @@ TEST_CASE("lifecycle: delete --force of a running container leaves no process, c
     std::string id = unique_id("force");
     run_detached(ocirt, bundle, id);
     auto cgroup = cgroup_of(ocirt, id);
-    pid_t pid = state_of(ocirt, id)["pid"];
+    pid_t pid = lifecycle_state(ocirt, id)["pid"];
     REQUIRE_FALSE(cgroup.pids().empty());
     REQUIRE_FALSE(cgroup.placements().empty());
 

@@ -56,7 +56,7 @@ struct Created {
 };
 
 // A failed create leaves no state directory, process or cgroup.
-void check_nothing_left(const Ocirt& ocirt, const std::string& id) {
+void check_failed_create_left_nothing(const Ocirt& ocirt, const std::string& id) {
     CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
     CHECK(fs::is_empty(ocirt.root()));
     CHECK(processes_mentioning(id).empty());
@@ -68,7 +68,7 @@ Result create_expecting_failure(const Ocirt& ocirt, Bundle& bundle, const std::s
     Result r = ocirt({"create", "--bundle", bundle.path(), id});
     CAPTURE(r.err);
     CHECK(r.exit_code == 1);
-    check_nothing_left(ocirt, id);
+    check_failed_create_left_nothing(ocirt, id);
     return r;
 }
 

@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Bundle rootfs files are hard links to the shared bundles/busybox tree: replace, never write through.
-void write_text(const std::string& path, const std::string& text) {
+void replace_rootfs_file(const std::string& path, const std::string& text) {
     fs::remove(path);
     std::ofstream(path) << text;
 }
@@ -107,7 +107,7 @@ TEST_CASE("process defaults: HOME comes from the container's /etc/passwd for the
         CAPTURE(c.name);
         Bundle bundle;
         // An absolute symlink: followed on the host it would name a file that is not there.
-        write_text(rootfs_of(bundle) + "/etc/passwd.real",
+        replace_rootfs_file(rootfs_of(bundle) + "/etc/passwd.real",
                    "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:App:/home/app:/bin/sh\n");
         fs::remove(rootfs_of(bundle) + "/etc/passwd");
         fs::create_symlink("/etc/passwd.real", rootfs_of(bundle) + "/etc/passwd");
@@ -123,7 +123,7 @@ TEST_CASE("process defaults: HOME comes from the container's /etc/passwd for the
 TEST_CASE("process defaults: exec gets HOME from the container's /etc/passwd too, and keeps an explicit one") {
     Ocirt ocirt;
     Bundle bundle;
-    write_text(rootfs_of(bundle) + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");
+    replace_rootfs_file(rootfs_of(bundle) + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");
     bundle.config["process"]["env"] = {"PATH=/bin"};
     bundle.shell("exec sleep 1000");
     RunningContainer container(ocirt, bundle, "home-exec");
@@ -320,7 +320,7 @@ TEST_CASE("process defaults: socket activation without a PID namespace sets LIST
     Ocirt ocirt;
     Bundle bundle;
     TempDir files("ocirt-listen-pid");
-    write_text(files.path() + "/three", "socket three\n");
+    replace_rootfs_file(files.path() + "/three", "socket three\n");
     drop_namespace(bundle, "pid");
     bundle.shell("echo LISTEN_FDS=$LISTEN_FDS LISTEN_PID=$LISTEN_PID pid=$$; cat <&3; exec sleep 1000");
     bundle.write();

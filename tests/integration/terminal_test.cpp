@@ -8,7 +8,6 @@
 
 #include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "container_helpers.hpp"
@@ -29,8 +28,6 @@ std::string line_value(const std::string& out, const std::string& prefix) {
         if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());
     return "";
 }
-
-void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 }  // namespace
 
@@ -137,9 +134,9 @@ TEST_CASE("fds: --preserve-fds passes fds 3 and 4; no other fd of ocirt or its c
     Ocirt ocirt;
     Bundle bundle;
     TempDir files("ocirt-fds");
-    write_text(files.path() + "/three", "contents of three\n");
-    write_text(files.path() + "/four", "contents of four\n");
-    write_text(files.path() + "/stray", "must not be seen\n");
+    write_file(files.path() + "/three", "contents of three\n");
+    write_file(files.path() + "/four", "contents of four\n");
+    write_file(files.path() + "/stray", "must not be seen\n");
     bundle.shell("cat <&3; cat <&4; exec sleep 1000");
     bundle.write();
     Spawn spawn;
@@ -163,7 +160,7 @@ TEST_CASE("fds: without --preserve-fds the container has only 0, 1 and 2, even w
     Ocirt ocirt;
     Bundle bundle;
     TempDir files("ocirt-fds");
-    write_text(files.path() + "/stray", "must not be seen\n");
+    write_file(files.path() + "/stray", "must not be seen\n");
     bundle.config["process"]["args"] = {"sleep", "1000"};
     bundle.write();
     std::string id = unique_id("nofds");
@@ -183,8 +180,8 @@ TEST_CASE("fds: LISTEN_FDS/LISTEN_PID from socket activation reach the container
     Ocirt ocirt;
     Bundle bundle;
     TempDir files("ocirt-listen");
-    write_text(files.path() + "/three", "socket three\n");
-    write_text(files.path() + "/four", "socket four\n");
+    write_file(files.path() + "/three", "socket three\n");
+    write_file(files.path() + "/four", "socket four\n");
     bundle.shell("echo LISTEN_FDS=$LISTEN_FDS LISTEN_PID=$LISTEN_PID pid=$$; cat <&3; cat <&4; exec sleep 1000");
     bundle.write();
     Spawn spawn;
@@ -207,8 +204,8 @@ TEST_CASE("fds: LISTEN_FDS/LISTEN_PID from socket activation reach the container
 TEST_CASE("fds: LISTEN_FDS fds come first and --preserve-fds ones after them; LISTEN_PID of another process passes nothing") {
     Ocirt ocirt;
     TempDir files("ocirt-listen");
-    write_text(files.path() + "/three", "socket three\n");
-    write_text(files.path() + "/four", "preserved four\n");
+    write_file(files.path() + "/three", "socket three\n");
+    write_file(files.path() + "/four", "preserved four\n");
     struct Case {
         bool mine;
         std::vector<std::string> args;

@@ -73,9 +73,9 @@ pid_t create_and_read_pid(const Ocirt& ocirt, Bundle& bundle, const std::string&
 
 // A process in a new user namespace (uid and gid 0 → `host_id`, 65536 ids, maps written by the test as
 // the parent) and in network, IPC and UTS namespaces made after it, so they are owned by it.
-class UserNamespaceHolder {
+class HeldUserNamespace {
 public:
-    explicit UserNamespaceHolder(uint32_t host_id) {
+    explicit HeldUserNamespace(uint32_t host_id) {
         int to_parent[2], to_child[2];
         REQUIRE(::pipe2(to_parent, O_CLOEXEC) == 0);
         REQUIRE(::pipe2(to_child, O_CLOEXEC) == 0);
@@ -108,7 +108,7 @@ public:
         ::close(to_parent[0]);
         ::close(to_child[1]);
     }
-    ~UserNamespaceHolder() {
+    ~HeldUserNamespace() {
         ::kill(pid_, SIGKILL);
         ::waitpid(pid_, nullptr, 0);
     }
@@ -266,7 +266,7 @@ TEST_CASE("userns: a map the kernel refuses is an error naming the mapping, and 
 }
 
 TEST_CASE("userns: a user namespace joined by path, first, with network, IPC and UTS namespaces it owns") {
-    UserNamespaceHolder holder(200000);
+    HeldUserNamespace holder(200000);
     Ocirt ocirt;
     Bundle bundle;
     REQUIRE(::chmod(bundle.path().c_str(), 0755) == 0);

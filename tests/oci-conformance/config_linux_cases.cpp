@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "conformance.hpp"
+#include "linux_support.hpp"
 
 using namespace ocirt::conformance;
 namespace fs = std::filesystem;
@@ -23,8 +24,6 @@ namespace fs = std::filesystem;
 extern char** environ;
 
 namespace {
-
-std::string host_namespace(const std::string& type) { return fs::read_symlink("/proc/self/ns/" + type).string(); }
 
 // A process in new namespaces (util-linux unshare) whose /proc/PID/ns/* paths a container can join.
 class NamespaceHolder {

@@ -9,13 +9,12 @@
 #include <filesystem>
 
 #include "conformance.hpp"
+#include "linux_support.hpp"
 
 using namespace ocirt::conformance;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string host_namespace(const std::string& type) { return fs::read_symlink("/proc/self/ns/" + type).string(); }
 
 // A user namespace whose root is host uid 100000 and gid 200000; the bundle is opened up for that root.
 void add_user_namespace(SpecBundle& bundle) {

@@ -21,6 +21,10 @@ CreatedContainer::CreatedContainer(const Runtime& runtime, const SpecBundle& bun
     if (state.is_object()) pid = state.value("pid", 0);
 }
 
+std::string host_namespace(const std::string& type) {
+    return std::filesystem::read_symlink("/proc/self/ns/" + type).string();
+}
+
 std::map<std::string, std::string> cgroups_of(int pid) {
     std::map<std::string, std::string> found;
     std::ifstream in("/proc/" + std::to_string(pid) + "/cgroup");

@@ -17,6 +17,9 @@ struct CreatedContainer {
     int pid = 0;          // from `state`, 0 when create failed
 };
 
+// The runtime's own namespace of `type` ("net", "user"...): the target of /proc/self/ns/<type>, e.g. "net:[4026531840]".
+std::string host_namespace(const std::string& type);
+
 // /proc/PID/cgroup as controller -> path ("memory" -> "/x"; the cgroup2 line is under "").
 std::map<std::string, std::string> cgroups_of(int pid);
 

@@ -10,7 +10,7 @@ using namespace ocirt::cgroups;
 
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
+std::string systemd_path_error(const std::function<void()>& f) {
     try {
         f();
     } catch (const ocirt::Error& e) {
@@ -26,7 +26,7 @@ TEST_CASE("systemd path: slice names with '-' expand to their nested path, -.sli
     CHECK(expand_slice("a-b-c.slice") == "/a.slice/a-b.slice/a-b-c.slice");
     CHECK(expand_slice("-.slice") == "/");
     for (const char* bad : {"system", ".slice", "a--b.slice", "-a.slice", "a-.slice", "a/b.slice"})
-        CHECK_MESSAGE(error_of([&] { expand_slice(bad); }).find("invalid systemd slice name") != std::string::npos,
+        CHECK_MESSAGE(systemd_path_error([&] { expand_slice(bad); }).find("invalid systemd slice name") != std::string::npos,
                       bad);
 }
 
@@ -50,21 +50,21 @@ TEST_CASE("systemd path: an empty slice is system.slice, an empty path is :ocirt
 }
 
 TEST_CASE("systemd path: not three parts, an empty name, '/' or a bad slice is refused at /linux/cgroupsPath") {
-    CHECK(error_of([] { parse_systemd_cgroup(std::string("/a/b"), "id"); }) ==
-          "with --systemd-cgroup, cgroupsPath must be \"slice:prefix:name\", got \"/a/b\" @/linux/cgroupsPath");
-    CHECK(error_of([] { parse_systemd_cgroup(std::string("a:b:c:d"), "id"); }).find("slice:prefix:name") !=
+    CHECK(systemd_path_error([] { parse_systemd_cgroup(std::string("/a/b"), "id"); }) ==
+          "/linux/cgroupsPath: with --systemd-cgroup, cgroupsPath must be \"slice:prefix:name\", got \"/a/b\" @/linux/cgroupsPath");
+    CHECK(systemd_path_error([] { parse_systemd_cgroup(std::string("a:b:c:d"), "id"); }).find("slice:prefix:name") !=
           std::string::npos);
-    CHECK(error_of([] { parse_systemd_cgroup(std::string("system.slice:p:"), "id"); }).find("name") !=
+    CHECK(systemd_path_error([] { parse_systemd_cgroup(std::string("system.slice:p:"), "id"); }).find("name") !=
           std::string::npos);
-    CHECK(error_of([] { parse_systemd_cgroup(std::string("system.slice:p:a/b"), "id"); }).find("'/'") !=
+    CHECK(systemd_path_error([] { parse_systemd_cgroup(std::string("system.slice:p:a/b"), "id"); }).find("'/'") !=
           std::string::npos);
-    CHECK(error_of([] { parse_systemd_cgroup(std::string("system:p:n"), "id"); }) ==
-          "invalid systemd slice name \"system\": it must end in \".slice\" @/linux/cgroupsPath");
+    CHECK(systemd_path_error([] { parse_systemd_cgroup(std::string("system:p:n"), "id"); }) ==
+          "/linux/cgroupsPath: invalid systemd slice name \"system\": it must end in \".slice\" @/linux/cgroupsPath");
 }
 
 TEST_CASE("systemd bus: sockets nobody listens on give an error naming the flag, the unit and both sockets") {
     SystemdSockets none{"/nonexistent/ocirt-test/private", "unix:path=/nonexistent/ocirt-test/bus"};
-    std::string error = error_of([&] { connect_systemd("create unit \"ocirt-x.scope\"", none); });
+    std::string error = systemd_path_error([&] { connect_systemd("create unit \"ocirt-x.scope\"", none); });
     CHECK(error.find("--systemd-cgroup: no systemd answers to create unit \"ocirt-x.scope\"") != std::string::npos);
     CHECK(error.find("/nonexistent/ocirt-test/private: connect: No such file or directory") != std::string::npos);
     CHECK(error.find("/nonexistent/ocirt-test/bus: connect") != std::string::npos);

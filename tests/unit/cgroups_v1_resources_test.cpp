@@ -35,7 +35,7 @@ const FileWrite& find(const std::vector<FileWrite>& writes, const std::string& f
     throw std::logic_error("unreachable");
 }
 
-ocirt::config::DeviceCgroupRule rule(bool allow, std::optional<std::string> type, std::optional<int64_t> major,
+ocirt::config::DeviceCgroupRule device_rule(bool allow, std::optional<std::string> type, std::optional<int64_t> major,
                                    std::optional<int64_t> minor, std::optional<std::string> access) {
     return {allow, std::move(type), major, minor, std::move(access)};
 }
@@ -84,7 +84,7 @@ int memsw_rule(const std::string& file, const std::string& value, FakeKernel& k)
     return 0;
 }
 
-std::string error_of(const std::function<void()>& f, ocirt::Error* out = nullptr) {
+std::string v1_error_text(const std::function<void()>& f, ocirt::Error* out = nullptr) {
     try {
         f();
     } catch (const ocirt::Error& e) {
@@ -279,19 +279,19 @@ TEST_CASE("cgroups v1 writes: hugetlb with optional reservations, net_cls, net_p
 }
 
 TEST_CASE("cgroups v1 writes: everything denied first, then the device rules in order, with wildcards") {
-    CHECK(v1_device_lines(rule(false, std::nullopt, std::nullopt, std::nullopt, "rwm")) ==
+    CHECK(v1_device_lines(device_rule(false, std::nullopt, std::nullopt, std::nullopt, "rwm")) ==
           std::vector<std::string>{"a"});
-    CHECK(v1_device_lines(rule(true, "a", std::nullopt, std::nullopt, std::nullopt)) == std::vector<std::string>{"a"});
-    CHECK(v1_device_lines(rule(false, std::nullopt, std::nullopt, std::nullopt, "m")) ==
+    CHECK(v1_device_lines(device_rule(true, "a", std::nullopt, std::nullopt, std::nullopt)) == std::vector<std::string>{"a"});
+    CHECK(v1_device_lines(device_rule(false, std::nullopt, std::nullopt, std::nullopt, "m")) ==
           std::vector<std::string>{"c *:* m", "b *:* m"});
-    CHECK(v1_device_lines(rule(false, "c", 1, 3, "rwm")) == std::vector<std::string>{"c 1:3 rwm"});
-    CHECK(v1_device_lines(rule(true, "b", -1, 0, "r")) == std::vector<std::string>{"b *:0 r"});
-    CHECK(v1_device_lines(rule(true, "c", 136, std::nullopt, "rw")) == std::vector<std::string>{"c 136:* rw"});
-    CHECK(v1_device_lines(rule(true, "c", 10, 229, std::nullopt)) == std::vector<std::string>{"c 10:229 rwm"});
+    CHECK(v1_device_lines(device_rule(false, "c", 1, 3, "rwm")) == std::vector<std::string>{"c 1:3 rwm"});
+    CHECK(v1_device_lines(device_rule(true, "b", -1, 0, "r")) == std::vector<std::string>{"b *:0 r"});
+    CHECK(v1_device_lines(device_rule(true, "c", 136, std::nullopt, "rw")) == std::vector<std::string>{"c 136:* rw"});
+    CHECK(v1_device_lines(device_rule(true, "c", 10, 229, std::nullopt)) == std::vector<std::string>{"c 10:229 rwm"});
 
     Resources r;
-    r.devices = {rule(false, std::nullopt, std::nullopt, std::nullopt, "rwm"), rule(true, "c", 10, 229, "rw"),
-                 rule(false, "c", 1, 3, "rwm")};
+    r.devices = {device_rule(false, std::nullopt, std::nullopt, std::nullopt, "rwm"), device_rule(true, "c", 10, 229, "rw"),
+                 device_rule(false, "c", 1, 3, "rwm")};
     std::vector<std::string> expected = {"devices.deny=a @/linux/resources/devices",
                                          "devices.deny=a @/linux/resources/devices/0",
                                          "devices.allow=c 10:229 rw @/linux/resources/devices/1",
@@ -323,7 +323,7 @@ TEST_CASE("cgroups v1 apply emulated: a swap below the limit is refused, naming 
     k.files = {{"/m/memory.limit_in_bytes", "-1"}, {"/m/memory.memsw.limit_in_bytes", "-1"}};
     ocirt::Error e("");
     auto text =
-        error_of([&] { write_v1_group("/m", v1_writes(memory_resources(5000, 4000)), Group::memory, k.view()); }, &e);
+        v1_error_text([&] { write_v1_group("/m", v1_writes(memory_resources(5000, 4000)), Group::memory, k.view()); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/memory/swap");
     CHECK(e.errno_value() == EINVAL);
     CHECK(text.find("memory.memsw.limit_in_bytes") != std::string::npos);
@@ -348,7 +348,7 @@ TEST_CASE("cgroups v1 apply emulated: a refused period waits for the quota; a re
     r.cpu->quota.reset();
     k.files["/c/cpu.cfs_quota_us"] = "20000";
     ocirt::Error e("");
-    error_of([&] { write_v1_group("/c", v1_writes(r), Group::cpu, k.view()); }, &e);
+    v1_error_text([&] { write_v1_group("/c", v1_writes(r), Group::cpu, k.view()); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/cpu/period");
     CHECK(e.errno_value() == EINVAL);
 }
@@ -362,7 +362,7 @@ TEST_CASE("cgroups v1 apply emulated: cpu.shares clamped by the kernel is an err
     V1Files clamping = k.view();
     clamping.write = [&](const std::string& path, const std::string&) { k.files[path] = "262144\n"; };
     ocirt::Error e("");
-    auto text = error_of([&] { write_v1_group("/c", v1_writes(r), Group::cpu, clamping); }, &e);
+    auto text = v1_error_text([&] { write_v1_group("/c", v1_writes(r), Group::cpu, clamping); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/cpu/shares");
     CHECK(text.find("262144 instead of 1000000") != std::string::npos);
     // The pointer leads the message once, not once per layer that knew it.
@@ -399,7 +399,7 @@ TEST_CASE("cgroups v1 apply emulated: Manager::apply writes each group into its 
     r.cpu->mems = "0";
     r.pids.emplace();
     r.pids->limit = -1;
-    r.devices = {rule(false, std::nullopt, std::nullopt, std::nullopt, "rwm"), rule(true, "c", 1, 3, "rw")};
+    r.devices = {device_rule(false, std::nullopt, std::nullopt, std::nullopt, "rwm"), device_rule(true, "c", 1, 3, "rw")};
     auto m = Manager::for_container(std::string("/c"), "c", h);
     m.apply(r);
     CHECK(t.read("memory", "memory.limit_in_bytes") == "67108864");
@@ -454,7 +454,7 @@ TEST_CASE("cgroups v1 apply emulated: blkio weights go to the BFQ files where th
         auto h = t.hierarchy();
         t.files("blkio", {"blkio.throttle.read_bps_device"});
         ocirt::Error e("");
-        auto text = error_of([&] { Manager::for_container(std::string("/c"), "c", h).apply(r); }, &e);
+        auto text = v1_error_text([&] { Manager::for_container(std::string("/c"), "c", h).apply(r); }, &e);
         CHECK(e.json_pointer() == "/linux/resources/blockIO/weight");
         CHECK(e.errno_value() == ENOENT);
         CHECK(text.find("\"blkio.weight\" nor \"blkio.bfq.weight\"") != std::string::npos);
@@ -470,7 +470,7 @@ TEST_CASE("cgroups v1 apply emulated: a file the kernel lacks is an error with p
     r.cpu.emplace();
     r.cpu->realtimeRuntime = 1000;
     ocirt::Error e("");
-    auto text = error_of([&] { Manager::for_container(std::string("/c"), "c", h).apply(r); }, &e);
+    auto text = v1_error_text([&] { Manager::for_container(std::string("/c"), "c", h).apply(r); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/cpu/realtimeRuntime");
     CHECK(e.errno_value() == ENOENT);
     CHECK(text.find("cpu.rt_runtime_us") != std::string::npos);
@@ -478,12 +478,12 @@ TEST_CASE("cgroups v1 apply emulated: a file the kernel lacks is an error with p
     Resources leaf;
     leaf.blockIO.emplace();
     leaf.blockIO->leafWeight = 100;
-    error_of([&] { Manager::for_container(std::string("/c"), "c", h).apply(leaf); }, &e);
+    v1_error_text([&] { Manager::for_container(std::string("/c"), "c", h).apply(leaf); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/blockIO/leafWeight");
 
     Resources hugepages;  // no hugetlb on v1 and no cgroup2 mount in this tree
     hugepages.hugepageLimits = {{"2MB", 1}};
-    error_of([&] { Manager::for_container(std::string("/c"), "c", h).apply(hugepages); }, &e);
+    v1_error_text([&] { Manager::for_container(std::string("/c"), "c", h).apply(hugepages); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/hugepageLimits");
 }
 
@@ -533,7 +533,7 @@ TEST_CASE("cgroups v1 apply emulated: without swap accounting an unlimited limit
     CHECK(t.read("memory", "memory.limit_in_bytes") == "-1");
     CHECK_FALSE(t.exists("memory", "memory.memsw.limit_in_bytes"));
     ocirt::Error e("");
-    error_of([&] { Manager::for_container(std::string("/c"), "c", h).apply(memory_resources(1000, 2000)); }, &e);
+    v1_error_text([&] { Manager::for_container(std::string("/c"), "c", h).apply(memory_resources(1000, 2000)); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/memory/swap");  // asked for explicitly: an error, not a skip
     CHECK(e.errno_value() == ENOENT);
 }
@@ -544,7 +544,7 @@ TEST_CASE("cgroups v1 apply emulated: unified keys are refused clearly where no 
     Resources r;
     r.unified["memory.high"] = "1000000";
     ocirt::Error e("");
-    auto text = error_of([&] { Manager::for_container(std::string("/c"), "c", h).apply(r); }, &e);
+    auto text = v1_error_text([&] { Manager::for_container(std::string("/c"), "c", h).apply(r); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/unified");
     CHECK(text.find("no cgroup v2 mount") != std::string::npos);
 }

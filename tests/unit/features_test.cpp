@@ -331,7 +331,7 @@ TEST_CASE("features: the booleans match what the code does") {
     config = busybox();
     config["process"]["selinuxLabel"] = "system_u:system_r:container_t:s0";
     plan::HostFacts selinux_host;
-    selinux_host.selinux = selinux_host.security.selinux = true;
+    selinux_host.security.selinux = true;
     CHECK(linux_["selinux"]["enabled"] == false);
     CHECK(planning_error(config, selinux_host).find("not supported by ocirt") != std::string::npos);
 

@@ -34,7 +34,7 @@ Hook shell(const std::string& script, std::vector<std::string> extra = {}) {
     return hook;
 }
 
-std::string error_of(const Hook& hook, const std::string& state = "{}", const std::string& cwd = "") {
+std::string hook_error(const Hook& hook, const std::string& state = "{}", const std::string& cwd = "") {
     try {
         run_hook(hook, state, cwd);
     } catch (const Error& e) {
@@ -94,26 +94,26 @@ TEST_CASE("hooks: run_hook starts the hook in the given directory") {
 }
 
 TEST_CASE("hooks: a hook that fails is an error with its exit status, stderr and stdout") {
-    std::string error = error_of(shell("echo partial; echo 'went wrong' >&2; exit 3"));
+    std::string error = hook_error(shell("echo partial; echo 'went wrong' >&2; exit 3"));
     CHECK(error.find("exit status 3") != std::string::npos);
     CHECK(error.find("stderr: \"went wrong\"") != std::string::npos);
     CHECK(error.find("stdout: \"partial\"") != std::string::npos);
 }
 
 TEST_CASE("hooks: a hook killed by a signal is an error naming the signal") {
-    std::string error = error_of(shell("kill -TERM $$"));
+    std::string error = hook_error(shell("kill -TERM $$"));
     CHECK(error.find("signal") != std::string::npos);
 }
 
 TEST_CASE("hooks: a hook that cannot be executed is an error") {
-    CHECK(error_of(Hook{"/nonexistent/ocirt-hook", {}, {}, {}}).find("No such file or directory") != std::string::npos);
+    CHECK(hook_error(Hook{"/nonexistent/ocirt-hook", {}, {}, {}}).find("No such file or directory") != std::string::npos);
 }
 
 TEST_CASE("hooks: a hook over its timeout is killed with the processes it started") {
     std::string marker = "ocirt-hook-unit-" + std::to_string(::getpid());
     Hook hook = shell("sh -c 'sleep 30; true' " + marker + " & echo started; wait");
     hook.timeout = 1;
-    std::string error = error_of(hook);
+    std::string error = hook_error(hook);
     CHECK(error.find("timed out after 1s and was killed") != std::string::npos);
     CHECK(error.find("stdout: \"started\"") != std::string::npos);
     // kill(2) returns before the killed processes are gone: they are looked for until they are.

@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempTree : ocirt::unit_test::TempTree {
-    TempTree() : ocirt::unit_test::TempTree("ocirt-linux-test") {}
+struct LinuxTestTree : ocirt::unit_test::TempTree {
+    LinuxTestTree() : ocirt::unit_test::TempTree("ocirt-linux-test") {}
 };
 
 }  // namespace
@@ -43,7 +43,7 @@ TEST_CASE("linux: mountinfo lines parse into mount point, fs type, source and op
 }
 
 TEST_CASE("linux: make_in_root creates missing targets and never follows a symlink out of the root") {
-    TempTree outside, root;
+    LinuxTestTree outside, root;
     fs::create_directory(root.path + "/etc");
     fs::create_symlink(outside.path, root.path + "/escape");        // absolute, points outside
     fs::create_symlink("../../../..", root.path + "/etc/up");        // climbs above the root
@@ -64,7 +64,7 @@ TEST_CASE("linux: make_in_root creates missing targets and never follows a symli
 }
 
 TEST_CASE("linux: find_executable searches the container's PATH, not ours") {
-    TempTree tree;
+    LinuxTestTree tree;
     fs::create_directories(tree.path + "/bin1");
     fs::create_directories(tree.path + "/bin2");
     std::string tool = tree.path + "/bin2/tool";

@@ -45,7 +45,21 @@ TEST_CASE("mount plan: idmap on a mount that is not a bind names the option's po
     config::Mount m{"/x", "tmpfs", {"nosuid", "idmap"}, "tmpfs", {{0, 1, 1}}, {{0, 1, 1}}};
     auto e = error_of([&] { plan::plan_mounts(with_mounts({{"/y", "tmpfs", {}, "tmpfs", {}, {}}, m}), {}, {"/b", false, 0}); });
     CHECK(e.json_pointer() == "/mounts/1/options/1");
-    CHECK(std::string(e.what()).find("must be a bind mount") != std::string::npos);
+    CHECK(e.full() == "/mounts/1/options/1: an idmapped mount must be a bind mount (add \"bind\" or \"rbind\")");
+}
+
+TEST_CASE("mount plan: a bind mount without a source names /mounts/N/source") {
+    config::Mount m{"/data", std::nullopt, {"rbind"}, std::nullopt, {}, {}};
+    auto e = error_of([&] { plan::plan_mounts(with_mounts({{"/y", "tmpfs", {}, "tmpfs", {}, {}}, m}), {}, {"/b", false, 0}); });
+    CHECK(e.full() == "/mounts/1/source: a bind mount needs a source");
+    m.options = {};
+    m.type = "bind";
+    m.source = "";
+    CHECK(error_of([&] { plan::plan_mounts(with_mounts({m}), {}, {"/b", false, 0}); }).full() ==
+          "/mounts/0/source: a bind mount needs a source");
+    m = {"/x", "src", {"nosuid"}, std::nullopt, {}, {}};
+    CHECK(error_of([&] { plan::plan_mounts(with_mounts({m}), {}, {"/b", false, 0}); }).full() ==
+          "/mounts/0/type: a mount that is not a bind mount needs a type");
 }
 
 TEST_CASE("mount plan: linux.mountLabel is ignored without SELinux and becomes context= with it") {
@@ -54,7 +68,7 @@ TEST_CASE("mount plan: linux.mountLabel is ignored without SELinux and becomes c
     auto without = plan::plan_mounts(c, {}, {"/b", false, 0});
     CHECK(without[0].data == "mode=1777");
     plan::HostFacts selinux_host;
-    selinux_host.selinux = true;
+    selinux_host.security.selinux = true;
     auto steps = plan::plan_mounts(c, selinux_host, {"/b", false, 0});
     CHECK(steps[0].data == "mode=1777,context=\"system_u:object_r:container_file_t:s0\"");
     CHECK(steps[1].data.empty());
@@ -81,7 +95,7 @@ TEST_CASE("mount plan: linux.devices become nodes with type, number, mode (0666 
     CHECK(nodes[3].type == S_IFIFO);
     CHECK(nodes[3].number == 0);
     auto e = error_of([] { plan::plan_devices({{"x", "/dev/x", 1, 1, {}, {}, {}}}); });
-    CHECK(e.json_pointer() == "/linux/devices/0/type");
+    CHECK(e.full() == "/linux/devices/0/type: unknown device type \"x\" (one of c, u, b, p)");
 }
 
 TEST_CASE("mount plan: linux.devices are left out when /dev is bound from the host, as runc does") {

@@ -94,7 +94,7 @@ TEST_CASE("plan capabilities: what capset(2) would refuse is an Error naming the
     caps.ambient = {"CAP_KILL", "CAP_TEST"};
     auto unknown = error_of([&] { plan::plan_capabilities(caps, "/process"); });
     CHECK(unknown.json_pointer() == "/process/capabilities/ambient/1");
-    CHECK(unknown.message() == "/process/capabilities/ambient/1: unknown capability \"CAP_TEST\" (see capabilities(7))");
+    CHECK(unknown.full() == "/process/capabilities/ambient/1: unknown capability \"CAP_TEST\" (see capabilities(7))");
 
     config::Capabilities not_permitted;
     not_permitted.permitted = {"CAP_KILL"};
@@ -200,7 +200,7 @@ TEST_CASE("plan kernel settings: sysctl keys must belong to one of the container
     };
     auto host_only = rejected(c, "vm.swappiness");
     CHECK(host_only.json_pointer() == "/linux/sysctl/vm.swappiness");
-    CHECK(host_only.message() ==
+    CHECK(host_only.full() ==
           "/linux/sysctl/vm.swappiness: sysctl \"vm.swappiness\" is not namespaced: setting it would change the host");
     CHECK(rejected(c, "kernel.hostname").message().find("conflicts with /hostname") != std::string::npos);
     CHECK(rejected(c, "kernel/pid_max").json_pointer() == "/linux/sysctl/kernel~1pid_max");

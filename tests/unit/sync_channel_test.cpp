@@ -63,12 +63,13 @@ TEST_CASE("sync: a Fail message carries the whole Error chain, errno and pointer
     a.send(Message::fail(original));
     auto m = b.expect(MsgType::Fail);
     Error copy = m.error();
-    CHECK(copy.full() == "init: mount \"proc\" on \"/proc\": Operation not permitted");
+    CHECK(copy.full() == "init: /mounts/0: mount \"proc\" on \"/proc\": Operation not permitted");
+    CHECK(copy.full() == original.full());
     CHECK(copy.frames() == std::vector<std::string>{"init"});
     CHECK(copy.errno_value() == EPERM);
     CHECK(copy.json_pointer() == "/mounts/0");
     copy.context("create");
-    CHECK(copy.full() == "create: init: mount \"proc\" on \"/proc\": Operation not permitted");
+    CHECK(copy.full() == "create: init: /mounts/0: mount \"proc\" on \"/proc\": Operation not permitted");
 }
 
 TEST_CASE("sync: an fd crosses by SCM_RIGHTS and arrives close-on-exec") {
