@@ -7,6 +7,7 @@
 
 #include "harness.hpp"
 #include "config/schema_check.hpp"
+#include "../support/skip.hpp"
 
 using namespace ocirt::test;
 using nlohmann::json;
@@ -47,10 +48,7 @@ TEST_CASE("features: `ocirt features` prints a features document that validates 
 
 TEST_CASE("features: every namespace, capability, hook, seccomp action and operator runc lists, ocirt lists too") {
     const std::string runc = "/usr/sbin/runc";
-    if (::access(runc.c_str(), X_OK) != 0) {
-        MESSAGE("runc is not installed: nothing to compare");
-        return;
-    }
+    OCIRT_SKIP_IF(::access(runc.c_str(), X_OK) != 0, "runc is not installed (" + runc + "): nothing to compare");
     Result theirs = run_program({runc, "features"});
     REQUIRE(theirs.exit_code == 0);
     json runc_doc = json::parse(theirs.out);
