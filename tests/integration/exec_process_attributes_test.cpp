@@ -116,6 +116,6 @@ TEST_CASE("exec process attributes: an unknown capability in process.json of a 1
     process.erase("capabilities");
     process["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 64}, {"hard", static_cast<uint64_t>(current.rlim_max) + 1}}};
     r = container.exec(process);
-    CHECK(r.exit_code != 0);
+    CHECK(r.exit_code == 1);
     CHECK(container.err().find("/process/rlimits/0: setrlimit RLIMIT_NOFILE to soft 64") != std::string::npos);
 }
