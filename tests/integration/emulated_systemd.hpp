@@ -21,11 +21,12 @@
 
 namespace ocirt::test {
 
-// ocirt tries systemd's private socket (/run/systemd/private) before $DBUS_SYSTEM_BUS_ADDRESS, as runc does.
-// Where the host runs a systemd, this moves the calling thread (and so every process it spawns) into a
-// mount namespace of its own in which /dev/null covers that socket, so connecting to it is refused and
-// ocirt reaches the emulator; the thread goes back to the host's mount namespace on destruction. Threads
-// the caller starts meanwhile must have ended by then (setns(2) refuses a shared filesystem context).
+// ocirt tries systemd's private socket (/run/systemd/private) before the system bus ($DBUS_SYSTEM_BUS_ADDRESS,
+// else /run/dbus/system_bus_socket), as runc does. Where the host has either socket, this moves the calling
+// thread (and so every process it spawns) into a mount namespace of its own in which /dev/null covers them,
+// so connecting is refused: ocirt finds no systemd, or the emulator that $DBUS_SYSTEM_BUS_ADDRESS names. The
+// thread goes back to the host's mount namespace on destruction; threads the caller starts meanwhile must
+// have ended by then (setns(2) refuses a shared filesystem context).
 class HostSystemdHidden {
 public:
     HostSystemdHidden();
