@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "clients.hpp"
+#include "../support/skip_listener.hpp"
 
 int main(int argc, char** argv) {
     std::printf("clients: runtime under test: %s\n", ocirt::clients::runtime_binary().c_str());

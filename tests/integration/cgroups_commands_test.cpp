@@ -11,6 +11,7 @@
 
 #include "cgroups/hierarchy.hpp"
 #include "container_helpers.hpp"
+#include "emulated_systemd.hpp"
 #include "exec_helpers.hpp"
 #include "harness.hpp"
 
@@ -309,6 +310,7 @@ TEST_CASE("update: a stopped container, bad JSON values, bad flags and Intel RDT
 }
 
 TEST_CASE("--systemd-cgroup: without systemd, create fails naming the flag and leaves no state or cgroup") {
+    HostSystemdHidden no_systemd;  // the same on a host that runs one
     Ocirt ocirt;
     Bundle bundle;
     std::string id = unique_id("systemd");

@@ -15,6 +15,7 @@
 
 #include "container_helpers.hpp"
 #include "harness.hpp"
+#include "../support/skip.hpp"
 #include "util/unique_fd.hpp"
 
 using namespace ocirt::test;
@@ -38,6 +39,13 @@ std::vector<std::string> split(const std::string& text, char sep) {
 bool v1_hierarchy(const std::string& controller) {
     return fs::exists("/sys/fs/cgroup/" + controller + "/cgroup.procs") &&
            !fs::exists("/sys/fs/cgroup/" + controller + "/cgroup.controllers");
+}
+
+// "" where this host mounts a v1 hierarchy of each of `controllers`, else the first one it lacks (a skip reason).
+std::string missing_v1_hierarchy(std::initializer_list<const char*> controllers) {
+    for (const char* controller : controllers)
+        if (!v1_hierarchy(controller)) return std::string("no cgroup v1 ") + controller + " hierarchy on this host";
+    return "";
 }
 
 // The directory of `pid`'s cgroup in the v1 hierarchy of `controller`, as the host sees it
@@ -185,7 +193,7 @@ long long usage_ns(const std::string& cpuacct_dir) {
 
 TEST_CASE(
     "cgroups v1: memory limit, swap, reservation, kernelTCP, swappiness and oom_control read back from the kernel") {
-    if (!v1_hierarchy("memory")) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"memory"}));
     Limited c(nlohmann::json{{"memory",
                               {{"limit", 67108864},
                                {"swap", 134217728},
@@ -207,7 +215,7 @@ TEST_CASE(
 }
 
 TEST_CASE("cgroups v1: an unlimited memory limit lifts memory+swap too") {
-    if (!v1_hierarchy("memory")) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"memory"}));
     Limited c(nlohmann::json{{"memory", {{"limit", -1}}}});
     CHECK(c.file("memory", "memory.limit_in_bytes") == "9223372036854771712");
     CHECK(c.file("memory", "memory.memsw.limit_in_bytes") == "9223372036854771712");
@@ -215,7 +223,7 @@ TEST_CASE("cgroups v1: an unlimited memory limit lifts memory+swap too") {
 }
 
 TEST_CASE("cgroups v1: cpu shares, quota, period, burst and realtime read back from the kernel") {
-    if (!v1_hierarchy("cpu")) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu"}));
     Limited c(nlohmann::json{{"cpu",
                               {{"shares", 512},
                                {"quota", 50000},
@@ -233,7 +241,7 @@ TEST_CASE("cgroups v1: cpu shares, quota, period, burst and realtime read back f
 }
 
 TEST_CASE("cgroups v1: cpu.idle and cpuset cpus/mems read back from the kernel") {
-    if (!v1_hierarchy("cpu") || !v1_hierarchy("cpuset")) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu", "cpuset"}));
     Limited c(nlohmann::json{{"cpu", {{"idle", 1}, {"cpus", "0"}, {"mems", "0"}}}});
     CHECK(c.file("cpu", "cpu.idle") == "1");
     CHECK(c.file("cpuset", "cpuset.cpus") == "0");
@@ -244,7 +252,7 @@ TEST_CASE("cgroups v1: cpu.idle and cpuset cpus/mems read back from the kernel")
 }
 
 TEST_CASE("cgroups v1: pids.max from pids.limit: a number, -1 as max, 0 as 0") {
-    if (!v1_hierarchy("pids")) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"pids"}));
     for (auto [limit, expected] : std::vector<std::pair<int, std::string>>{{20, "20"}, {-1, "max"}, {0, "0"}}) {
         CAPTURE(limit);
         Limited c(nlohmann::json{{"pids", {{"limit", limit}}}});
@@ -254,7 +262,7 @@ TEST_CASE("cgroups v1: pids.max from pids.limit: a number, -1 as max, 0 as 0") {
 }
 
 TEST_CASE("cgroups v1: blkio weight, weight_device and the four throttles read back from the kernel") {
-    if (!v1_hierarchy("blkio")) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"blkio"}));
     std::string disk = disk_device();
     REQUIRE_FALSE(disk.empty());
     auto throttle = [&](long long rate) {
@@ -288,7 +296,7 @@ TEST_CASE("cgroups v1: blkio weight, weight_device and the four throttles read b
 }
 
 TEST_CASE("cgroups v1: devices.list holds the config's rules and then runc's default allowed devices") {
-    if (!v1_hierarchy("devices")) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"devices"}));
     Limited c(nlohmann::json{{"devices",
                               {{{"allow", false}, {"access", "rwm"}},
                                {{"allow", true}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "rw"}},
@@ -304,7 +312,7 @@ TEST_CASE("cgroups v1: devices.list holds the config's rules and then runc's def
 }
 
 TEST_CASE("cgroups v1: a denied device cannot be opened inside while the default devices work") {
-    if (!v1_hierarchy("devices")) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"devices"}));
     const std::string script =
         "(exec 3</dev/fuse) && echo fuse-opened; cat /dev/null && echo null-ok; head -c 3 /dev/zero | wc -c; "
         "head -c 3 /dev/urandom | wc -c";
@@ -350,7 +358,7 @@ TEST_CASE("cgroups v1: a denied device cannot be opened inside while the default
 }
 
 TEST_CASE("cgroups v1: a container over its memory limit is OOM-killed and the kernel counts it") {
-    if (!v1_hierarchy("memory")) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"memory"}));
     const std::string hog = "x=$(head -c 268435456 /dev/zero | tr '\\0' a); echo survived";
     nlohmann::json memory = {{"memory", {{"limit", 33554432}, {"swap", 33554432}}}};
     SUBCASE("run exits 137") {
@@ -371,7 +379,7 @@ TEST_CASE("cgroups v1: a container over its memory limit is OOM-killed and the k
 }
 
 TEST_CASE("cgroups v1: a pids limit stops a fork bomb at the limit") {
-    if (!v1_hierarchy("pids")) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"pids"}));
     // The bomb runs in a subshell, which dies when a fork fails; the one slot that frees is taken again,
     // then the count uses builtins only: at the limit nothing more can fork.
     auto r = run_limited({{"pids", {{"limit", 10}}}},
@@ -382,7 +390,7 @@ TEST_CASE("cgroups v1: a pids limit stops a fork bomb at the limit") {
 }
 
 TEST_CASE("cgroups v1: a cpu quota of 20% holds a busy loop near 20% (cpuacct.usage over a second)") {
-    if (!v1_hierarchy("cpu") || !v1_hierarchy("cpuacct")) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu", "cpuacct"}));
     Limited c(nlohmann::json{{"cpu", {{"quota", 20000}, {"period", 100000}}}}, "while :; do :; done");
     std::string cpuacct = v1_cgroup_dir(c.pid, "cpuacct");
     REQUIRE(c.ocirt({"start", c.id}).exit_code == 0);
@@ -399,83 +407,82 @@ TEST_CASE("cgroups v1: a cpu quota of 20% holds a busy loop near 20% (cpuacct.us
     c.remove();
 }
 
-TEST_CASE(
-    "cgroups v1: a value the kernel refuses fails create with the field, the file and the reason, leaving nothing") {
-    SUBCASE("cpuset.cpus 99999") {
-        if (!v1_hierarchy("cpuset")) return;
-        auto err = failed_create({{"cpu", {{"cpus", "99999"}}}});
-        CHECK(err.find("/linux/resources/cpu/cpus") != std::string::npos);
-        CHECK(err.find("cpuset.cpus") != std::string::npos);
-        CHECK((err.find("Numerical result out of range") != std::string::npos ||  // beyond nr_cpu_ids
-               err.find("Invalid argument") != std::string::npos));
-    }
-    SUBCASE("useHierarchy false: this kernel is always hierarchical") {
-        if (!v1_hierarchy("memory")) return;
-        auto err = failed_create({{"memory", {{"useHierarchy", false}}}});
-        CHECK(err.find("/linux/resources/memory/useHierarchy") != std::string::npos);
-        CHECK(err.find("memory.use_hierarchy") != std::string::npos);
-        CHECK(err.find("Invalid argument") != std::string::npos);
-    }
-    SUBCASE("swap below the memory limit") {
-        if (!v1_hierarchy("memory")) return;
-        auto err = failed_create({{"memory", {{"limit", 67108864}, {"swap", 33554432}}}});
-        CHECK(err.find("/linux/resources/memory/swap") != std::string::npos);
-        CHECK(err.find("memory.memsw.limit_in_bytes") != std::string::npos);
-    }
-    SUBCASE("realtime runtime longer than its period") {
-        if (!v1_hierarchy("cpu")) return;
-        auto err = failed_create({{"cpu", {{"realtimeRuntime", 2000000}, {"realtimePeriod", 1000000}}}});
-        CHECK(err.find("/linux/resources/cpu/realtimeRuntime") != std::string::npos);
-        CHECK(err.find("cpu.rt_runtime_us") != std::string::npos);
-        CHECK(err.find("Invalid argument") != std::string::npos);
-    }
-    SUBCASE("cpu shares beyond the kernel's range") {
-        if (!v1_hierarchy("cpu")) return;
-        auto err = failed_create({{"cpu", {{"shares", 1000000}}}});
-        CHECK(err.find("/linux/resources/cpu/shares: the kernel set") != std::string::npos);
-        CHECK(err.find("262144 instead of 1000000") != std::string::npos);
-        // Named once, not once per layer that knew the field.
-        CHECK(err.find("/linux/resources/cpu/shares") == err.rfind("/linux/resources/cpu/shares"));
-    }
-    SUBCASE("blkio leafWeight: CFQ only, absent here") {
-        if (!v1_hierarchy("blkio") || fs::exists("/sys/fs/cgroup/blkio/blkio.leaf_weight")) return;
-        auto err = failed_create({{"blockIO", {{"leafWeight", 100}}}});
-        CHECK(err.find("/linux/resources/blockIO/leafWeight") != std::string::npos);
-        CHECK(err.find("blkio.leaf_weight") != std::string::npos);
-        CHECK(err.find("No such file or directory") != std::string::npos);
-    }
-    SUBCASE("a blkio weight on a kernel with neither CFQ nor BFQ") {
-        if (!v1_hierarchy("blkio") || !v1_blkio_weight_file().empty()) return;
-        auto err = failed_create({{"blockIO", {{"weight", 300}}}});
-        CHECK(err.find("/linux/resources/blockIO/weight") != std::string::npos);
-        CHECK(err.find("blkio.bfq.weight") != std::string::npos);
-        CHECK(err.find("No such file or directory") != std::string::npos);
-    }
-    SUBCASE("a BFQ weight for a disk that does not use BFQ") {
-        if (!v1_hierarchy("blkio") || v1_blkio_weight_file() != "blkio.bfq.weight") return;
-        std::string disk = disk_device();
-        if (disk.empty() || read_file("/sys/dev/block/" + disk + "/queue/scheduler").find("[bfq]") != std::string::npos)
-            return;
-        auto err = failed_create(
-            {{"blockIO",
-              {{"weightDevice", {{{"major", major_of(disk)}, {"minor", minor_of(disk)}, {"weight", 500}}}}}}});
-        CHECK(err.find("/linux/resources/blockIO/weightDevice/0/weight") != std::string::npos);
-        CHECK(err.find("weight_device") != std::string::npos);
-        CHECK(err.find("Operation not supported") != std::string::npos);
-    }
+// A value the kernel refuses fails create with the field, the file and the reason, leaving nothing: one case
+// per value, each skipped on its own where this host lacks what it needs.
+TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: cpuset.cpus 99999") {
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpuset"}));
+    auto err = failed_create({{"cpu", {{"cpus", "99999"}}}});
+    CHECK(err.find("/linux/resources/cpu/cpus") != std::string::npos);
+    CHECK(err.find("cpuset.cpus") != std::string::npos);
+    CHECK((err.find("Numerical result out of range") != std::string::npos ||  // beyond nr_cpu_ids
+           err.find("Invalid argument") != std::string::npos));
+}
+
+TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: useHierarchy false (always hierarchical)") {
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"memory"}));
+    auto err = failed_create({{"memory", {{"useHierarchy", false}}}});
+    CHECK(err.find("/linux/resources/memory/useHierarchy") != std::string::npos);
+    CHECK(err.find("memory.use_hierarchy") != std::string::npos);
+    CHECK(err.find("Invalid argument") != std::string::npos);
+}
+
+TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: swap below the memory limit") {
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"memory"}));
+    auto err = failed_create({{"memory", {{"limit", 67108864}, {"swap", 33554432}}}});
+    CHECK(err.find("/linux/resources/memory/swap") != std::string::npos);
+    CHECK(err.find("memory.memsw.limit_in_bytes") != std::string::npos);
+}
+
+TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: realtime runtime over its period") {
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu"}));
+    auto err = failed_create({{"cpu", {{"realtimeRuntime", 2000000}, {"realtimePeriod", 1000000}}}});
+    CHECK(err.find("/linux/resources/cpu/realtimeRuntime") != std::string::npos);
+    CHECK(err.find("cpu.rt_runtime_us") != std::string::npos);
+    CHECK(err.find("Invalid argument") != std::string::npos);
+}
+
+TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: cpu shares beyond the kernel's range") {
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu"}));
+    auto err = failed_create({{"cpu", {{"shares", 1000000}}}});
+    CHECK(err.find("/linux/resources/cpu/shares: the kernel set") != std::string::npos);
+    CHECK(err.find("262144 instead of 1000000") != std::string::npos);
+    // Named once, not once per layer that knew the field.
+    CHECK(err.find("/linux/resources/cpu/shares") == err.rfind("/linux/resources/cpu/shares"));
+}
+
+TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: blkio leafWeight without CFQ") {
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"blkio"}));
+    OCIRT_SKIP_IF(fs::exists("/sys/fs/cgroup/blkio/blkio.leaf_weight"), "this kernel has CFQ's blkio.leaf_weight");
+    auto err = failed_create({{"blockIO", {{"leafWeight", 100}}}});
+    CHECK(err.find("/linux/resources/blockIO/leafWeight") != std::string::npos);
+    CHECK(err.find("blkio.leaf_weight") != std::string::npos);
+    CHECK(err.find("No such file or directory") != std::string::npos);
+}
+
+TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: blkio weight without CFQ or BFQ") {
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"blkio"}));
+    OCIRT_SKIP_IF(!v1_blkio_weight_file().empty(), "this kernel has a blkio weight file (" + v1_blkio_weight_file() + ")");
+    auto err = failed_create({{"blockIO", {{"weight", 300}}}});
+    CHECK(err.find("/linux/resources/blockIO/weight") != std::string::npos);
+    CHECK(err.find("blkio.bfq.weight") != std::string::npos);
+    CHECK(err.find("No such file or directory") != std::string::npos);
+}
+
+TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: BFQ weight of a disk not on BFQ") {
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"blkio"}));
+    OCIRT_SKIP_IF(v1_blkio_weight_file() != "blkio.bfq.weight", "this kernel has no BFQ (no blkio.bfq.weight)");
+    std::string disk = disk_device();
+    OCIRT_SKIP_IF(disk.empty(), "no disk on this host besides loop, ram and zram devices");
+    OCIRT_SKIP_IF(read_file("/sys/dev/block/" + disk + "/queue/scheduler").find("[bfq]") != std::string::npos,
+                  "this host's disk " + disk + " already uses BFQ");
+    auto err = failed_create(
+        {{"blockIO", {{"weightDevice", {{{"major", major_of(disk)}, {"minor", minor_of(disk)}, {"weight", 500}}}}}}});
+    CHECK(err.find("/linux/resources/blockIO/weightDevice/0/weight") != std::string::npos);
+    CHECK(err.find("weight_device") != std::string::npos);
+    CHECK(err.find("Operation not supported") != std::string::npos);
 }
 
 namespace {
-
-// Every v1 hierarchy `controllers` needs is mounted here; otherwise the case says it is skipped and why.
-bool v1_hierarchies(std::initializer_list<const char*> controllers) {
-    for (const char* controller : controllers)
-        if (!v1_hierarchy(controller)) {
-            MESSAGE("skipped: no v1 " << controller << " hierarchy on this host");
-            return false;
-        }
-    return true;
-}
 
 // What Docker 20.10 writes into linux.resources for `docker run` without limits, and what `docker update
 // --cpu-shares 512` sends (daemon/update_linux.go toContainerdResources: every field, zero where unset).
@@ -490,7 +497,7 @@ const nlohmann::json kDockerUpdateResources = {
 }  // namespace
 
 TEST_CASE("cgroups v1: the zeros Docker sends for unset limits write nothing, at create and at update, as with runc") {
-    if (!v1_hierarchies({"cpu", "cpuset", "memory", "blkio"})) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu", "cpuset", "memory", "blkio"}));
     Limited c(kDockerRunResources);
     // Nothing was written: each file keeps what a new cgroup starts with.
     CHECK(c.file("cpu", "cpu.shares") == "1024");
@@ -524,7 +531,7 @@ TEST_CASE("cgroups v1: the zeros Docker sends for unset limits write nothing, at
 }
 
 TEST_CASE("cgroups v1: without a cgroup namespace the cgroup mount shows the container's own cgroup, as runc binds it") {
-    if (!v1_hierarchies({"cpu", "pids", "memory"})) return;
+    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu", "pids", "memory"}));
     Ocirt ocirt;
     Bundle bundle;
     drop_namespace(bundle, "cgroup");

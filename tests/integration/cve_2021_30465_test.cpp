@@ -51,6 +51,7 @@ TEST_CASE("CVE-2021-30465: a mount target swapped for a symlink during create ne
         INFO(r.err);
         if (r.exit_code != 0) {
             ++failed;
+            CHECK(r.exit_code == 1);
             CHECK(!r.err.empty());
             continue;
         }

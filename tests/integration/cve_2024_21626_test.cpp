@@ -42,6 +42,7 @@ void check_not_escaped(const Result& r, const std::string& cwd) {
     CHECK(r.out.find("host-side") == std::string::npos);
     if (r.exit_code != 0) {
         // A failed start must name the cwd.
+        CHECK(r.exit_code == 1);
         CHECK(r.err.find("cwd") != std::string::npos);
         return;
     }

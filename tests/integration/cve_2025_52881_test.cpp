@@ -48,6 +48,7 @@ TEST_CASE("CVE-2025-52881: a bind mount over /proc/self/oom_score_adj does not r
     INFO(r.err);
     CHECK(read_file(bait) == "host bait\n");
     if (r.exit_code != 0) {
+        CHECK(r.exit_code == 1);
         CHECK(r.err.find("oom_score_adj") != std::string::npos);
         return;
     }
@@ -83,6 +84,7 @@ TEST_CASE("CVE-2025-52881: a /proc the container replaced does not redirect exec
     INFO(r.err);
     CHECK(read_file(shared.path() + "/bait") == "host bait\n");
     if (r.exit_code != 0) {
+        CHECK(r.exit_code == 1);
         CHECK(r.err.find("oom_score_adj") != std::string::npos);
         return;
     }

@@ -1,6 +1,9 @@
 #include "emulated_systemd.hpp"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -10,6 +13,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -253,6 +257,38 @@ int on_stop(sd_event_source* source, int, uint32_t, void*) {
 }
 
 }  // namespace
+
+namespace {
+// Where ocirt finds systemd: its private socket, then the system bus (without $DBUS_SYSTEM_BUS_ADDRESS).
+constexpr const char* kHostSystemdSockets[] = {"/run/systemd/private", "/run/dbus/system_bus_socket"};
+}
+
+HostSystemdHidden::HostSystemdHidden() {
+    std::vector<std::string> present;
+    for (const char* socket : kHostSystemdSockets)
+        if (fs::exists(socket)) present.push_back(socket);
+    if (present.empty()) return;
+    host_namespace_ = UniqueFd(::open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC));
+    cwd_ = UniqueFd(::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    auto fail = [](const std::string& step) {
+        throw std::runtime_error("hide the host's systemd: " + step + ": " + std::strerror(errno));
+    };
+    if (!host_namespace_ || !cwd_) fail("open the mount namespace and cwd");
+    if (::unshare(CLONE_NEWNS) != 0) fail("unshare");
+    // A slave of the host's mounts: the binds below do not propagate back (mount_namespaces(7)).
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) fail("make / a slave");
+    for (const auto& socket : present)
+        if (::mount("/dev/null", socket.c_str(), nullptr, MS_BIND, nullptr) != 0) fail("bind /dev/null over " + socket);
+}
+
+HostSystemdHidden::~HostSystemdHidden() {
+    if (!host_namespace_) return;
+    // setns(2) into a mount namespace also moves root and cwd to its root: the cwd comes back by fd.
+    if (::setns(host_namespace_.get(), CLONE_NEWNS) != 0 || ::fchdir(cwd_.get()) != 0) {
+        std::fprintf(stderr, "hide the host's systemd: back to the host's mount namespace: %s\n", std::strerror(errno));
+        std::abort();  // the tests after this one would run with the host's systemd hidden
+    }
+}
 
 EmulatedSystemd::EmulatedSystemd() : dir_("ocirt-emulated-systemd"), hierarchy_(cgroups::Hierarchy::detect()) {
     socket_path_ = dir_.path() + "/bus";

@@ -1,5 +1,5 @@
 #pragma once
-// An emulated systemd for the --systemd-cgroup tests on a host without one: a D-Bus peer (sd-bus in server
+// An emulated systemd for the --systemd-cgroup tests, on any host: a D-Bus peer (sd-bus in server
 // mode) on a temp unix socket, named to ocirt by $DBUS_SYSTEM_BUS_ADDRESS while it lives. It answers the
 // bus driver's Hello/AddMatch/RemoveMatch and systemd's StartTransientUnit, SetUnitProperties (recorded
 // only) and StopUnit; any other call
@@ -20,6 +20,24 @@
 #include "util/unique_fd.hpp"
 
 namespace ocirt::test {
+
+// ocirt tries systemd's private socket (/run/systemd/private) before the system bus ($DBUS_SYSTEM_BUS_ADDRESS,
+// else /run/dbus/system_bus_socket), as runc does. Where the host has either socket, this moves the calling
+// thread (and so every process it spawns) into a mount namespace of its own in which /dev/null covers them,
+// so connecting is refused: ocirt finds no systemd, or the emulator that $DBUS_SYSTEM_BUS_ADDRESS names. The
+// thread goes back to the host's mount namespace on destruction; threads the caller starts meanwhile must
+// have ended by then (setns(2) refuses a shared filesystem context).
+class HostSystemdHidden {
+public:
+    HostSystemdHidden();
+    ~HostSystemdHidden();
+    HostSystemdHidden(const HostSystemdHidden&) = delete;
+    HostSystemdHidden& operator=(const HostSystemdHidden&) = delete;
+
+private:
+    UniqueFd host_namespace_;  // empty where the host has no systemd: nothing was hidden
+    UniqueFd cwd_;
+};
 
 class EmulatedSystemd {
 public:
@@ -58,6 +76,7 @@ public:
 private:
     void run();
 
+    HostSystemdHidden host_systemd_hidden_;  // first: in place before any ocirt runs, gone after the thread
     TempDir dir_;
     std::string socket_path_;
     std::string previous_address_;

@@ -9,6 +9,7 @@
 
 #include "container_helpers.hpp"
 #include "harness.hpp"
+#include "../support/skip.hpp"
 
 using namespace ocirt::test;
 namespace fs = std::filesystem;
@@ -87,10 +88,7 @@ TEST_CASE("exec process attributes: capabilities, ambient for a non-root user, r
 }
 
 TEST_CASE("exec process attributes: execCPUAffinity final is the affinity the process runs with") {
-    if (::sysconf(_SC_NPROCESSORS_ONLN) < 2) {
-        MESSAGE("skipped: one CPU only, no affinity to tell apart");
-        return;
-    }
+    OCIRT_SKIP_IF(::sysconf(_SC_NPROCESSORS_ONLN) < 2, "one CPU only, no affinity to tell apart");
     Ocirt ocirt;
     Running container(ocirt);
     auto process = shell_process("grep Cpus_allowed_list /proc/self/status");
@@ -118,6 +116,6 @@ TEST_CASE("exec process attributes: an unknown capability in process.json of a 1
     process.erase("capabilities");
     process["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 64}, {"hard", static_cast<uint64_t>(current.rlim_max) + 1}}};
     r = container.exec(process);
-    CHECK(r.exit_code != 0);
+    CHECK(r.exit_code == 1);
     CHECK(container.err().find("/process/rlimits/0: setrlimit RLIMIT_NOFILE to soft 64") != std::string::npos);
 }

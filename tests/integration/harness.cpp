@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -80,6 +81,7 @@ Result run_program(const std::vector<std::string>& argv, const std::string& inpu
     int status = 0;
     waitpid(pid, &status, 0);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     return r;
 }
 
@@ -115,7 +117,12 @@ int wait_exit_code(pid_t pid) {
 Result run_program_to_files(const std::vector<std::string>& argv, const std::string& out_file,
                             const std::string& err_file) {
     Result r;
-    r.exit_code = wait_exit_code(spawn_to_files(argv, out_file, err_file));
+    pid_t pid = spawn_to_files(argv, out_file, err_file);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) throw std::runtime_error("waitpid " + argv[0] + ": " + std::strerror(errno));
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     r.out = read_file(out_file);
     r.err = read_file(err_file);
     return r;

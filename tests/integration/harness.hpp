@@ -13,6 +13,7 @@ struct Result {
     int exit_code = -1;  // 128+N when killed by signal N
     std::string out;
     std::string err;
+    int signal = 0;  // N when killed by signal N, else 0 (an exit status 128+N is not a signal)
 };
 
 // Runs `argv` (argv[0] a path) with stdout/stderr captured; `input` is written to its stdin.

@@ -51,7 +51,7 @@ nlohmann::json saved_stdin(const std::string& dir, const std::string& name) {
 // Nothing of the container `id` is left: state, processes, cgroups.
 void check_nothing_left(const Ocirt& ocirt, const std::string& id) {
     CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
-    CHECK(ocirt({"state", id}).exit_code != 0);
+    CHECK(ocirt({"state", id}).exit_code == 1);
     CHECK(processes_mentioning(id).empty());
     CHECK(cgroups_named(id).empty());
 }

@@ -7,6 +7,7 @@
 
 #include "container_helpers.hpp"
 #include "harness.hpp"
+#include "../support/skip.hpp"
 #include "mount_helpers.hpp"
 
 using namespace ocirt::test;
@@ -30,10 +31,7 @@ nlohmann::json idmapped(const std::string& source, const std::string& destinatio
 TEST_CASE("idmap: files seen through an idmapped bind have their owners mapped, the plain bind does not") {
     TempDir shared("ocirt-idmap");
     std::string why;
-    if (!idmapped_mounts_supported(shared.path(), why)) {
-        MESSAGE("skipped: the host filesystem takes no idmapped mount: " << why);
-        return;
-    }
+    OCIRT_SKIP_IF(!idmapped_mounts_supported(shared.path(), why), "the host filesystem takes no idmapped mount: " + why);
     // Without process.capabilities the container's root has no CAP_DAC_OVERRIDE, as with runc.
     fs::permissions(shared.path(), fs::perms(0755));
     std::ofstream(shared.path() + "/by-root") << "root's\n";
@@ -67,10 +65,7 @@ TEST_CASE("idmap: files seen through an idmapped bind have their owners mapped, 
 
 TEST_CASE("idmap: ridmap maps the submounts of an rbind too, idmap only its top") {
     std::string why;
-    if (!idmapped_mounts_supported("/dev/shm", why)) {
-        MESSAGE("skipped: tmpfs takes no idmapped mount: " << why);
-        return;
-    }
+    OCIRT_SKIP_IF(!idmapped_mounts_supported("/dev/shm", why), "tmpfs takes no idmapped mount: " + why);
     Ocirt ocirt;
     Bundle bundle;
     std::string rootfs = bundle.path() + "/rootfs";
@@ -104,10 +99,7 @@ TEST_CASE("idmap: an idmap option on a mount that is not a bind fails create, na
 TEST_CASE("idmap: without its own mappings an idmapped bind maps through the joined user namespace") {
     TempDir shared("ocirt-idmap-userns");
     std::string why;
-    if (!idmapped_mounts_supported(shared.path(), why)) {
-        MESSAGE("skipped: the host filesystem takes no idmapped mount: " << why);
-        return;
-    }
+    OCIRT_SKIP_IF(!idmapped_mounts_supported(shared.path(), why), "the host filesystem takes no idmapped mount: " + why);
     fs::permissions(shared.path(), fs::perms(0755));
     std::ofstream(shared.path() + "/by-root") << "root's\n";
     std::ofstream(shared.path() + "/by-2005") << "2005's\n";

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cgroup_leak_listener.hpp"
+#include "../support/skip_listener.hpp"
 
 int main(int argc, char** argv) {
     doctest::Context context(argc, argv);

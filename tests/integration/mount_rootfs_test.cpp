@@ -5,6 +5,7 @@
 
 #include "container_helpers.hpp"
 #include "harness.hpp"
+#include "../support/skip.hpp"
 #include "mount_helpers.hpp"
 
 using namespace ocirt::test;
@@ -141,10 +142,7 @@ TEST_CASE("rootfs: root.readonly shows ro on / in mountinfo and refuses writes")
 }
 
 TEST_CASE("rootfs: linux.mountLabel without SELinux is ignored with a warning naming the pointer, as crun does") {
-    if (fs::exists("/sys/fs/selinux/enforce")) {
-        MESSAGE("SELinux is enabled on this host: a mount label is applied, not ignored");
-        return;
-    }
+    OCIRT_SKIP_IF(fs::exists("/sys/fs/selinux/enforce"), "SELinux is enabled on this host: a mount label is applied, not ignored");
     Ocirt ocirt;
     Bundle bundle;
     bundle.config["linux"]["mountLabel"] = "system_u:object_r:container_file_t:s0:c1,c2";

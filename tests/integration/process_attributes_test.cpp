@@ -13,6 +13,7 @@
 
 #include "container_helpers.hpp"
 #include "harness.hpp"
+#include "../support/skip.hpp"
 
 using namespace ocirt::test;
 namespace fs = std::filesystem;
@@ -185,10 +186,7 @@ TEST_CASE("process attributes: a capability the runtime does not hold fails crea
     uint64_t held = 0;
     for (std::string line; std::getline(status, line);)
         if (line.rfind("CapPrm:", 0) == 0) held = std::stoull(line.substr(7), nullptr, 16);
-    if (held & (1ull << 24)) {
-        MESSAGE("skipped: this host gives the runtime CAP_SYS_RESOURCE");
-        return;
-    }
+    OCIRT_SKIP_IF(held & (1ull << 24), "this host gives the runtime CAP_SYS_RESOURCE, so nothing is missing");
     Ocirt ocirt;
     Bundle bundle;
     bundle.config["process"]["capabilities"] = {{"bounding", {"CAP_KILL", "CAP_SYS_RESOURCE"}},
@@ -300,7 +298,7 @@ TEST_CASE("process attributes: a sysctl outside the container's namespaces fails
 TEST_CASE("process attributes: personality LINUX32 makes uname -m read i686") {
     utsname host{};
     uname(&host);
-    if (std::string(host.machine) != "x86_64") return;
+    OCIRT_SKIP_IF(std::string(host.machine) != "x86_64", "not an x86_64 host (" + std::string(host.machine) + ")");
     Ocirt ocirt;
     Bundle bundle;
     bundle.config["linux"]["personality"] = {{"domain", "LINUX32"}};
@@ -329,8 +327,9 @@ TEST_CASE("process attributes: scheduler policy and nice as /proc/self/stat show
 }
 
 TEST_CASE("process attributes: a real-time scheduler needs a real-time budget in the cpu cgroup") {
-    // Only on kernels with real-time group scheduling (sched(7)), as this host has.
-    if (!fs::exists("/sys/fs/cgroup/cpu/cpu.rt_runtime_us")) return;
+    // Only on kernels with real-time group scheduling (sched(7)) in a v1 cpu hierarchy.
+    OCIRT_SKIP_IF(!fs::exists("/sys/fs/cgroup/cpu/cpu.rt_runtime_us"),
+                  "no real-time group scheduling here (no /sys/fs/cgroup/cpu/cpu.rt_runtime_us)");
     Ocirt ocirt;
     Bundle bundle;
     bundle.config["process"]["scheduler"] = {{"policy", "SCHED_FIFO"}, {"priority", 10}};
@@ -395,30 +394,32 @@ TEST_CASE("process attributes: ioPriority as ioprio_get reads it from the host o
     CHECK(syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, realtime.pid) == IOPRIO_PRIO_VALUE(IOPRIO_CLASS_RT, 2));
 }
 
-TEST_CASE("process attributes: apparmorProfile, selinuxLabel and intelRdt are refused on a host without them") {
+TEST_CASE("process attributes: apparmorProfile is refused on a host without AppArmor") {
+    OCIRT_SKIP_IF(fs::exists("/sys/module/apparmor/parameters/enabled"), "this host has AppArmor");
     Ocirt ocirt;
-    SUBCASE("apparmorProfile") {
-        if (fs::exists("/sys/module/apparmor/parameters/enabled")) return;
-        Bundle bundle;
-        bundle.config["process"]["apparmorProfile"] = "ocirt-test";
-        std::string id = unique_id("apparmor");
-        auto r = create_expecting_failure(ocirt, bundle, id);
-        CHECK(r.err.find("/process/apparmorProfile: AppArmor is not enabled on this host") != std::string::npos);
-    }
-    SUBCASE("selinuxLabel") {
-        if (fs::exists("/sys/fs/selinux/enforce")) return;
-        Bundle bundle;
-        bundle.config["process"]["selinuxLabel"] = "system_u:system_r:container_t:s0";
-        std::string id = unique_id("selinux");
-        auto r = create_expecting_failure(ocirt, bundle, id);
-        CHECK(r.err.find("/process/selinuxLabel: SELinux is not enabled on this host") != std::string::npos);
-    }
-    SUBCASE("intelRdt") {
-        if (fs::exists("/sys/fs/resctrl/info")) return;
-        Bundle bundle;
-        bundle.config["linux"]["intelRdt"] = {{"closID", "ocirt-test"}};
-        std::string id = unique_id("rdt");
-        auto r = create_expecting_failure(ocirt, bundle, id);
-        CHECK(r.err.find("/linux/intelRdt: Intel RDT needs the resctrl file system") != std::string::npos);
-    }
+    Bundle bundle;
+    bundle.config["process"]["apparmorProfile"] = "ocirt-test";
+    std::string id = unique_id("apparmor");
+    auto r = create_expecting_failure(ocirt, bundle, id);
+    CHECK(r.err.find("/process/apparmorProfile: AppArmor is not enabled on this host") != std::string::npos);
+}
+
+TEST_CASE("process attributes: selinuxLabel is refused on a host without SELinux") {
+    OCIRT_SKIP_IF(fs::exists("/sys/fs/selinux/enforce"), "this host has SELinux");
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["process"]["selinuxLabel"] = "system_u:system_r:container_t:s0";
+    std::string id = unique_id("selinux");
+    auto r = create_expecting_failure(ocirt, bundle, id);
+    CHECK(r.err.find("/process/selinuxLabel: SELinux is not enabled on this host") != std::string::npos);
+}
+
+TEST_CASE("process attributes: intelRdt is refused on a host without resctrl") {
+    OCIRT_SKIP_IF(fs::exists("/sys/fs/resctrl/info"), "this host has a resctrl file system");
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["linux"]["intelRdt"] = {{"closID", "ocirt-test"}};
+    std::string id = unique_id("rdt");
+    auto r = create_expecting_failure(ocirt, bundle, id);
+    CHECK(r.err.find("/linux/intelRdt: Intel RDT needs the resctrl file system") != std::string::npos);
 }

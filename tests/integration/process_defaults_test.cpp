@@ -18,6 +18,7 @@
 #include "container_helpers.hpp"
 #include "exec_helpers.hpp"
 #include "harness.hpp"
+#include "../support/skip.hpp"
 
 using namespace ocirt::test;
 namespace fs = std::filesystem;
@@ -219,10 +220,7 @@ TEST_CASE("process defaults: the init and exec possess a session keyring _ses.<i
     // This test process joins an anonymous session keyring of its own, which ocirt then inherits: without
     // one, a process that changes its uid falls back to that uid's user-session keyring (keyrings(7)).
     long own = ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, 0);
-    if (own < 0 && errno == ENOSYS) {
-        MESSAGE("skipped: this kernel has no keyrings (keyctl ENOSYS)");
-        return;
-    }
+    OCIRT_SKIP_IF(own < 0 && errno == ENOSYS, "this kernel has no keyrings (keyctl ENOSYS)");
     REQUIRE(own > 0);
     Ocirt ocirt;
     // The processes run as uid 1000: a keyring made by root (the init, before its uid changes) that is not

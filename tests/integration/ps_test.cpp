@@ -80,6 +80,6 @@ TEST_CASE("ps: an unknown container and an unknown format are refused") {
     CHECK(unknown.err.find("container \"no-such-container\" does not exist") != std::string::npos);
     CHECK(unknown.out == "");
     auto format = ocirt({"ps", "--format", "yaml", "no-such-container"});
-    CHECK(format.exit_code != 0);
+    CHECK(format.exit_code == 1);
     CHECK(format.err.find("--format") != std::string::npos);
 }

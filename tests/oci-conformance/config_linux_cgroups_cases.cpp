@@ -227,7 +227,7 @@ TEST_CASE("config-linux.md#unified: a cgroup2 file of a controller cgroup2 does 
     SpecBundle bundle;
     limit(bundle, unique.path, {{"unified", {{"pids.max", "10"}}}});
     auto r = run_container(runtime, bundle, "echo ran");
-    CHECK(r.exit_code != 0);
+    CHECK_REFUSED(r);
     CHECK(r.out.find("ran") == std::string::npos);
 }
 

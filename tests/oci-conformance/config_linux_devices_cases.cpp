@@ -43,7 +43,7 @@ TEST_CASE("config-linux.md#devices: a file at a device's path that is not that d
     SpecBundle bundle;
     bundle.config["linux"]["devices"] = {{{"path", "/etc/passwd"}, {"type", "c"}, {"major", 1}, {"minor", 3}}};
     auto r = run_container(runtime, bundle, "echo ran");
-    CHECK(r.exit_code != 0);
+    CHECK_REFUSED(r);
     CHECK(r.out.find("ran") == std::string::npos);
 }
 

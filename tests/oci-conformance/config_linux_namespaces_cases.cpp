@@ -80,7 +80,7 @@ TEST_CASE("config-linux.md#namespaces: two entries of the same type are an error
     SpecBundle bundle;
     bundle.config["linux"]["namespaces"].push_back({{"type", "ipc"}});
     auto r = run_container(runtime, bundle, "echo ran");
-    CHECK(r.exit_code != 0);
+    CHECK_REFUSED(r);
     CHECK(r.out.find("ran") == std::string::npos);
 }
 
@@ -93,7 +93,7 @@ TEST_CASE("config-linux.md#namespaces: a path that is not a namespace of the ent
         for (auto& ns : bundle.config["linux"]["namespaces"])
             if (ns["type"] == "network") ns["path"] = path;
         auto r = run_container(runtime, bundle, "echo ran");
-        CHECK(r.exit_code != 0);
+        CHECK_REFUSED(r);
         CHECK(r.out.find("ran") == std::string::npos);
     }
 }

@@ -96,12 +96,12 @@ TEST_CASE("config-linux.md#seccomp: an errno for an action that takes none is an
     auto rule = deny("getcwd", "SCMP_ACT_KILL");
     rule["errnoRet"] = kEdom;
     auto r = probe_errno({{"defaultAction", "SCMP_ACT_ALLOW"}, {"syscalls", {rule}}}, {"uname"});
-    CHECK(r.exit_code != 0);
+    CHECK_REFUSED(r);
     CHECK(r.out.find("uname") == std::string::npos);
     auto d = probe_errno({{"defaultAction", "SCMP_ACT_ALLOW"}, {"defaultErrnoRet", kEdom},
                           {"syscalls", {deny("getcwd", "SCMP_ACT_ERRNO")}}},
                          {"uname"});
-    CHECK(d.exit_code != 0);
+    CHECK_REFUSED(d);
     CHECK(d.out.find("uname") == std::string::npos);
 }
 
@@ -263,6 +263,6 @@ TEST_CASE("config-linux.md#seccomp: a listenerPath the state cannot be sent to i
                                          {"listenerPath", bundle.path() + "/nobody-listens.sock"},
                                          {"syscalls", {deny("getcwd", "SCMP_ACT_NOTIFY")}}};
     auto r = run_container(runtime, bundle, "echo ran");
-    CHECK(r.exit_code != 0);
+    CHECK_REFUSED(r);
     CHECK(r.out.find("ran") == std::string::npos);
 }

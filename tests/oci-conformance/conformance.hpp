@@ -44,6 +44,10 @@ public:
 // The probe's JSON object from a container's output (the first line that parses as one), or {}.
 nlohmann::json probe_report(const std::string& out);
 
+// A refusal: the runtime exited on its own with an error status. The spec names no code: runc and ocirt exit
+// 1, crun 1 and 255 when a hook fails. Killed by a signal (a crash) is not a refusal.
+inline bool refused(const test::Result& r) { return r.signal == 0 && r.exit_code >= 1; }
+
 // `run --bundle B ID` of `/bin/sh -c script`; exit code is the container process's.
 test::Result run_container(const Runtime& runtime, SpecBundle& bundle, const std::string& script);
 
@@ -84,3 +88,12 @@ std::string run_on_terminal(const Runtime& runtime, SpecBundle& bundle);
 std::vector<std::string> words(const std::string& line);
 
 }  // namespace ocirt::conformance
+
+// CHECK that a command's result is a refusal (refused()), showing its exit code and stderr otherwise.
+#define CHECK_REFUSED(...)                                                                            \
+    do {                                                                                             \
+        const ::ocirt::test::Result& conformance_result_ = (__VA_ARGS__);                            \
+        CHECK_MESSAGE(::ocirt::conformance::refused(conformance_result_),                            \
+                      "exit code " << conformance_result_.exit_code << ", signal " << conformance_result_.signal \
+                                   << ": " << conformance_result_.err);                                  \
+    } while (false)

@@ -271,10 +271,10 @@ TEST_CASE("config.md#posix-platform-hooks: a hook that outlives its timeout is a
     b.bundle.config["hooks"] = {{"createRuntime", {{{"path", "/bin/sh"}, {"args", {"sh", "-c", script}}, {"timeout", 1}}}}};
     b.bundle.write();
     std::string id = unique_id("hooktimeout");
-    CHECK(runtime.to_files({"create", "--bundle", b.bundle.path(), id}).exit_code != 0);
+    CHECK_REFUSED(runtime.to_files({"create", "--bundle", b.bundle.path(), id}));
     CHECK(fs::exists(b.file("started")));
     CHECK_FALSE(fs::exists(b.file("finished")));
-    CHECK(runtime({"state", id}).exit_code != 0);
+    CHECK_REFUSED(runtime({"state", id}));
 }
 
 TEST_CASE("config.md#posix-platform-hooks: a hook timeout that is not greater than zero is an error [MUST]") {
@@ -283,8 +283,8 @@ TEST_CASE("config.md#posix-platform-hooks: a hook timeout that is not greater th
     b.bundle.config["hooks"] = {{"createRuntime", {{{"path", "/bin/true"}, {"timeout", 0}}}}};
     b.bundle.write();
     std::string id = unique_id("hookzero");
-    CHECK(runtime.to_files({"create", "--bundle", b.bundle.path(), id}).exit_code != 0);
-    CHECK(runtime({"state", id}).exit_code != 0);
+    CHECK_REFUSED(runtime.to_files({"create", "--bundle", b.bundle.path(), id}));
+    CHECK_REFUSED(runtime({"state", id}));
 }
 
 TEST_CASE("config.md#posix-platform-hooks: a hook path that is not absolute is an error [MUST]") {
@@ -293,8 +293,8 @@ TEST_CASE("config.md#posix-platform-hooks: a hook path that is not absolute is a
     b.bundle.config["hooks"] = {{"createRuntime", {{{"path", "true"}}}}};
     b.bundle.write();
     std::string id = unique_id("hookrel");
-    CHECK(runtime.to_files({"create", "--bundle", b.bundle.path(), id}).exit_code != 0);
-    CHECK(runtime({"state", id}).exit_code != 0);
+    CHECK_REFUSED(runtime.to_files({"create", "--bundle", b.bundle.path(), id}));
+    CHECK_REFUSED(runtime({"state", id}));
 }
 
 TEST_CASE("runtime.md#lifecycle: a failing prestart hook fails create and the container is destroyed [MUST]") {
@@ -303,9 +303,9 @@ TEST_CASE("runtime.md#lifecycle: a failing prestart hook fails create and the co
     b.bundle.config["hooks"] = {{"prestart", {recording_hook(b.dir.path(), "prestart", 1)}}};
     b.bundle.write();
     std::string id = unique_id("hookfail");
-    CHECK(runtime.to_files({"create", "--bundle", b.bundle.path(), id}).exit_code != 0);
+    CHECK_REFUSED(runtime.to_files({"create", "--bundle", b.bundle.path(), id}));
     CHECK(b.order() == "prestart\n");
-    CHECK(runtime({"state", id}).exit_code != 0);
+    CHECK_REFUSED(runtime({"state", id}));
 }
 
 TEST_CASE("runtime.md#lifecycle: a failing createRuntime hook fails create and the container is destroyed [MUST]") {
@@ -315,9 +315,9 @@ TEST_CASE("runtime.md#lifecycle: a failing createRuntime hook fails create and t
                                 {"createContainer", {recording_hook(b.dir.path(), "createContainer")}}};
     b.bundle.write();
     std::string id = unique_id("crfail");
-    CHECK(runtime.to_files({"create", "--bundle", b.bundle.path(), id}).exit_code != 0);
+    CHECK_REFUSED(runtime.to_files({"create", "--bundle", b.bundle.path(), id}));
     CHECK(b.order() == "createRuntime\n");
-    CHECK(runtime({"state", id}).exit_code != 0);
+    CHECK_REFUSED(runtime({"state", id}));
 }
 
 TEST_CASE("runtime.md#lifecycle: a failing createContainer hook fails create and the container is destroyed [MUST]") {
@@ -326,9 +326,9 @@ TEST_CASE("runtime.md#lifecycle: a failing createContainer hook fails create and
     b.bundle.config["hooks"] = {{"createContainer", {recording_hook(b.dir.path(), "createContainer", 1)}}};
     b.bundle.write();
     std::string id = unique_id("ccfail");
-    CHECK(runtime.to_files({"create", "--bundle", b.bundle.path(), id}).exit_code != 0);
+    CHECK_REFUSED(runtime.to_files({"create", "--bundle", b.bundle.path(), id}));
     CHECK(b.order() == "createContainer\n");
-    CHECK(runtime({"state", id}).exit_code != 0);
+    CHECK_REFUSED(runtime({"state", id}));
 }
 
 TEST_CASE("runtime.md#lifecycle: a failing startContainer hook fails start, the program does not run and the container is destroyed [MUST]") {
@@ -339,10 +339,10 @@ TEST_CASE("runtime.md#lifecycle: a failing startContainer hook fails start, the 
     b.bundle.write();
     std::string id = unique_id("scfail");
     REQUIRE(runtime.to_files({"create", "--bundle", b.bundle.path(), id}).exit_code == 0);
-    CHECK(runtime.to_files({"start", id}).exit_code != 0);
+    CHECK_REFUSED(runtime.to_files({"start", id}));
     CHECK(b.order() == "startContainer\n");
     CHECK_FALSE(fs::exists(b.file("program")));
-    CHECK(runtime({"state", id}).exit_code != 0);
+    CHECK_REFUSED(runtime({"state", id}));
 }
 
 TEST_CASE("runtime.md#lifecycle: after a failing createRuntime hook the poststop hooks run (steps 12 and 13) [MUST]") {
@@ -351,7 +351,7 @@ TEST_CASE("runtime.md#lifecycle: after a failing createRuntime hook the poststop
     b.bundle.config["hooks"] = {{"createRuntime", {recording_hook(b.dir.path(), "createRuntime", 1)}},
                                 {"poststop", {recording_hook(b.dir.path(), "poststop")}}};
     b.bundle.write();
-    CHECK(runtime.to_files({"create", "--bundle", b.bundle.path(), unique_id("crpoststop")}).exit_code != 0);
+    CHECK_REFUSED(runtime.to_files({"create", "--bundle", b.bundle.path(), unique_id("crpoststop")}));
     CHECK(b.order() == "createRuntime\npoststop\n");
 }
 
@@ -380,5 +380,5 @@ TEST_CASE("runtime.md#lifecycle: a failing poststop hook is only a warning: dele
     REQUIRE(reaches_status(runtime, id, "stopped"));
     CHECK(runtime({"delete", id}).exit_code == 0);
     CHECK(b.order() == "poststop\nsecond\n");
-    CHECK(runtime({"state", id}).exit_code != 0);
+    CHECK_REFUSED(runtime({"state", id}));
 }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "conformance.hpp"
+#include "../support/skip_listener.hpp"
 
 namespace {
 

@@ -11,6 +11,7 @@
 
 #include "cgroups/manager.hpp"
 #include "temp_tree.hpp"
+#include "../support/skip.hpp"
 
 namespace fs = std::filesystem;
 using namespace ocirt::cgroups;
@@ -56,10 +57,7 @@ std::vector<std::string> cgroup_lines(pid_t pid) {
 }  // namespace
 
 TEST_CASE("cgroups: a real cgroup on this host holds a forked child, is signalled and removed") {
-    if (!host_allows_cgroups()) {
-        MESSAGE("skipped: needs root and /sys/fs/cgroup");
-        return;
-    }
+    OCIRT_SKIP_IF(!host_allows_cgroups(), "needs root and /sys/fs/cgroup");
     auto hierarchy = Hierarchy::detect();
     REQUIRE(hierarchy.mode() != Hierarchy::Mode::none);
     std::string name = "/ocirt-unit-" + std::to_string(getpid());
@@ -116,10 +114,7 @@ TEST_CASE("cgroups: a real cgroup on this host holds a forked child, is signalle
 }
 
 TEST_CASE("cgroups: without cgroupsPath a container goes under ocirt's own cgroup; SIGKILL reaches every process") {
-    if (!host_allows_cgroups()) {
-        MESSAGE("skipped: needs root and /sys/fs/cgroup");
-        return;
-    }
+    OCIRT_SKIP_IF(!host_allows_cgroups(), "needs root and /sys/fs/cgroup");
     auto hierarchy = Hierarchy::detect();
     std::string id = "ocirt-unit-default-" + std::to_string(getpid());
     auto m = Manager::for_container(std::nullopt, id, hierarchy);

@@ -14,6 +14,7 @@
 #include "cgroups/manager.hpp"
 #include "util/error.hpp"
 #include "temp_tree.hpp"
+#include "../support/skip.hpp"
 
 namespace fs = std::filesystem;
 using namespace ocirt::cgroups;
@@ -80,10 +81,7 @@ struct Removed {
 
 TEST_CASE("cgroups v2 host: cgroup.freeze stops and resumes a process, cpu.stat counts it, cgroup.kill kills it") {
     std::string mountinfo = unified_only_mountinfo();
-    if (geteuid() != 0 || mountinfo.empty()) {
-        MESSAGE("skipped: needs root and a cgroup2 mount");
-        return;
-    }
+    OCIRT_SKIP_IF(geteuid() != 0 || mountinfo.empty(), "needs root and a cgroup2 mount");
     auto hierarchy = Hierarchy::parse(mountinfo, "0::/\n", "/sys/fs/cgroup");
     REQUIRE(hierarchy.mode() == Hierarchy::Mode::v2);
     std::string id = "ocirt-v2-commands-" + std::to_string(getpid());
@@ -91,10 +89,7 @@ TEST_CASE("cgroups v2 host: cgroup.freeze stops and resumes a process, cpu.stat 
     m.create();
     Removed removed{m};
     std::string dir = m.placements().front().directory();
-    if (!fs::exists(dir + "/cgroup.freeze")) {
-        MESSAGE("skipped: this kernel's cgroup2 has no cgroup.freeze");
-        return;
-    }
+    OCIRT_SKIP_IF(!fs::exists(dir + "/cgroup.freeze"), "this kernel's cgroup2 has no cgroup.freeze");
     SharedCounter counter;
     Spinner spinner(counter);
     m.add_process(spinner.pid);
