@@ -77,6 +77,8 @@ void delete_container(const DeleteRequest& request) {
         with_context("detach the rootfs from the host's mount namespace",
                      [&] { linux_::detach_mounts_over(record.rootfs, record.rootfs_mount_id_before); });
     container.remove();
+    // The lock is let go first: a poststop hook may run ocirt on this container itself ("does not exist").
+    opened.reset();
     hooks::run_poststop_hooks(record);
 }
 

@@ -44,12 +44,10 @@ bool readable(int fd, int timeout_ms) {
 }  // namespace
 
 void print_events(const EventsRequest& request, std::ostream& out) {
-    // No lock: a foreground `run` holds it for as long as its container lives.
-    state::Container container = state::Store(request.root).open_unlocked(request.id);
-    if (!container.has_record()) throw container.no_record_error();
-    state::Record record = container.load();
-    if (state::derive_status(record, container.dir()) == state::Status::stopped)
-        throw state::not_running(request.id);
+    // Read-only, and it runs for as long as the container does: it must never hold the lock.
+    state::OpenedContainer c = state::Store(request.root).open_for_reading(request.id);
+    if (c.status == state::Status::stopped) throw state::not_running(request.id);
+    const state::Record& record = c.record;
     auto cgroup = cgroups::Manager::from_state(record.cgroup_path);
     if (request.stats_only) {
         print_stats(out, request.id, cgroup);

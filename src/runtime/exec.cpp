@@ -75,13 +75,11 @@ int namespaces_to_join(pid_t init) {
     return flags;
 }
 
-state::Record running_container(const state::Container& container, const ExecRequest& request) {
-    if (!container.has_record()) throw container.no_record_error();
-    state::Record record = container.load();
-    state::Status status = state::derive_status(record, container.dir());
-    if (status == state::Status::stopped) throw state::not_running(request.id);
-    if (status == state::Status::paused) throw Error("cannot exec in the paused container " + ocirt::quoted(request.id));
-    return record;
+// A frozen container, created ones included, is refused: the process would freeze on joining its cgroup.
+state::Record running_container(const state::OpenedContainer& c, const ExecRequest& request) {
+    if (c.status == state::Status::stopped) throw state::not_running(request.id);
+    if (c.frozen()) throw Error("cannot exec in the paused container " + ocirt::quoted(request.id));
+    return c.record;
 }
 
 // The process and the container's seccomp filter, planned as create plans them for the init; the filter's
@@ -104,19 +102,14 @@ plan::InitPlan plan_exec(const config::Config& config, const ExecRequest& reques
 }  // namespace
 
 int exec_process(const ExecRequest& request) {
-    state::Record record;
-    UniqueFd init_pidfd;
-    plan::InitPlan plan;
-    {
-        // Closed before the fork below: the process must not take a descriptor of the state directory along
-        // into the container.
-        state::Container container = state::Store(request.root).open_unlocked(request.id);
-        record = running_container(container, request);
-        init_pidfd = open_init_pidfd(record);
-        if (!init_pidfd) throw state::not_running(request.id);
-        plan = plan_exec(exec_config(request, created_config(container, record.bundle), record.bundle), request,
-                         record.bundle, record);
-    }
+    // Locked until the process is in the container's namespaces and cgroup and has exec'd its program (as
+    // runc's Container.Start holds its lock); a foreground exec then waits for the process unlocked.
+    std::optional<state::OpenedContainer> locked(state::Store(request.root).open_for_change(request.id));
+    state::Record record = running_container(*locked, request);
+    UniqueFd init_pidfd = open_init_pidfd(record);
+    if (!init_pidfd) throw state::not_running(request.id);
+    plan::InitPlan plan = plan_exec(exec_config(request, created_config(locked->container, record.bundle), record.bundle),
+                                    request, record.bundle, record);
     std::optional<TtyProxy> proxy;
     UniqueFd console;
     if (plan.process.terminal && !request.detach && request.console_socket.empty())
@@ -142,6 +135,7 @@ int exec_process(const ExecRequest& request) {
     if (pid < 0) throw SysError("fork");
     if (pid == 0) {
         parent_end.close();
+        ::close(locked->container.lock_fd());  // no descriptor of the state directory goes into the container
         init::run_exec_child(target, plan, child_end);
     }
     child_end.close();
@@ -157,6 +151,7 @@ int exec_process(const ExecRequest& request) {
     sync::await_from_child(parent_end, child, sync::MsgType::Ready, "exec");
     await_exec(parent_end);
     sync::log_step("exec", "process is pid " + std::to_string(child.pid()));
+    locked.reset();
     if (!pid_file.empty()) write_pid_file(pid_file, child.pid());
     if (proxy) proxy->receive_master();
     if (request.detach) {

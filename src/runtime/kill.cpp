@@ -12,28 +12,24 @@
 namespace ocirt::runtime {
 
 void kill_container(const KillRequest& request) {
-    // No lock: a foreground `run` may hold it while it waits for the very process this signals.
-    state::Container container = state::Store(request.root).open_unlocked(request.id);
-    if (!container.has_record()) throw container.no_record_error();
-    state::Record record = container.load();
-    state::Status status = state::derive_status(record, container.dir());
-    if (status == state::Status::stopped) throw state::not_running(request.id);
+    state::OpenedContainer c = state::Store(request.root).open_for_change(request.id);
+    if (c.status == state::Status::stopped) throw state::not_running(request.id);
     log::debug("kill: " + signal_name(request.signal) + " to " + (request.all ? "every process of " : "the init of ") +
                ocirt::quoted(request.id));
-    if (request.all && !record.cgroup_path.empty()) {
-        cgroups::Manager::from_state(record.cgroup_path).signal_all(request.signal);
+    if (request.all && !c.record.cgroup_path.empty()) {
+        cgroups::Manager::from_state(c.record.cgroup_path).signal_all(request.signal);
         return;
     }
     // The init exited after its status was read: the signal found no process (ESRCH).
-    if (!signal_init(record, request.signal))
-        throw state::not_running(request.id, state::no_such_process(signal_name(request.signal), record.pid));
+    if (!signal_init(c.record, request.signal))
+        throw state::not_running(request.id, state::no_such_process(signal_name(request.signal), c.record.pid));
     // A frozen task does not act on SIGKILL until it is thawed (cgroup-v1 freezer-subsystem.txt), as runc does.
-    if (request.signal == SIGKILL && status == state::Status::paused) {
+    if (request.signal == SIGKILL && c.frozen()) {
         try {
-            with_context("thaw", [&] { cgroups::Manager::from_state(record.cgroup_path).thaw(); });
+            with_context("thaw", [&] { cgroups::Manager::from_state(c.record.cgroup_path).thaw(); });
         } catch (const Error& e) {
-            // A concurrent delete removed the cgroup: rmdir(2) of a cgroup succeeds only once it has no
-            // process, so there is nothing left to thaw and the signal has done its work.
+            // cgroup-v2.rst "Core Interface Files": a fatal signal kills a frozen task; once its cgroup is
+            // empty, systemd may already have removed a scope's cgroup: nothing is left to thaw.
             if (e.errno_value() != ENOENT) throw;
         }
     }

@@ -28,12 +28,9 @@ std::vector<ListedContainer> list_containers(const std::string& root) {
     std::vector<ListedContainer> out;
     for (const auto& id : store.ids()) {
         try {
-            state::Container c = store.open_unlocked(id);
-            if (!c.has_record()) continue;
-            state::Record record = c.load();
-            state::Status status = state::derive_status(record, c.dir());
-            std::string owner = user_name(record.owner);
-            out.push_back({std::move(record), status, std::move(owner)});
+            state::OpenedContainer c = store.open_for_reading(id);
+            std::string owner = user_name(c.record.owner);
+            out.push_back({std::move(c.record), c.status, std::move(owner)});
         } catch (const Error& e) {
             log::debug("list: skip " + ocirt::quoted(id) + ": " + e.full());
         }

@@ -40,10 +40,8 @@ std::optional<ProcessRow> read_row(pid_t pid) {
 }  // namespace
 
 std::vector<pid_t> container_pids(const std::string& root, const std::string& id) {
-    state::Container container = state::Store(root).open_unlocked(id);
-    if (!container.has_record()) throw container.no_record_error();
-    state::Record record = container.load();
-    std::vector<pid_t> pids = cgroups::Manager::from_state(record.cgroup_path).pids();
+    state::OpenedContainer c = state::Store(root).open_for_reading(id);
+    std::vector<pid_t> pids = cgroups::Manager::from_state(c.record.cgroup_path).pids();
     std::sort(pids.begin(), pids.end());
     pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
     return pids;

@@ -40,20 +40,28 @@ void wait_for_exec(int fifo) {
     }
 }
 
+// How long the init may take to answer before start asks whether it is frozen (a start normally takes
+// well under a millisecond, so it never pays for the question).
+constexpr int kFrozenCheckMs = 50;
+
 // fifo(7): a non-blocking reader opens at once and lets the init's blocking open for writing
 // complete; the init's pidfd is polled alongside, so an init that died cannot hang `start`. The pidfd is
 // opened first: once the fifo is open the user's program runs, and a short one can exit and be reaped by
-// the caller (the shim is a subreaper) before a later pidfd_open would find it.
-void release_init(const std::string& fifo_path, pid_t pid) {
-    UniqueFd pidfd = linux_::open_pidfd(pid);
+// the caller (the shim is a subreaper) before a later pidfd_open would find it. An init that `pause` froze
+// before start took the lock never answers, and `resume` waits for that lock: refused, as runc refuses
+// to start a paused container.
+void release_init(const state::OpenedContainer& c) {
+    UniqueFd pidfd = linux_::open_pidfd(c.record.pid);
+    std::string fifo_path = c.container.exec_fifo_path();
     int raw = ::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (raw < 0) throw SysError("open exec fifo " + ocirt::quoted(fifo_path));
     UniqueFd fifo(raw);
     for (;;) {
         pollfd fds[2] = {{fifo.get(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
-        int rc = ::poll(fds, 2, -1);
+        int rc = ::poll(fds, 2, kFrozenCheckMs);
         if (rc < 0 && errno == EINTR) continue;
         if (rc < 0) throw SysError("poll exec fifo");
+        if (rc == 0 && c.frozen()) throw Error("cannot start a container that is paused");
         if (fds[0].revents & POLLIN) {
             char byte;
             ssize_t n = ::read(fifo.get(), &byte, 1);
@@ -67,26 +75,24 @@ void release_init(const std::string& fifo_path, pid_t pid) {
     }
 }
 
-void start_created(const std::string& root, const std::string& id) {
-    state::Store store(root);
-    state::Container container = store.open(id);
-    state::Record record = container.load();
-    state::Status status = state::derive_status(record, container.dir());
-    if (status != state::Status::created)
-        throw Error("cannot start a container that is " + std::string(state::to_string(status)));
-    std::string fifo = container.exec_fifo_path();
-    release_init(fifo, record.pid);
+// Under the lock, up to the user program's execve(2) and the exec fifo's removal that makes it "running".
+state::Record start_created(const std::string& root, const std::string& id) {
+    state::OpenedContainer c = state::Store(root).open_for_change(id);
+    if (c.status != state::Status::created)
+        throw Error("cannot start a container that is " + std::string(state::to_string(c.status)));
+    release_init(c);
+    std::string fifo = c.container.exec_fifo_path();
     if (::unlink(fifo.c_str()) < 0) throw SysError("remove " + ocirt::quoted(fifo));
     sync::log_step("parent", "started");
-    if (!record.hooks.poststart.empty()) wait_for_first_run(record.pid);
-    hooks::run_poststart_hooks(record);
+    return std::move(c.record);
 }
 
 }  // namespace
 
 void start_container(const std::string& root, const std::string& id) {
+    state::Record record;
     try {
-        start_created(root, id);
+        record = start_created(root, id);
     } catch (const StartHooksFailed&) {
         // runtime.md "Lifecycle" step 7: a failing startContainer hook is an error, the container is stopped
         // and the lifecycle goes on at step 12 (destroy) and 13 (poststop hooks), as a delete would.
@@ -97,6 +103,9 @@ void start_container(const std::string& root, const std::string& id) {
         }
         throw;
     }
+    // After the lock is let go: a poststart hook may run ocirt on this container itself.
+    if (!record.hooks.poststart.empty()) wait_for_first_run(record.pid);
+    hooks::run_poststart_hooks(record);
 }
 
 }  // namespace ocirt::runtime

@@ -9,21 +9,17 @@
 namespace ocirt::runtime {
 
 void update_container(const std::string& root, const std::string& id, config::Resources resources) {
-    // No lock: a foreground `run` holds it for as long as its container lives.
-    state::Container container = state::Store(root).open_unlocked(id);
-    if (!container.has_record()) throw container.no_record_error();
-    state::Record record = container.load();
-    state::Status status = state::derive_status(record, container.dir());
-    if (status == state::Status::stopped)
+    state::OpenedContainer c = state::Store(root).open_for_change(id);
+    if (c.status == state::Status::stopped)
         throw state::not_running(id, "only a created, running or paused container can be updated");
-    if (record.cgroup_path.empty()) throw Error("container " + ocirt::quoted(id) + " has no cgroup of its own");
+    if (c.record.cgroup_path.empty()) throw Error("container " + ocirt::quoted(id) + " has no cgroup of its own");
     if (!resources.devices.empty()) {
         log::debug("update: the device rules are left unchanged (runc's update does not change them either)");
         resources.devices.clear();
     }
     if (resources.memory && resources.memory->limit == -1 && !resources.memory->swap) resources.memory->swap = -1;
-    cgroups::Manager::from_state(record.cgroup_path,
-                                 record.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs)
+    cgroups::Manager::from_state(c.record.cgroup_path,
+                                 c.record.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs)
         .apply(resources);
 }
 

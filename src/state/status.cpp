@@ -10,7 +10,7 @@ namespace {
 
 bool exited(char state) { return state == 'Z' || state == 'X'; }
 
-bool frozen(const Record& record) {
+bool cgroup_frozen(const Record& record) {
     if (record.cgroup_path.empty()) return false;
     try {
         return cgroups::Manager::from_state(record.cgroup_path).frozen();
@@ -37,8 +37,12 @@ Status derive_status(const Record& record, const std::string& container_dir) {
     if (st->start_time != record.pid_start_time) return Status::stopped;
     if (exited(st->state)) return Status::stopped;
     if (::access((container_dir + "/exec.fifo").c_str(), F_OK) == 0) return Status::created;
-    if (frozen(record)) return Status::paused;
+    if (cgroup_frozen(record)) return Status::paused;
     return Status::running;
+}
+
+bool OpenedContainer::frozen() const {
+    return status == Status::paused || (status == Status::created && cgroup_frozen(record));
 }
 
 }  // namespace ocirt::state

@@ -33,10 +33,16 @@ void mkdir_parents(const std::string& path, mode_t mode) {
 
 UniqueFd open_dir(const std::string& dir) { return UniqueFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); }
 
-// flock(2): an exclusive lock on the directory's open file description, released when the fd closes.
-void lock(int fd, const std::string& dir) {
-    while (::flock(fd, LOCK_EX) != 0)
-        if (errno != EINTR) throw SysError("flock " + ocirt::quoted(dir));
+// The holder before us may have deleted the container while we waited for the lock: its directory, which
+// our fd still holds, then has no link left.
+void throw_if_deleted(const Container& container, const std::string& root) {
+    struct stat st {};
+    if (::fstat(container.lock_fd(), &st) != 0) throw SysError("stat " + ocirt::quoted(container.dir()));
+    if (st.st_nlink == 0) throw no_such_container(container.id(), root);
+}
+
+Error never_fully_created(const std::string& id) {
+    return Error("container " + ocirt::quoted(id) + " was never fully created (its create died); delete --force removes it");
 }
 
 // The whole file, or nullopt when there is none.
@@ -72,18 +78,35 @@ Container Store::create(const std::string& id) const {
         ::rmdir(dir.c_str());
         throw SysError("open " + ocirt::quoted(dir), err);
     }
-    lock(fd.get(), dir);
-    return Container(id, dir, std::move(fd));
+    Container container(id, dir, std::move(fd));
+    container.take_lock(true);
+    return container;
 }
 
 Container Store::open(const std::string& id) const {
     Container container = open_unlocked(id);
-    lock(container.lock_fd(), container.dir());
-    // The holder before us may have deleted the container while we waited for the lock.
-    struct stat st {};
-    if (::fstat(container.lock_fd(), &st) != 0) throw SysError("stat " + ocirt::quoted(container.dir()));
-    if (st.st_nlink == 0) throw no_such_container(id, root_);
+    container.take_lock(true);
+    throw_if_deleted(container, root_);
     return container;
+}
+
+OpenedContainer Store::open_for_change(const std::string& id) const {
+    Container container = open_unlocked(id);
+    if (!container.take_lock(false)) {
+        if (!container.has_record()) throw container.no_record_error();
+        container.take_lock(true);
+    }
+    throw_if_deleted(container, root_);
+    Record record = container.load();
+    Status status = derive_status(record, container.dir());
+    return {std::move(container), std::move(record), status};
+}
+
+OpenedContainer Store::open_for_reading(const std::string& id) const {
+    Container container = open_unlocked(id);
+    Record record = container.load();
+    Status status = derive_status(record, container.dir());
+    return {std::move(container), std::move(record), status};
 }
 
 Container Store::open_unlocked(const std::string& id) const {
@@ -121,6 +144,15 @@ std::vector<std::string> Store::ids() const {
 Container::Container(std::string id, std::string dir, UniqueFd dir_fd)
     : id_(std::move(id)), dir_(std::move(dir)), dir_fd_(std::move(dir_fd)) {}
 
+bool Container::take_lock(bool wait) {
+    while (::flock(dir_fd_.get(), wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0) {
+        if (!wait && errno == EWOULDBLOCK) return false;
+        if (errno != EINTR) throw SysError("flock " + ocirt::quoted(dir_));
+    }
+    locked_ = true;
+    return true;
+}
+
 bool Container::has_record() const { return ::faccessat(dir_fd_.get(), kStateFile, F_OK, 0) == 0; }
 
 Error Container::no_record_error() const {
@@ -128,11 +160,11 @@ Error Container::no_record_error() const {
     bool still_listed = ::fstat(dir_fd_.get(), &opened) == 0 && ::stat(dir_.c_str(), &listed) == 0 &&
                         opened.st_dev == listed.st_dev && opened.st_ino == listed.st_ino;
     if (!still_listed) return no_such_container(id_, dir_.substr(0, dir_.size() - id_.size() - 1));
-    // create holds the lock until it has saved state.json: a free lock means the create died (flock(2) on
-    // a new open file description, so a lock our caller holds is neither taken nor released).
+    if (locked_) return never_fully_created(id_);
+    // create holds the lock until it has saved state.json: a free lock means the create died (flock(2) on a
+    // new open file description, let go when it closes).
     UniqueFd probe = open_dir(dir_);
-    if (probe && ::flock(probe.get(), LOCK_SH | LOCK_NB) == 0)
-        return Error("container " + ocirt::quoted(id_) + " was never fully created (its create died); delete --force removes it");
+    if (probe && ::flock(probe.get(), LOCK_SH | LOCK_NB) == 0) return never_fully_created(id_);
     return Error("container " + ocirt::quoted(id_) + " is still being created");
 }
 
@@ -170,15 +202,10 @@ std::optional<std::string> Container::saved_config() const { return read_file_at
 
 std::string Container::saved_config_path() const { return dir_ + "/" + kConfigFile; }
 
-Status Container::status() const {
-    if (!has_record()) return Status::stopped;
-    return derive_status(load(), dir_);
-}
-
 std::string Container::exec_fifo_path() const { return dir_ + "/exec.fifo"; }
 
 void Container::remove() {
-    // Readers without the lock (state, kill) that open the directory while its files go must
+    // Readers without the lock (state, list, ps, events) that open the directory while its files go must
     // not take a deleted container for one being created, so the id leaves the root first, by rename(2);
     // '~' is outside the id alphabet, so open() and ids() never see the doomed name.
     std::string doomed = dir_ + "~deleting";

@@ -1,7 +1,8 @@
 #pragma once
 // The state directory: <root>/<id>/{state.json, config.json, exec.fifo}. Every command that changes a container
-// holds an flock on its directory for as long as it runs (flock(2): the lock belongs to the open file
-// description, so a forked child must close the fd at once).
+// (create, start, kill, pause, resume, update, exec, delete) holds an flock on its directory while it changes
+// it (flock(2): the lock belongs to the open file description, so a forked child must close the fd at once).
+// Nobody holds it while a container merely lives: a foreground `run` or `exec` waits for its process unlocked.
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ namespace ocirt::state {
 void validate_id(const std::string& id);
 
 class Container;
+struct OpenedContainer;
 
 class Store {
 public:
@@ -25,14 +27,24 @@ public:
 
     // mkdir <root>/<id> and lock it; EEXIST → Error "container \"ID\" already exists".
     Container create(const std::string& id) const;
-    // Opens and locks an existing container; ENOENT → no_such_container (state/container_errors.hpp).
+    // For a command that changes a container: waits for its lock, then reads its record and status.
+    // Blocking, because every holder is brief (a signal, a freezer or cgroup write, a start or an exec up to
+    // the execve(2) of its program, a delete up to the death of the init) and a "busy" error is a word no
+    // client knows; what is read after the wait is the truth: behind a delete, no_such_container. A
+    // container without state.json is answered at once with no_record_error and no wait, for create holds
+    // the lock until it saves one, running createRuntime hooks meanwhile that may call ocirt themselves.
+    OpenedContainer open_for_change(const std::string& id) const;
+    // For a command that only reads (state, list, ps, events): the same without the lock, so it never waits.
+    OpenedContainer open_for_reading(const std::string& id) const;
+    // Opens and locks an existing container whether or not it has state.json (delete removes a half-made
+    // one); ENOENT, or a delete that removed it while we waited → no_such_container (state/container_errors.hpp).
     Container open(const std::string& id) const;
-    // Opens without the lock, for read-only commands (state, list).
-    Container open_unlocked(const std::string& id) const;
     bool exists(const std::string& id) const;
     std::vector<std::string> ids() const;
 
 private:
+    Container open_unlocked(const std::string& id) const;  // the directory, no lock, nothing read
+
     std::string root_;
 };
 
@@ -44,12 +56,12 @@ public:
     int lock_fd() const { return dir_fd_.get(); }  // close this in a forked child
 
     bool has_record() const;            // false while create has not saved yet
-    // For a reader without the lock that found no state.json: "is still being created" while the directory
-    // is still at its path, "does not exist" once delete has taken it away.
+    // For a container found without state.json: "does not exist" once delete has taken its directory away;
+    // else, to the lock's holder, "was never fully created" (create saves state.json before it lets go);
+    // else "is still being created" while a create holds the lock.
     Error no_record_error() const;
     Record load() const;                // throws Error when state.json is missing or corrupt
     void save(const Record& record);    // tmp file + rename: readers never see half a file
-    Status status() const;              // derive_status(load(), dir()); stopped when no record
     // The cgroup create is about to make, saved before it makes it: a create killed before save() leaves
     // delete this to find (and empty, and remove) that cgroup by. "" when none was saved.
     void save_pending_cgroup(const std::string& recorded_path);
@@ -65,9 +77,26 @@ public:
     void remove();                       // deletes the directory and everything in it
 
 private:
+    friend class Store;
+    // flock(2) LOCK_EX on dir_fd_; with `wait` false, false when another open file description holds it.
+    bool take_lock(bool wait);
+
     std::string id_;
     std::string dir_;
     UniqueFd dir_fd_;
+    bool locked_ = false;
+};
+
+// A container as a command found it: its directory (locked when opened for change), its record, and the
+// status derived from kernel facts at that moment.
+struct OpenedContainer {
+    Container container;
+    Record record;
+    Status status;
+
+    // Frozen by `pause`: paused, or created with a frozen cgroup (runc pauses a created container too,
+    // and its status still reads "created" while the exec fifo is there). Reads the freezer only then.
+    bool frozen() const;
 };
 
 // Status from kernel facts, never from the file: the pid alive with the same start time and not a

@@ -114,16 +114,18 @@ TEST_CASE("status: a live pid whose start time differs (a reused pid) is stopped
     CHECK(derive_status(r, dir.path) == Status::stopped);
 }
 
-TEST_CASE("status: Container::status derives from the saved record, stopped without one") {
+TEST_CASE("status: open_for_reading derives the status from the saved record") {
     TempDir dir;
     Store store(dir.path);
-    auto c = store.create("derived");
-    CHECK(c.status() == Status::stopped);
     Child child;
-    c.save(record_for(child.pid));
-    CHECK(c.status() == Status::running);
-    REQUIRE(mkfifo(c.exec_fifo_path().c_str(), 0622) == 0);
-    CHECK(c.status() == Status::created);
+    {
+        auto c = store.create("derived");
+        CHECK_THROWS_WITH(store.open_for_reading("derived"), "container \"derived\" is still being created");
+        c.save(record_for(child.pid));
+    }
+    CHECK(store.open_for_reading("derived").status == Status::running);
+    REQUIRE(mkfifo((store.dir_of("derived") + "/exec.fifo").c_str(), 0622) == 0);
+    CHECK(store.open_for_reading("derived").status == Status::created);
     child.reap();
-    CHECK(c.status() == Status::stopped);
+    CHECK(store.open_for_reading("derived").status == Status::stopped);
 }

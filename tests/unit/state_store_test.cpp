@@ -3,10 +3,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "state/store.hpp"
 #include "util/error.hpp"
@@ -111,7 +114,8 @@ TEST_CASE("state: create refuses an existing ID and open an unknown one") {
     // runc's words, which containerd's shim, podman and Docker look for (state/container_errors.hpp).
     std::string unknown = "container \"nope\" does not exist: no such container in " + root.path;
     CHECK_THROWS_WITH(store.open("nope"), unknown.c_str());
-    CHECK_THROWS_WITH(store.open_unlocked("nope"), unknown.c_str());
+    CHECK_THROWS_WITH(store.open_for_change("nope"), unknown.c_str());
+    CHECK_THROWS_WITH(store.open_for_reading("nope"), unknown.c_str());
     CHECK_THROWS_AS(store.create("bad/id"), Error);
     CHECK(store.exists("dup"));
     CHECK_FALSE(store.exists("nope"));
@@ -157,10 +161,63 @@ TEST_CASE("state: the directory lock is held for as long as the container object
     {
         auto c = store.open("locked");
         CHECK(try_lock("locked") == EWOULDBLOCK);
-        auto reader = store.open_unlocked("locked");  // read-only commands never wait
-        CHECK(reader.id() == "locked");
     }
     CHECK(try_lock("locked") == 0);
+}
+
+TEST_CASE("state: open_for_change waits for the lock, and behind a delete finds the container gone") {
+    TempRoot root;
+    Store store(root.path);
+    {
+        auto c = store.create("raced");
+        c.save(sample_record("raced"));
+    }
+    auto deleting = store.open("raced");
+    std::atomic<bool> returned{false};
+    std::string error;
+    std::thread waiter([&] {
+        try {
+            store.open_for_change("raced");
+        } catch (const Error& e) {
+            error = e.what();
+        }
+        returned = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK_FALSE(returned.load());
+    deleting.remove();
+    { auto released = std::move(deleting); }
+    waiter.join();
+    CHECK(error == "container \"raced\" does not exist: no such container in " + root.path);
+}
+
+TEST_CASE("state: open_for_change answers a container without state.json at once") {
+    TempRoot root;
+    Store store(root.path);
+    {
+        auto creating = store.create("creating");  // create holds the lock until it saves state.json
+        CHECK_THROWS_WITH(store.open_for_change("creating"), "container \"creating\" is still being created");
+    }
+    // Its create died: the lock is free and no state.json was ever saved.
+    CHECK_THROWS_WITH(store.open_for_change("creating"),
+                      doctest::Contains("container \"creating\" was never fully created"));
+}
+
+TEST_CASE("state: open_for_change returns the container locked with its record; open_for_reading never waits") {
+    TempRoot root;
+    Store store(root.path);
+    {
+        auto c = store.create("c1");
+        c.save(sample_record("c1"));
+    }
+    auto changing = store.open_for_change("c1");
+    CHECK(changing.record.bundle == "/bundles/b");
+    CHECK(changing.status == Status::stopped);  // pid 4242 with another start time, or none
+    CHECK_FALSE(changing.frozen());
+    UniqueFd probe(open(store.dir_of("c1").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    CHECK(flock(probe.get(), LOCK_EX | LOCK_NB) != 0);
+    auto reading = store.open_for_reading("c1");
+    CHECK(reading.record.id == "c1");
 }
 
 TEST_CASE("state: ids lists container directories in order; remove deletes one") {
