@@ -10,7 +10,7 @@
 
 #include "cgroups/hierarchy.hpp"
 #include "cgroups/stats.hpp"
-#include "cgroups/systemd_path.hpp"
+#include "cgroups/systemd/path.hpp"
 #include "config/config.hpp"
 
 namespace ocirt::cgroups {

@@ -9,8 +9,8 @@
 #include "cgroups/group_resources.hpp"
 #include "cgroups/manager.hpp"
 #include "cgroups/resource_writes.hpp"
-#include "cgroups/v1_apply.hpp"
-#include "cgroups/v2_resources.hpp"
+#include "cgroups/v1/apply.hpp"
+#include "cgroups/v2/resources.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::cgroups {

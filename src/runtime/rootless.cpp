@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "cgroups/systemd_path.hpp"
+#include "cgroups/systemd/path.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 

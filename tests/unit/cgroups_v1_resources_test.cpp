@@ -9,8 +9,8 @@
 
 #include "cgroups/manager.hpp"
 #include "cgroups/resource_writes.hpp"
-#include "cgroups/v1_apply.hpp"
-#include "cgroups/v1_devices.hpp"
+#include "cgroups/v1/apply.hpp"
+#include "cgroups/v1/devices.hpp"
 #include "util/error.hpp"
 #include "temp_tree.hpp"
 

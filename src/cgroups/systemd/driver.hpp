@@ -6,9 +6,9 @@
 #include <string>
 
 #include "cgroups/hierarchy.hpp"
-#include "cgroups/sd_bus_handles.hpp"
-#include "cgroups/systemd_bus.hpp"
-#include "cgroups/systemd_path.hpp"
+#include "cgroups/systemd/sd_bus_handles.hpp"
+#include "cgroups/systemd/bus.hpp"
+#include "cgroups/systemd/path.hpp"
 #include "config/config.hpp"
 
 namespace ocirt::cgroups {

@@ -1,7 +1,7 @@
 // The Manager under --systemd-cgroup: systemd makes the unit and its cgroup directories, ocirt does the rest
 // through the cgroup files, as runc's systemd driver does.
 #include "cgroups/manager.hpp"
-#include "cgroups/systemd_driver.hpp"
+#include "cgroups/systemd/driver.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::cgroups {

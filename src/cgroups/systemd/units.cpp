@@ -1,4 +1,4 @@
-#include "cgroups/systemd_units.hpp"
+#include "cgroups/systemd/units.hpp"
 
 #include <cstring>
 #include <map>

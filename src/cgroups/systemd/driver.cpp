@@ -1,9 +1,9 @@
-#include "cgroups/systemd_driver.hpp"
+#include "cgroups/systemd/driver.hpp"
 
 #include <filesystem>
 
-#include "cgroups/systemd_properties.hpp"
-#include "cgroups/systemd_units.hpp"
+#include "cgroups/systemd/properties.hpp"
+#include "cgroups/systemd/units.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::cgroups {
