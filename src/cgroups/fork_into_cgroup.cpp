@@ -11,12 +11,6 @@
 
 namespace ocirt::cgroups {
 
-std::optional<std::string> clone_target(const Manager& manager) {
-    const auto& placements = manager.placements();
-    if (placements.size() != 1 || !placements.front().hierarchy.unified) return std::nullopt;
-    return placements.front().directory();
-}
-
 pid_t fork_into_cgroup(const std::optional<std::string>& cgroup_dir, int namespace_flags) {
     if (cgroup_dir) {
         UniqueFd cgroup(::open(cgroup_dir->c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

@@ -7,13 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "cgroups/manager.hpp"
-
 namespace ocirt::cgroups {
-
-// The cgroup2 directory to fork into: only when the container's one placement is on the cgroup2 mount
-// (a pure v2 host). On a hybrid host the child must also join v1 hierarchies, which clone3 cannot do.
-std::optional<std::string> clone_target(const Manager& manager);
 
 // fork(2) semantics (0 in the child, the pid in the parent, SIGCHLD at exit); with a directory, the child
 // starts in that cgroup when the kernel allows it. namespace_flags (CLONE_NEW*) start it in new namespaces

@@ -2,7 +2,7 @@
 
 #include <cerrno>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "runtime/signals.hpp"
 #include "state/container_errors.hpp"
 #include "state/store.hpp"
@@ -20,8 +20,8 @@ void kill_container(const KillRequest& request) {
     if (status == state::Status::stopped) throw state::not_running(request.id);
     log::debug("kill: " + signal_name(request.signal) + " to " + (request.all ? "every process of " : "the init of ") +
                ocirt::quoted(request.id));
-    if (request.all && !record.cgroup_path.empty()) {
-        cgroups::Manager::from_state(record.cgroup_path).signal_all(request.signal);
+    if (request.all && !record.cgroup.empty()) {
+        cgroups::open_recorded(record.cgroup)->signal_all(request.signal);
         return;
     }
     // The init exited after its status was read: the signal found no process (ESRCH).
@@ -30,7 +30,7 @@ void kill_container(const KillRequest& request) {
     // A frozen task does not act on SIGKILL until it is thawed (cgroup-v1 freezer-subsystem.txt), as runc does.
     if (request.signal == SIGKILL && status == state::Status::paused) {
         try {
-            with_context("thaw", [&] { cgroups::Manager::from_state(record.cgroup_path).thaw(); });
+            with_context("thaw", [&] { cgroups::open_recorded(record.cgroup)->thaw(); });
         } catch (const Error& e) {
             // A concurrent delete removed the cgroup: rmdir(2) of a cgroup succeeds only once it has no
             // process, so there is nothing left to thaw and the signal has done its work.

@@ -1,6 +1,6 @@
 #include "runtime/pause.hpp"
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "state/container_errors.hpp"
 #include "state/store.hpp"
 #include "util/error.hpp"
@@ -21,13 +21,13 @@ Loaded load(const std::string& root, const std::string& id) {
     state::Record record = container.load();
     state::Status status = state::derive_status(record, container.dir());
     bool frozen = status == state::Status::paused ||
-                  (status == state::Status::created && cgroups::Manager::from_state(record.cgroup_path).frozen());
+                  (status == state::Status::created && cgroups::open_recorded(record.cgroup)->frozen());
     return {record, status, frozen};
 }
 
-cgroups::Manager freezer_of(const std::string& id, const state::Record& record) {
-    auto cgroup = cgroups::Manager::from_state(record.cgroup_path);
-    if (!cgroup.can_freeze()) throw Error("container " + ocirt::quoted(id) + " has no cgroup that can be frozen");
+std::unique_ptr<cgroups::Manager> freezer_of(const std::string& id, const state::Record& record) {
+    auto cgroup = cgroups::open_recorded(record.cgroup);
+    if (!cgroup->can_freeze()) throw Error("container " + ocirt::quoted(id) + " has no cgroup that can be frozen");
     return cgroup;
 }
 
@@ -42,13 +42,13 @@ void pause_container(const std::string& root, const std::string& id) {
     if (c.status == state::Status::stopped) throw state::not_running(id);
     if (c.frozen || (c.status != state::Status::running && c.status != state::Status::created))
         throw Error("container " + ocirt::quoted(id) + " is " + described(c) + ", not running");
-    with_context("freeze", [&] { freezer_of(id, c.record).freeze(); });
+    with_context("freeze", [&] { freezer_of(id, c.record)->freeze(); });
 }
 
 void resume_container(const std::string& root, const std::string& id) {
     Loaded c = load(root, id);
     if (!c.frozen) throw Error("container " + ocirt::quoted(id) + " is " + described(c) + ", not paused");
-    with_context("thaw", [&] { freezer_of(id, c.record).thaw(); });
+    with_context("thaw", [&] { freezer_of(id, c.record)->thaw(); });
 }
 
 }  // namespace ocirt::runtime

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "state/store.hpp"
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
@@ -67,7 +67,7 @@ std::vector<pid_t> container_pids(const std::string& root, const std::string& id
     state::Container container = state::Store(root).open_unlocked(id);
     if (!container.has_record()) throw container.no_record_error();
     state::Record record = container.load();
-    std::vector<pid_t> pids = cgroups::Manager::from_state(record.cgroup_path).pids();
+    std::vector<pid_t> pids = cgroups::open_recorded(record.cgroup)->pids();
     std::sort(pids.begin(), pids.end());
     pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
     return pids;

@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "state/store.hpp"
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
@@ -42,9 +42,9 @@ bool read_proc_stat(pid_t pid, ProcStat& out) {
 }
 
 bool frozen(const Record& record) {
-    if (record.cgroup_path.empty()) return false;
+    if (record.cgroup.empty()) return false;
     try {
-        return cgroups::Manager::from_state(record.cgroup_path).frozen();
+        return cgroups::open_recorded(record.cgroup)->frozen();
     } catch (const Error&) {
         return false;
     }

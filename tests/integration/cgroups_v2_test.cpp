@@ -18,7 +18,7 @@
 #include "cgroups/default_device_rules.hpp"
 #include "cgroups/device_filter.hpp"
 #include "cgroups/fork_into_cgroup.hpp"
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "container_helpers.hpp"
 #include "exec_helpers.hpp"
 #include "harness.hpp"
@@ -240,7 +240,8 @@ TEST_CASE("cgroups v2: placement, cgroup.freeze and cgroup.kill on the cgroup2 m
     auto hierarchy = unified_only();
     REQUIRE(hierarchy.mode() == ocirt::cgroups::Hierarchy::Mode::v2);
     std::string name = unique_id("ocirt-v2place");
-    auto manager = ocirt::cgroups::Manager::for_container("/" + name, name, hierarchy);
+    auto owned = ocirt::cgroups::cgroupfs_cgroup("/" + name, name, hierarchy);
+    ocirt::cgroups::Manager& manager = *owned;
     manager.create();
     std::string dir = kUnified + "/" + name;
     REQUIRE(fs::is_directory(dir));
