@@ -96,12 +96,10 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     CleanupStack cleanup;  // declared after what its steps refer to, so it unwinds while they still exist
     cleanup.push("remove the state directory", [&] { container.remove(); });
 
-    std::unique_ptr<cgroups::Manager> planned_cgroup;
+    cgroup = cgroups::container_cgroup(config.linux_ ? config.linux_->cgroupsPath : std::nullopt, request.id,
+                                       request.systemd_cgroup, hierarchy);
     // A create SIGKILLed before container.save() must still let delete --force find its cgroup.
-    if (!request.systemd_cgroup) {
-        planned_cgroup = cgroups::cgroupfs_cgroup(config.linux_ ? config.linux_->cgroupsPath : std::nullopt, request.id, hierarchy);
-        container.save_pending_cgroup(planned_cgroup->record().pending_text());
-    }
+    if (!request.systemd_cgroup) container.save_pending_cgroup(cgroup->record().pending_text());
 
     uint64_t rootfs_mount_id_before = 0;
     if (!plan.has_mount_namespace) {
@@ -129,13 +127,12 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     // parent makes the cgroup (several ms of mkdir in the v1 hierarchies). Unless it can be cloned straight
     // into a cgroup v2 directory, or systemd makes the cgroup for its pid.
     std::optional<StartedInit> early_init;  // declared after `cleanup`: killed and reaped before it unwinds
-    if (plan.namespaces_at_clone && planned_cgroup && !planned_cgroup->clone_target())
+    if (plan.namespaces_at_clone && !request.systemd_cgroup && !cgroup->clone_target())
         early_init = start_init(plan, launch_fds, std::nullopt);
     // Written while an early init sets itself up on the other CPU; exec reads it only once state.json exists.
     container.save_config(config_text);
 
-    cgroup = create_container_cgroup(config, request.id, request.rootless, request.systemd_cgroup, hierarchy,
-                                     std::move(planned_cgroup));
+    cgroup = create_cgroup_unless_rootless_denied(std::move(cgroup), config, request.rootless);
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
     // Limits are in place before the init joins the cgroup, so they hold from its first instruction.
     if (config.linux_) {

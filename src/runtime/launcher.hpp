@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 
-#include "cgroups/fork_into_cgroup.hpp"
 #include "cgroups/manager.hpp"
 #include "linux/child_process.hpp"
 #include "plan/init_plan.hpp"

@@ -34,20 +34,16 @@ std::string default_state_root(uid_t euid, const char* xdg_runtime_dir) {
     return "/run/ocirt";
 }
 
-std::unique_ptr<cgroups::Manager> create_container_cgroup(const config::Config& config, const std::string& id,
-                                                          bool rootless, bool systemd,
-                                                          const cgroups::Hierarchy& hierarchy,
-                                                          std::unique_ptr<cgroups::Manager> planned) {
-    std::optional<std::string> path = config.linux_ ? config.linux_->cgroupsPath : std::nullopt;
-    if (systemd) return cgroups::systemd_cgroup(cgroups::parse_systemd_cgroup(path, id), id, hierarchy);
-    std::unique_ptr<cgroups::Manager> manager = planned ? std::move(planned) : cgroups::cgroupfs_cgroup(path, id, hierarchy);
+std::unique_ptr<cgroups::Manager> create_cgroup_unless_rootless_denied(std::unique_ptr<cgroups::Manager> cgroup,
+                                                                       const config::Config& config, bool rootless) {
     try {
-        with_context("cgroup", [&] { manager->create(); });
-        return manager;
+        with_context("cgroup", [&] { cgroup->create(); });
+        return cgroup;
     } catch (const Error& e) {
-        if (!rootless || (path && !path->empty()) || !permission_denied(e.errno_value())) throw;
+        bool has_path = config.linux_ && config.linux_->cgroupsPath && !config.linux_->cgroupsPath->empty();
+        if (!rootless || has_path || !permission_denied(e.errno_value())) throw;
         try {
-            manager->destroy();
+            cgroup->destroy();
         } catch (const Error&) {
         }
         if (config.linux_ && config.linux_->resources && asks_for_limits(*config.linux_->resources))
