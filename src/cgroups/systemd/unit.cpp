@@ -1,7 +1,7 @@
 #include "cgroups/systemd/unit.hpp"
 
 #include "cgroups/systemd/properties.hpp"
-#include "cgroups/systemd/units.hpp"
+#include "cgroups/systemd/unit_calls.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::cgroups {

@@ -1,4 +1,4 @@
-#include "cgroups/systemd/units.hpp"
+#include "cgroups/systemd/unit_calls.hpp"
 
 #include <cstring>
 #include <map>
