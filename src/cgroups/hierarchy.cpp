@@ -67,6 +67,14 @@ std::string HierarchyMount::key() const {
     return k;
 }
 
+HierarchyMount HierarchyMount::from_key(const std::string& key, const std::string& mount_point) {
+    HierarchyMount m;
+    m.mount_point = mount_point;
+    m.unified = key == "unified";
+    if (!m.unified) m.controllers = split(key, ',');
+    return m;
+}
+
 bool HierarchyMount::has_controller(std::string_view name) const {
     return std::find(controllers.begin(), controllers.end(), name) != controllers.end();
 }

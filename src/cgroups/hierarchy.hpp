@@ -16,6 +16,8 @@ struct HierarchyMount {
 
     // "cpu,cpuacct", "name=systemd", or "unified" for cgroup2.
     std::string key() const;
+    // The mount that key() named (own_cgroup unknown: "/").
+    static HierarchyMount from_key(const std::string& key, const std::string& mount_point);
     bool has_controller(std::string_view name) const;
 };
 

@@ -1,108 +1,52 @@
 #pragma once
-// Places a container in its cgroup in every hierarchy the host has (v1 controllers and the cgroup2 mount),
-// applies linux.resources, signals and lists what is in it, and removes it.
+// A container's cgroup, whichever driver keeps it: the v1 driver (v1 controllers, with the cgroup2 mount
+// beside them on a hybrid host), the v2 driver (a cgroup2-only host), or the systemd driver (a unit, with one
+// of the other two for the cgroup files). drivers.hpp makes them.
 #include <sys/types.h>
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "cgroups/hierarchy.hpp"
+#include "cgroups/placement.hpp"
+#include "cgroups/recorded_cgroup.hpp"
 #include "cgroups/stats.hpp"
-#include "cgroups/systemd_path.hpp"
 #include "config/config.hpp"
 
 namespace ocirt::cgroups {
 
-class SystemdDriver;
-
-// Who makes and removes the cgroup directories: ocirt itself, or systemd (--systemd-cgroup).
-enum class Driver { cgroupfs, systemd };
-
 class Manager {
 public:
-    // linux.cgroupsPath: absolute → under each hierarchy's root; relative → under ocirt's own cgroup in
-    // each hierarchy; absent → "<id>" relative to ocirt's own cgroup, which is what runc's cgroupfs driver
-    // does when the path is empty (its cgroup Name is the container ID, Parent is empty).
-    static Manager for_container(const std::optional<std::string>& cgroups_path, const std::string& id,
-                                 const Hierarchy& hierarchy = Hierarchy::detect());
-    // --systemd-cgroup: the placements are systemd's ("<expanded slice>/<unit>" in every hierarchy), made when
-    // the unit starts. Connects to systemd at once; where none answers, an Error before anything is made.
-    static Manager for_systemd(const SystemdCgroup& unit, const std::string& id,
-                               const Hierarchy& hierarchy = Hierarchy::detect());
-    // `recorded_path` is what path() returned; "" gives a manager that does nothing.
-    static Manager from_state(const std::string& recorded_path, const Hierarchy& hierarchy = Hierarchy::detect());
-    // The same for a container made with `driver`: with systemd, apply() updates the unit's properties and
-    // destroy() stops it.
-    static Manager from_state(const std::string& recorded_path, Driver driver,
-                              const Hierarchy& hierarchy = Hierarchy::detect());
+    virtual ~Manager() = default;
 
-    // What state.json records: the absolute cgroup path when every hierarchy agrees, otherwise a JSON
-    // object {"<hierarchy key>": "<absolute cgroup path>", ...} (the own cgroup differs between hierarchies).
-    const std::string& path() const { return recorded_; }
-    // What create() made above and including the container's cgroup, in path()'s encoding ("" when it
-    // made nothing): destroy() removes those directories and no other. state.json keeps it for delete.
-    std::string created_from() const;
-    void set_created_from(const std::string& recorded);
+    // Makes the directories (mkdir -p in every hierarchy). With systemd, nothing yet: the directories are
+    // systemd's to make, when add_process starts the unit.
+    virtual void create() = 0;
+    // Puts `pid` in the cgroup (cgroup.procs in each hierarchy). With systemd, the first pid starts the unit
+    // first, then joins the directories and gets the resources given to apply() before it.
+    virtual void add_process(pid_t pid) = 0;
+    // Writes linux.resources, each group where its controller is; a group no hierarchy takes is an Error
+    // naming its JSON pointer. Used by create and by update.
+    virtual void apply(const config::Resources& resources) = 0;
+    virtual std::vector<pid_t> pids() const = 0;  // nested cgroups included
+    virtual void signal_all(int sig) = 0;
+    virtual bool frozen() const = 0;
+    // False when nothing can freeze the cgroup (no v1 freezer, no cgroup.freeze).
+    virtual bool can_freeze() const = 0;
+    virtual void freeze() = 0;  // returns once every task is frozen, or throws after a timeout
+    virtual void thaw() = 0;
+    // Usage of every controller; a controller the cgroup does not have is left at zero.
+    virtual Stats stats() const = 0;
+    // Removes the cgroup (and cgroups made inside it) and the parents create() made; with systemd, stops
+    // the unit first.
+    virtual void destroy() = 0;
 
-    // mkdir -p in every hierarchy; v1 cpuset gets its parent's cpus/mems. With systemd, nothing yet: the
-    // directories are systemd's to make, when add_process starts the unit.
-    void create();
-    // cgroup.procs in each. With systemd, the first pid starts the unit (PIDs=[pid] and the limits systemd
-    // understands), then the directories systemd did not make are made, the pid joins every hierarchy and
-    // the resources given to apply() are written: all before the caller lets the process go on.
-    void add_process(pid_t pid);
-    // Writes linux.resources, each group where its controller is: a v1 hierarchy that has it, else the
-    // cgroup2 mount (controller enabled in the ancestors' cgroup.subtree_control); a group no hierarchy
-    // takes is an Error naming its JSON pointer. Used by create and by update. With systemd before the
-    // unit exists, the resources are kept for add_process; once it exists (update), systemd is told the
-    // limits it understands (SetUnitProperties) before the files are written, as runc does.
-    void apply(const config::Resources& resources);
-    std::vector<pid_t> pids() const;  // cgroup.procs of one hierarchy, nested cgroups included
-    void signal_all(int sig);         // v1: freeze, kill each pid, thaw; v2: cgroup.kill for SIGKILL
-    bool frozen() const;
-    // False when no hierarchy can freeze the cgroup (no v1 freezer, no cgroup.freeze on the cgroup2 mount).
-    bool can_freeze() const;
-    void freeze();                    // returns once every task is frozen, or throws after a timeout
-    void thaw();
-    // Usage of every controller: from the v1 hierarchy that has it, else from the cgroup2 mount (where the
-    // controller's files exist in the container's cgroup); a controller found in neither is left at zero.
-    Stats stats() const;
-    // rmdir the leaf (and cgroups made inside it) and the parents create() made, in each hierarchy; with
-    // systemd, StopUnit first (systemd removes its directories), then whatever ocirt made itself.
-    void destroy();
-
-    struct Placement {
-        HierarchyMount hierarchy;
-        std::string cgroup;        // absolute within the hierarchy, e.g. "/ocirt/abc"
-        std::string created_from;  // the topmost cgroup create() made on the way to `cgroup`; "" if none
-        std::string directory() const { return hierarchy.mount_point + cgroup; }
-    };
-    const std::vector<Placement>& placements() const { return placements_; }
-    const Placement* unified() const;                              // the cgroup2 placement, if any
-    const Placement* v1_with(std::string_view controller) const;  // the v1 placement with `controller`
-
-private:
-    Manager() = default;
-    const Placement* pids_source() const;
-    const Placement* freezer() const;
-    void set_frozen(bool frozen);
-    void encode_path();
-    std::string encode(std::string Placement::*field) const;
-    void make_directories();
-    void write_procs(pid_t pid);
-    void write_resources(const config::Resources& resources);
-    void remove_directories();
-    bool systemd_started() const;
-    void start_systemd_unit(pid_t pid);
-    void update_systemd_unit(const config::Resources& resources);
-    void stop_systemd_unit();
-
-    std::vector<Placement> placements_;
-    std::string recorded_;
-    std::shared_ptr<SystemdDriver> systemd_;     // --systemd-cgroup
-    std::optional<config::Resources> pending_;     // apply() before systemd made the unit
+    virtual const std::vector<Placement>& placements() const = 0;  // one per hierarchy the cgroup is in
+    // The cgroup2 directory a child can be cloned straight into (CLONE_INTO_CGROUP), when that one
+    // directory places it fully (a cgroup2-only host, ocirt's own directory).
+    virtual std::optional<std::string> clone_target() const = 0;
+    // What state.json keeps to open the same cgroup later (drivers.hpp open_recorded).
+    virtual RecordedCgroup record() const = 0;
 };
 
 }  // namespace ocirt::cgroups

@@ -25,9 +25,9 @@ uint64_t oom_kills_in(const std::string& events_file) {
 
 }  // namespace
 
-std::optional<OomWatch> OomWatch::open(const Manager& manager) {
-    if (const auto* p = manager.v1_with("memory")) return open_v1(p->directory());
-    if (const auto* u = manager.unified(); u && ::access((u->directory() + "/memory.events").c_str(), F_OK) == 0)
+std::optional<OomWatch> OomWatch::open(const std::vector<Placement>& placements) {
+    if (const auto* p = v1_placement_with(placements, "memory")) return open_v1(p->directory());
+    if (const auto* u = unified_placement(placements); u && ::access((u->directory() + "/memory.events").c_str(), F_OK) == 0)
         return open_v2(u->directory());
     return std::nullopt;
 }

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/placement.hpp"
 #include "util/unique_fd.hpp"
 
 namespace ocirt::cgroups {
@@ -15,7 +15,7 @@ namespace ocirt::cgroups {
 class OomWatch {
 public:
     // nullopt when the container's cgroup has no memory controller in any hierarchy.
-    static std::optional<OomWatch> open(const Manager& manager);
+    static std::optional<OomWatch> open(const std::vector<Placement>& placements);
     static OomWatch open_v1(const std::string& memory_dir);
     static OomWatch open_v2(const std::string& cgroup_dir);
 

@@ -1,7 +1,7 @@
 #pragma once
 // What linux.resources writes into a container's cgroup: one FileWrite per cgroup file, in the order the
 // kernel needs them, computed without touching the host so that tests can check every value.
-// The v1 and v2 mappings live in v1_resources.cpp and v2_resources.cpp; Manager::apply routes each group
+// The v1 and v2 mappings live in v1/resources.cpp and v2/resources.cpp; Manager::apply routes each group
 // to the hierarchy that has its controller (on a hybrid host some are v1, some on the cgroup2 mount).
 #include <string>
 #include <string_view>
@@ -20,7 +20,7 @@ struct FileWrite {
     std::string value;    // written with one write(2)
     std::string pointer;  // the config field it comes from, e.g. "/linux/resources/memory/limit"
     // How a write is carried out where the kernel's files differ between kernels or depend on each other;
-    // chosen at apply time from the files that exist (see v1_apply.hpp), so emulated trees can test it.
+    // chosen at apply time from the files that exist (see v1/apply.hpp), so emulated trees can test it.
     std::string fallback{};      // written instead when `file` does not exist (blkio.weight → blkio.bfq.weight)
     bool skip_if_missing = false;  // an optional companion write, left out when the kernel lacks the file
     std::string retry_after{};   // on EINVAL, written again right after this later file of the same group

@@ -9,8 +9,7 @@
 #include <optional>
 
 #include "cgroups/default_device_rules.hpp"
-#include "cgroups/fork_into_cgroup.hpp"
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "hooks/lifecycle_hooks.hpp"
 #include "linux/mounts.hpp"
 #include "plan/init_plan.hpp"
@@ -79,16 +78,14 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
 
     state::Store store(strip_trailing_slashes(request.root));
     state::Container container = store.create(request.id);
-    std::optional<cgroups::Manager> cgroup;
+    std::unique_ptr<cgroups::Manager> cgroup;
     CleanupStack cleanup;  // declared after what its steps refer to, so it unwinds while they still exist
     cleanup.push("remove the state directory", [&] { container.remove(); });
 
-    std::optional<cgroups::Manager> planned_cgroup;
+    cgroup = cgroups::container_cgroup(config.linux_ ? config.linux_->cgroupsPath : std::nullopt, request.id,
+                                       request.systemd_cgroup, hierarchy);
     // A create SIGKILLed before container.save() must still let delete --force find its cgroup.
-    if (!request.systemd_cgroup) {
-        planned_cgroup = cgroups::Manager::for_container(config.linux_ ? config.linux_->cgroupsPath : std::nullopt, request.id, hierarchy);
-        container.save_pending_cgroup(planned_cgroup->path());
-    }
+    if (!request.systemd_cgroup) container.save_pending_cgroup(cgroup->record().pending_text());
 
     uint64_t rootfs_mount_id_before = 0;
     if (!plan.has_mount_namespace) {
@@ -105,7 +102,6 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     record.created = log::rfc3339_now();
     record.owner = ::getuid();
     record.annotations = config.annotations;
-    record.systemd_cgroup = request.systemd_cgroup;
     record.no_new_keyring = request.no_new_keyring;
     record.rootfs_mount_id_before = rootfs_mount_id_before;
     record.hooks = config.hooks;
@@ -117,15 +113,14 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     // parent makes the cgroup (several ms of mkdir in the v1 hierarchies). Unless it can be cloned straight
     // into a cgroup v2 directory, or systemd makes the cgroup for its pid.
     std::optional<StartedInit> early_init;  // declared after `cleanup`: killed and reaped before it unwinds
-    if (plan.namespaces_at_clone && planned_cgroup && !cgroups::clone_target(*planned_cgroup)) {
-        plan_cgroup_binds(plan, *planned_cgroup, hierarchy);
+    if (plan.namespaces_at_clone && !request.systemd_cgroup && !cgroup->clone_target()) {
+        plan_cgroup_binds(plan, *cgroup, hierarchy);
         early_init = start_init(plan, launch_fds, std::nullopt);
     }
     // Written while an early init sets itself up on the other CPU; exec reads it only once state.json exists.
     container.save_config(config_text);
 
-    cgroup.emplace(create_container_cgroup(config, request.id, request.rootless, request.systemd_cgroup, hierarchy,
-                                           std::move(planned_cgroup)));
+    cgroup = create_cgroup_unless_rootless_denied(std::move(cgroup), config, request.rootless);
     cleanup.push("remove the cgroup", [&] { cgroup->destroy(); });
     if (!early_init) plan_cgroup_binds(plan, *cgroup, hierarchy);
     // Limits are in place before the init joins the cgroup, so they hold from its first instruction.
@@ -135,7 +130,6 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
         with_context("cgroup", [&] { cgroup->apply(resources); });
     }
     sync::log_step("parent", "cgroup created");
-    record.cgroup_path = cgroup->path();
 
     linux_::ChildProcess init;
     auto run_runtime_hooks = [&](pid_t pid) {
@@ -152,7 +146,7 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
         throw;
     }
     record.pid = init.pid();
-    record.cgroup_created_from = cgroup->created_from();  // with systemd, made while the init joined
+    record.cgroup = cgroup->record();  // with systemd, the directories were made while the init joined
     record.pid_start_time = state::process_start_time(init.pid());
     container.save(record);
     if (!pid_file.empty()) {

@@ -2,7 +2,7 @@
 
 #include <csignal>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "hooks/lifecycle_hooks.hpp"
 #include "linux/mounts.hpp"
 #include "runtime/signals.hpp"
@@ -25,16 +25,16 @@ void kill_everything(const std::string& id, const state::Record& record, cgroups
 // A create killed after making its cgroup (and maybe its init) but before saving state.json: kill what
 // joined the cgroup and remove it. The directories may be only partly made, so a missing one is no error.
 void remove_pending_cgroup(const state::Container& container) {
-    std::string recorded = container.pending_cgroup();
-    if (recorded.empty()) return;
-    auto cgroup = cgroups::Manager::from_state(recorded);
+    std::string pending = container.pending_cgroup();
+    if (pending.empty()) return;
+    auto cgroup = cgroups::open_recorded(cgroups::RecordedCgroup::from_pending_text(pending));
     std::vector<pid_t> pids;
     try {
-        pids = cgroup.pids();
+        pids = cgroup->pids();
     } catch (const Error&) {
     }
-    if (!pids.empty()) with_context("kill the processes of a half-made container", [&] { cgroup.signal_all(SIGKILL); });
-    with_context("remove cgroup", [&] { cgroup.destroy(); });
+    if (!pids.empty()) with_context("kill the processes of a half-made container", [&] { cgroup->signal_all(SIGKILL); });
+    with_context("remove cgroup", [&] { cgroup->destroy(); });
 }
 
 }  // namespace
@@ -64,15 +64,12 @@ void delete_container(const DeleteRequest& request) {
     if (status != state::Status::stopped && !request.force)
         throw Error("container " + ocirt::quoted(request.id) + " is " + std::string(state::to_string(status)) +
                     "; stop it first or use --force");
-    auto cgroup = cgroups::Manager::from_state(
-        record.cgroup_path, record.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs,
-        request.hierarchy ? *request.hierarchy : cgroups::Hierarchy::detect());
-    cgroup.set_created_from(record.cgroup_created_from);
+    auto cgroup = cgroups::open_recorded(record.cgroup);
     if (status != state::Status::stopped)
-        kill_everything(request.id, record, cgroup);
-    else if (!cgroup.pids().empty())
-        with_context("kill the processes left in the cgroup", [&] { cgroup.signal_all(SIGKILL); });
-    with_context("remove cgroup", [&] { cgroup.destroy(); });
+        kill_everything(request.id, record, *cgroup);
+    else if (!cgroup->pids().empty())
+        with_context("kill the processes left in the cgroup", [&] { cgroup->signal_all(SIGKILL); });
+    with_context("remove cgroup", [&] { cgroup->destroy(); });
     if (record.rootfs_mount_id_before)
         with_context("detach the rootfs from the host's mount namespace",
                      [&] { linux_::detach_mounts_over(record.rootfs, record.rootfs_mount_id_before); });

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "cgroups/oom_watch.hpp"
 #include "runtime/signals.hpp"
 #include "state/container_errors.hpp"
@@ -48,21 +48,21 @@ void print_events(const EventsRequest& request, std::ostream& out) {
     state::OpenedContainer c = state::Store(request.root).open_for_reading(request.id);
     if (c.status == state::Status::stopped) throw state::not_running(request.id);
     const state::Record& record = c.record;
-    auto cgroup = cgroups::Manager::from_state(record.cgroup_path);
+    auto cgroup = cgroups::open_recorded(record.cgroup);
     if (request.stats_only) {
-        print_stats(out, request.id, cgroup);
+        print_stats(out, request.id, *cgroup);
         return;
     }
     UniqueFd init = open_init_pidfd(record);
     if (!init) throw state::not_running(request.id);
-    auto oom = with_context("watch for OOM kills", [&] { return cgroups::OomWatch::open(cgroup); });
+    auto oom = with_context("watch for OOM kills", [&] { return cgroups::OomWatch::open(cgroup->placements()); });
 
     using Clock = std::chrono::steady_clock;
     auto next_stats = Clock::now();
     for (;;) {
         auto now = Clock::now();
         if (now >= next_stats) {
-            print_stats(out, request.id, cgroup);
+            print_stats(out, request.id, *cgroup);
             next_stats = now + request.interval;
             continue;
         }

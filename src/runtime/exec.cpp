@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "init/exec_child.hpp"
 #include "linux/child_process.hpp"
 #include "plan/init_plan.hpp"
@@ -145,7 +145,7 @@ int exec_process(const ExecRequest& request) {
     linux_::ChildProcess child(message.pid());
     if (auto status = first.wait(); status.signaled || status.value != 0)
         throw Error("the first child ended badly after forking the process: " + status.describe());
-    with_context("join cgroup", [&] { cgroups::Manager::from_state(record.cgroup_path).add_process(child.pid()); });
+    with_context("join cgroup", [&] { cgroups::open_recorded(record.cgroup)->add_process(child.pid()); });
     sync::send_to_child(parent_end, child, sync::Message::plain(sync::MsgType::CgroupReady), "exec");
     forward_seccomp_fd(parent_end, child, plan);
     sync::await_from_child(parent_end, child, sync::MsgType::Ready, "exec");

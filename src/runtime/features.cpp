@@ -74,11 +74,11 @@ ojson linux_features() {
     linux_["namespaces"] = plan::namespace_types();
     linux_["capabilities"] = capability_names();
     linux_["cgroup"] = {
-        {"v1", true},            // cgroups/v1_resources.cpp, v1_apply.cpp
-        {"v2", true},            // cgroups/v2_resources.cpp (hybrid hosts too, see manager_apply.cpp)
-        {"systemd", true},       // --systemd-cgroup: cgroups/systemd_driver.cpp over the system bus
-        {"systemdUser", false},  // systemd_bus.cpp connects to the system bus only: no rootless systemd driver
-        {"rdma", true},          // linux.resources.rdma → rdma.max on v1 and v2 (v1_resources.cpp, v2_resources.cpp)
+        {"v1", true},            // cgroups/v1/resources.cpp, v1_apply.cpp
+        {"v2", true},            // cgroups/v2/resources.cpp (hybrid hosts too, see manager_apply.cpp)
+        {"systemd", true},       // --systemd-cgroup: cgroups/systemd/driver.cpp over the system bus
+        {"systemdUser", false},  // cgroups/systemd/bus.cpp connects to the system bus only: no rootless systemd driver
+        {"rdma", true},          // linux.resources.rdma → rdma.max on v1 and v2 (cgroups/v1/resources.cpp, cgroups/v2/resources.cpp)
     };
     linux_["seccomp"] = {
         {"enabled", true},

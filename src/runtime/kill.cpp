@@ -2,7 +2,7 @@
 
 #include <cerrno>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "runtime/signals.hpp"
 #include "state/container_errors.hpp"
 #include "state/store.hpp"
@@ -16,8 +16,8 @@ void kill_container(const KillRequest& request) {
     if (c.status == state::Status::stopped) throw state::not_running(request.id);
     log::debug("kill: " + signal_name(request.signal) + " to " + (request.all ? "every process of " : "the init of ") +
                ocirt::quoted(request.id));
-    if (request.all && !c.record.cgroup_path.empty()) {
-        cgroups::Manager::from_state(c.record.cgroup_path).signal_all(request.signal);
+    if (request.all && !c.record.cgroup.empty()) {
+        cgroups::open_recorded(c.record.cgroup)->signal_all(request.signal);
         return;
     }
     // The init exited after its status was read: the signal found no process (ESRCH).
@@ -26,7 +26,7 @@ void kill_container(const KillRequest& request) {
     // A frozen task does not act on SIGKILL until it is thawed (cgroup-v1 freezer-subsystem.txt), as runc does.
     if (request.signal == SIGKILL && c.frozen()) {
         try {
-            with_context("thaw", [&] { cgroups::Manager::from_state(c.record.cgroup_path).thaw(); });
+            with_context("thaw", [&] { cgroups::open_recorded(c.record.cgroup)->thaw(); });
         } catch (const Error& e) {
             // cgroup-v2.rst "Core Interface Files": a fatal signal kills a frozen task; once its cgroup is
             // empty, systemd may already have removed a scope's cgroup: nothing is left to thaw.

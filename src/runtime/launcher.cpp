@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "init/stage1.hpp"
+#include "linux/fork_into_cgroup.hpp"
 #include "runtime/user_namespace_maps.hpp"
 #include "runtime/seccomp_listener.hpp"
 #include "sync/await_child.hpp"
@@ -44,7 +45,7 @@ linux_::ChildProcess drive_init(const plan::InitPlan& plan, const sync::Channel&
 StartedInit start_init(const plan::InitPlan& plan, const LaunchFds& fds, const std::optional<std::string>& clone_cgroup) {
     auto [parent_end, child_end] = sync::Channel::pair();
     sync::log_step("parent", "fork");
-    pid_t pid = cgroups::fork_into_cgroup(clone_cgroup, plan.namespaces_at_clone ? plan.unshare_flags : 0);
+    pid_t pid = linux_::fork_into_cgroup(clone_cgroup, plan.namespaces_at_clone ? plan.unshare_flags : 0);
     if (pid == 0) {
         // flock(2): the lock lives in the open file description, which the child shares until it closes it.
         ::close(fds.lock);

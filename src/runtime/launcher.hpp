@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 
-#include "cgroups/fork_into_cgroup.hpp"
 #include "cgroups/manager.hpp"
 #include "linux/child_process.hpp"
 #include "plan/init_plan.hpp"
@@ -28,7 +27,7 @@ struct StartedInit {
     linux_::ChildProcess first;
 };
 
-// `clone_cgroup`: a cgroup v2 directory to clone the child into (cgroups::clone_target), if it exists yet.
+// `clone_cgroup`: a cgroup v2 directory to clone the child into (Manager::clone_target), if it exists yet.
 StartedInit start_init(const plan::InitPlan& plan, const LaunchFds& fds, const std::optional<std::string>& clone_cgroup);
 
 linux_::ChildProcess finish_init(const plan::InitPlan& plan, StartedInit started, cgroups::Manager& cgroup,
@@ -36,7 +35,7 @@ linux_::ChildProcess finish_init(const plan::InitPlan& plan, StartedInit started
 
 inline linux_::ChildProcess launch_init(const plan::InitPlan& plan, const LaunchFds& fds, cgroups::Manager& cgroup,
                                         const RuntimeHooks& run_runtime_hooks = {}) {
-    return finish_init(plan, start_init(plan, fds, cgroups::clone_target(cgroup)), cgroup, run_runtime_hooks);
+    return finish_init(plan, start_init(plan, fds, cgroup.clone_target()), cgroup, run_runtime_hooks);
 }
 
 }  // namespace ocirt::runtime

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "linux/proc_stat.hpp"
 #include "state/store.hpp"
 #include "util/error.hpp"
@@ -41,7 +41,7 @@ std::optional<ProcessRow> read_row(pid_t pid) {
 
 std::vector<pid_t> container_pids(const std::string& root, const std::string& id) {
     state::OpenedContainer c = state::Store(root).open_for_reading(id);
-    std::vector<pid_t> pids = cgroups::Manager::from_state(c.record.cgroup_path).pids();
+    std::vector<pid_t> pids = cgroups::open_recorded(c.record.cgroup)->pids();
     std::sort(pids.begin(), pids.end());
     pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
     return pids;

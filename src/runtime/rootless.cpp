@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "cgroups/systemd_path.hpp"
+#include "cgroups/drivers.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -34,22 +34,16 @@ std::string default_state_root(uid_t euid, const char* xdg_runtime_dir) {
     return "/run/ocirt";
 }
 
-cgroups::Manager create_container_cgroup(const config::Config& config, const std::string& id, bool rootless,
-                                         bool systemd, const cgroups::Hierarchy& hierarchy,
-                                         std::optional<cgroups::Manager> planned) {
-    std::optional<std::string> path = config.linux_ ? config.linux_->cgroupsPath : std::nullopt;
-    if (systemd) {
-        cgroups::SystemdCgroup unit = cgroups::parse_systemd_cgroup(path, id);
-        return cgroups::Manager::for_systemd(unit, id, hierarchy);
-    }
-    cgroups::Manager manager = planned ? std::move(*planned) : cgroups::Manager::for_container(path, id, hierarchy);
+std::unique_ptr<cgroups::Manager> create_cgroup_unless_rootless_denied(std::unique_ptr<cgroups::Manager> cgroup,
+                                                                       const config::Config& config, bool rootless) {
     try {
-        with_context("cgroup", [&] { manager.create(); });
-        return manager;
+        with_context("cgroup", [&] { cgroup->create(); });
+        return cgroup;
     } catch (const Error& e) {
-        if (!rootless || (path && !path->empty()) || !permission_denied(e.errno_value())) throw;
+        bool has_path = config.linux_ && config.linux_->cgroupsPath && !config.linux_->cgroupsPath->empty();
+        if (!rootless || has_path || !permission_denied(e.errno_value())) throw;
         try {
-            manager.destroy();
+            cgroup->destroy();
         } catch (const Error&) {
         }
         if (config.linux_ && config.linux_->resources && asks_for_limits(*config.linux_->resources))
@@ -57,7 +51,7 @@ cgroups::Manager create_container_cgroup(const config::Config& config, const std
                             e.full() + ")",
                         0, "/linux/resources");
         log::debug("rootless: the container runs without a cgroup of its own: " + e.full());
-        return cgroups::Manager::from_state("", hierarchy);
+        return cgroups::no_cgroup();
     }
 }
 

@@ -3,7 +3,7 @@
 // keeps its state under $XDG_RUNTIME_DIR, and goes without a cgroup it may not create.
 #include <sys/types.h>
 
-#include <optional>
+#include <memory>
 #include <string>
 
 #include "cgroups/manager.hpp"
@@ -17,14 +17,11 @@ bool rootless_mode(const std::string& flag);
 // --root when not given: /run/ocirt, or $XDG_RUNTIME_DIR/ocirt for a non-root effective uid (runc's choice).
 std::string default_state_root(uid_t euid, const char* xdg_runtime_dir);
 
-// Creates the container's cgroup. Rootless without linux.cgroupsPath, a cgroup the user may not create is
-// skipped with a debug line (runc's choice), and the returned manager does nothing; then linux.resources
-// that ask for a limit are an Error naming /linux/resources. With `systemd` (--systemd-cgroup) the path is
-// "slice:prefix:name" and systemd creates the unit when the init joins (Manager::for_systemd): where no
-// systemd answers, an Error before anything is made. Without `systemd`, `planned` is the caller's
-// Manager::for_container for the config's path (create records that path before making it).
-cgroups::Manager create_container_cgroup(const config::Config& config, const std::string& id, bool rootless,
-                                         bool systemd, const cgroups::Hierarchy& hierarchy,
-                                         std::optional<cgroups::Manager> planned);
+// Makes the container's cgroup (cgroups::container_cgroup's, Manager::create). Rootless without
+// linux.cgroupsPath, a cgroup the user may not create is skipped with a debug line (runc's choice), and the
+// container goes without one (cgroups::no_cgroup); then linux.resources that ask for a limit are an Error
+// naming /linux/resources.
+std::unique_ptr<cgroups::Manager> create_cgroup_unless_rootless_denied(std::unique_ptr<cgroups::Manager> cgroup,
+                                                                       const config::Config& config, bool rootless);
 
 }  // namespace ocirt::runtime

@@ -2,7 +2,6 @@
 
 #include <optional>
 
-#include "cgroups/hierarchy.hpp"
 #include "runtime/delete.hpp"
 #include "runtime/signal_forwarder.hpp"
 #include "runtime/start.hpp"
@@ -17,9 +16,6 @@ namespace ocirt::runtime {
 int run_container(const RunRequest& request) {
     std::optional<TtyProxy> proxy;
     CreateRequest create = request.create;
-    // Read once for the create and the delete of this one container.
-    const cgroups::Hierarchy hierarchy = cgroups::Hierarchy::detect();
-    create.hierarchy = &hierarchy;
     if (!request.detach && create.console_socket.empty()) create.tty_proxy = &proxy.emplace();
     linux_::ChildProcess init = create_container(create);
     if (proxy) proxy->close_child_end();
@@ -33,7 +29,7 @@ int run_container(const RunRequest& request) {
     ScopeExit remove([&] {
         if (request.keep) return;
         try {
-            delete_container({request.create.root, request.create.id, /*force=*/true, &hierarchy});
+            delete_container({request.create.root, request.create.id, /*force=*/true});
         } catch (const Error& e) {
             log::warn("remove container " + ocirt::quoted(request.create.id) + ": " + e.full());
         }

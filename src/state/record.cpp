@@ -28,12 +28,10 @@ nlohmann::json Record::to_json() const {
         {"created", created},
         {"owner", owner},
         {"annotations", annotations},
-        {"cgroupPath", cgroup_path},
-        {"cgroupCreatedFrom", cgroup_created_from},
-        {"systemdCgroup", systemd_cgroup},
         {"noNewKeyring", no_new_keyring},
         {"rootfsMountIdBefore", rootfs_mount_id_before},
     };
+    cgroup.write_to(j);
     if (auto saved = saved_hooks_to_json(hooks); !saved.empty()) j["hooks"] = saved;
     return j;
 }
@@ -50,9 +48,7 @@ Record Record::from_json(const nlohmann::json& j) {
         r.created = j.value("created", "");
         r.owner = integer_at(j, "owner", uid_t{0});
         r.annotations = j.value("annotations", std::map<std::string, std::string>{});
-        r.cgroup_path = j.value("cgroupPath", "");
-        r.cgroup_created_from = j.value("cgroupCreatedFrom", "");
-        r.systemd_cgroup = j.value("systemdCgroup", false);
+        r.cgroup = cgroups::RecordedCgroup::read_from(j);
         r.no_new_keyring = j.value("noNewKeyring", false);
         r.rootfs_mount_id_before = integer_at(j, "rootfsMountIdBefore", uint64_t{0});
         if (j.contains("hooks")) r.hooks = saved_hooks_from_json(j.at("hooks"));

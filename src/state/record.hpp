@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cgroups/recorded_cgroup.hpp"
 #include "config/config.hpp"
 
 namespace ocirt::state {
@@ -24,9 +25,7 @@ struct Record {
     std::string created;               // RFC 3339
     uid_t owner = 0;                   // uid of whoever created it
     std::map<std::string, std::string> annotations;
-    std::string cgroup_path;           // as placed (relative to each hierarchy's root)
-    std::string cgroup_created_from;   // the topmost cgroup create made, in cgroup_path's encoding
-    bool systemd_cgroup = false;
+    cgroups::RecordedCgroup cgroup;    // where the container's cgroup is, and which driver keeps it
     bool no_new_keyring = false;       // created with --no-new-keyring: exec joins no session keyring either
     config::Hooks hooks;                 // poststart and poststop as config.json had them at create
     // Without a mount namespace the rootfs is bound in the host's: the mount it sat on before, so delete

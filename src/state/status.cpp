@@ -1,6 +1,6 @@
 #include <unistd.h>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "linux/proc_stat.hpp"
 #include "state/store.hpp"
 #include "util/error.hpp"
@@ -11,9 +11,9 @@ namespace {
 bool exited(char state) { return state == 'Z' || state == 'X'; }
 
 bool cgroup_frozen(const Record& record) {
-    if (record.cgroup_path.empty()) return false;
+    if (record.cgroup.empty()) return false;
     try {
-        return cgroups::Manager::from_state(record.cgroup_path).frozen();
+        return cgroups::open_recorded(record.cgroup)->frozen();
     } catch (const Error&) {
         return false;
     }

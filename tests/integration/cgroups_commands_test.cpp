@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "cgroups/hierarchy.hpp"
@@ -163,6 +164,54 @@ TEST_CASE("kill --all: reaches nested processes outside the init's reach, then d
     CHECK(eventually([&] { return processes_with("7311") + processes_with("7312") + processes_with("7313") == 0; }));
     CHECK(eventually([&] { return status_of(ocirt, container.id()) == "stopped"; }));
     REQUIRE(ocirt({"delete", container.id()}).exit_code == 0);
+    CHECK(cgroups_named(container.id()).empty());
+}
+
+namespace {
+
+// state.json as an ocirt before the typed cgroup record wrote it: "cgroupPath" one path when every hierarchy
+// has the same, else a JSON object of them by hierarchy; "cgroupCreatedFrom" the same way; "systemdCgroup".
+void write_old_cgroup_record(const Ocirt& ocirt, const std::string& id) {
+    std::string file = ocirt.state_dir(id) + "/state.json";
+    json state = json::parse(read_file(file));
+    json paths = json::object(), parents = json::object();
+    std::set<std::string> distinct_paths, distinct_parents;
+    for (const auto& [key, p] : state.at("cgroup").at("paths").items()) {
+        paths[key] = p.at("cgroup");
+        parents[key] = p.value("createdFrom", "");
+        distinct_paths.insert(p.at("cgroup").get<std::string>());
+        distinct_parents.insert(p.value("createdFrom", ""));
+    }
+    state.erase("cgroup");
+    state["cgroupPath"] = distinct_paths.size() == 1 ? *distinct_paths.begin() : paths.dump();
+    state["cgroupCreatedFrom"] = distinct_parents.size() == 1 ? *distinct_parents.begin() : parents.dump();
+    state["systemdCgroup"] = false;
+    std::ofstream(file) << state.dump();
+}
+
+}  // namespace
+
+TEST_CASE("an older ocirt's state.json (cgroupPath string): pause, ps, kill --all and delete work on its cgroup") {
+    Ocirt ocirt;
+    Bundle bundle;
+    nested_sleepers(bundle, "7331", "7332", "7333");
+    RunningContainer container(ocirt, bundle, "old-record");
+    REQUIRE(eventually([&] { return processes_with("7331") == 1 && processes_with("7332") == 1; }));
+    write_old_cgroup_record(ocirt, container.id());
+    REQUIRE_FALSE(cgroups_named(container.id()).empty());
+
+    REQUIRE(ocirt({"pause", container.id()}).exit_code == 0);
+    CHECK(status_of(ocirt, container.id()) == "paused");
+    REQUIRE(ocirt({"resume", container.id()}).exit_code == 0);
+    CHECK(eventually([&] { return json::parse(ocirt({"ps", "--format", "json", container.id()}).out).size() == 3; }));
+    auto kill = ocirt({"kill", "--all", container.id(), "KILL"});
+    INFO(kill.err);
+    REQUIRE(kill.exit_code == 0);
+    CHECK(eventually([&] { return processes_with("7331") + processes_with("7332") + processes_with("7333") == 0; }));
+    CHECK(eventually([&] { return status_of(ocirt, container.id()) == "stopped"; }));
+    auto del = ocirt({"delete", container.id()});
+    INFO(del.err);
+    REQUIRE(del.exit_code == 0);
     CHECK(cgroups_named(container.id()).empty());
 }
 

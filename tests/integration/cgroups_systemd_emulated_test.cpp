@@ -84,7 +84,9 @@ TEST_CASE("--systemd-cgroup (emulated systemd): create starts a scope holding th
     CHECK(trim(read_file(hierarchy.v1_with("memory")->mount_point + b.cgroup + "/memory.limit_in_bytes")) == "67108864");
     CHECK(trim(read_file(hierarchy.v1_with("pids")->mount_point + b.cgroup + "/pids.max")) == "42");
     auto state = nlohmann::json::parse(read_file(ocirt.state_dir(b.id) + "/state.json"));
-    CHECK(state.value("systemdCgroup", false));
+    CHECK(state["cgroup"]["driver"] == "systemd");
+    CHECK(state["cgroup"]["unit"] == b.unit);
+    for (const auto& [key, path] : state["cgroup"]["paths"].items()) CHECK_MESSAGE(path["cgroup"] == b.cgroup, key);
     auto ps = ocirt({"ps", "--format", "json", b.id});
     CHECK(ps.out.find(std::to_string(pid)) != std::string::npos);
 

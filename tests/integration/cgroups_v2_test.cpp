@@ -17,8 +17,8 @@
 #include "cgroups/bpf_syscalls.hpp"
 #include "cgroups/default_device_rules.hpp"
 #include "cgroups/device_filter.hpp"
-#include "cgroups/fork_into_cgroup.hpp"
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
+#include "linux/fork_into_cgroup.hpp"
 #include "container_helpers.hpp"
 #include "exec_helpers.hpp"
 #include "harness.hpp"
@@ -240,7 +240,8 @@ TEST_CASE("cgroups v2: placement, cgroup.freeze and cgroup.kill on the cgroup2 m
     auto hierarchy = unified_only();
     REQUIRE(hierarchy.mode() == ocirt::cgroups::Hierarchy::Mode::v2);
     std::string name = unique_id("ocirt-v2place");
-    auto manager = ocirt::cgroups::Manager::for_container("/" + name, name, hierarchy);
+    auto owned = ocirt::cgroups::cgroupfs_cgroup("/" + name, name, hierarchy);
+    ocirt::cgroups::Manager& manager = *owned;
     manager.create();
     std::string dir = kUnified + "/" + name;
     REQUIRE(fs::is_directory(dir));
@@ -339,7 +340,7 @@ namespace {
 // Forks with fork_into_cgroup; the child exits 0 when the first thing it reads, /proc/self/cgroup, has
 // the cgroup2 line `expected`.
 bool child_starts_in(const std::optional<std::string>& cgroup_dir, const std::string& expected) {
-    pid_t child = ocirt::cgroups::fork_into_cgroup(cgroup_dir);
+    pid_t child = ocirt::linux_::fork_into_cgroup(cgroup_dir);
     if (child == 0) {
         char buf[4096];
         int fd = ::open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);

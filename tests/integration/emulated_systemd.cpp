@@ -22,8 +22,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "cgroups/sd_bus_handles.hpp"
-#include "cgroups/systemd_path.hpp"
+#include "cgroups/systemd/sd_bus_handles.hpp"
+#include "cgroups/systemd/path.hpp"
 
 namespace ocirt::test {
 namespace fs = std::filesystem;

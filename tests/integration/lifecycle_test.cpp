@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "container_helpers.hpp"
 #include "harness.hpp"
 
@@ -51,9 +51,9 @@ std::string listed_status(const Ocirt& ocirt, const std::string& id) {
 }
 
 // The cgroup the container was placed in, read back from its state.json.
-ocirt::cgroups::Manager cgroup_of(const Ocirt& ocirt, const std::string& id) {
+std::unique_ptr<ocirt::cgroups::Manager> cgroup_of(const Ocirt& ocirt, const std::string& id) {
     auto record = nlohmann::json::parse(read_file(ocirt.state_dir(id) + "/state.json"));
-    return ocirt::cgroups::Manager::from_state(record["cgroupPath"].get<std::string>());
+    return ocirt::cgroups::open_recorded(ocirt::cgroups::RecordedCgroup::read_from(record));
 }
 
 void create(const Ocirt& ocirt, Bundle& bundle, const std::string& id) {
@@ -108,7 +108,7 @@ TEST_CASE("lifecycle: creating → created → running → stopped → deleted, 
     Result del = ocirt({"delete", id});
     CHECK_MESSAGE(del.exit_code == 0, del.err);
     CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
-    for (const auto& p : cgroup.placements()) CHECK_FALSE(fs::exists(p.directory()));
+    for (const auto& p : cgroup->placements()) CHECK_FALSE(fs::exists(p.directory()));
     Result gone = ocirt({"state", id});
     CHECK(gone.exit_code == 1);
     CHECK(gone.err.find("does not exist") != std::string::npos);
@@ -207,19 +207,19 @@ TEST_CASE("lifecycle: kill --all signals every process in the cgroup, not only t
     run_detached(ocirt, bundle, id);
     auto cgroup = cgroup_of(ocirt, id);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (cgroup.pids().size() < 3 && std::chrono::steady_clock::now() < deadline)
+    while (cgroup->pids().size() < 3 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    REQUIRE(cgroup.pids().size() == 3);
+    REQUIRE(cgroup->pids().size() == 3);
 
     CHECK(ocirt({"kill", id, "TERM"}).exit_code == 0);  // the init (sh as PID 1) ignores it
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    CHECK(cgroup.pids().size() == 3);
+    CHECK(cgroup->pids().size() == 3);
     CHECK(lifecycle_status(ocirt, id) == "running");
 
     CHECK(ocirt({"kill", "--all", id, "TERM"}).exit_code == 0);  // the sleeps die, so `wait` returns
     CHECK(wait_status(ocirt, id, "stopped"));
-    CHECK(cgroup.pids().empty());
-    CHECK_FALSE(cgroup.frozen());
+    CHECK(cgroup->pids().empty());
+    CHECK_FALSE(cgroup->frozen());
 }
 
 TEST_CASE("lifecycle: delete --force of a running container leaves no process, cgroup or state directory") {
@@ -230,13 +230,13 @@ TEST_CASE("lifecycle: delete --force of a running container leaves no process, c
     run_detached(ocirt, bundle, id);
     auto cgroup = cgroup_of(ocirt, id);
     pid_t pid = lifecycle_state(ocirt, id)["pid"];
-    REQUIRE_FALSE(cgroup.pids().empty());
-    REQUIRE_FALSE(cgroup.placements().empty());
+    REQUIRE_FALSE(cgroup->pids().empty());
+    REQUIRE_FALSE(cgroup->placements().empty());
 
     Result r = ocirt({"delete", "--force", id});
     CHECK_MESSAGE(r.exit_code == 0, r.err);
     CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
-    for (const auto& p : cgroup.placements()) CHECK_FALSE(fs::exists(p.directory()));
+    for (const auto& p : cgroup->placements()) CHECK_FALSE(fs::exists(p.directory()));
     auto alive = [&] {
         std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
         auto paren = stat.rfind(')');

@@ -7,15 +7,18 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cgroups/manager.hpp"
+#include "cgroup_records.hpp"
+#include "cgroups/drivers.hpp"
 #include "util/error.hpp"
 #include "temp_tree.hpp"
 
 namespace fs = std::filesystem;
 using namespace ocirt::cgroups;
+using ocirt::unit_test::open_legacy_cgroup;
 
 namespace {
 
@@ -52,6 +55,20 @@ struct Tree : ocirt::unit_test::TempTree {
 std::vector<std::string> keys(const Hierarchy& h) {
     std::vector<std::string> out;
     for (const auto& m : h.all()) out.push_back(m.key());
+    return out;
+}
+
+// The cgroup path in each hierarchy, by hierarchy key.
+std::map<std::string, std::string> cgroups_by_key(const Manager& m) {
+    std::map<std::string, std::string> out;
+    for (const auto& p : m.placements()) out[p.hierarchy.key()] = p.cgroup;
+    return out;
+}
+
+// The directory in each hierarchy, with the hierarchy's version, by hierarchy key.
+std::map<std::string, std::pair<std::string, bool>> directories_by_key(const Manager& m) {
+    std::map<std::string, std::pair<std::string, bool>> out;
+    for (const auto& p : m.placements()) out[p.hierarchy.key()] = {p.directory(), p.hierarchy.unified};
     return out;
 }
 
@@ -98,34 +115,49 @@ TEST_CASE("cgroups emulated: cgroup paths are cleaned and never climb above the 
 TEST_CASE("cgroups emulated: absolute, relative and absent cgroupsPath") {
     Tree t;
     auto h = t.hybrid();
-    auto absolute = Manager::for_container(std::string("/machine/c1"), "c1", h);
-    CHECK(absolute.path() == "/machine/c1");
-    for (const auto& p : absolute.placements()) CHECK(p.cgroup == "/machine/c1");
+    auto absolute = cgroupfs_cgroup(std::string("/machine/c1"), "c1", h);
+    CHECK(absolute->placements().size() == 6);
+    for (const auto& p : absolute->placements()) CHECK(p.cgroup == "/machine/c1");
 
-    auto relative = Manager::for_container(std::string("pod/../c2"), "c2", h);
-    auto paths = nlohmann::json::parse(relative.path());  // the own cgroup differs per hierarchy
+    auto paths = cgroups_by_key(*cgroupfs_cgroup(std::string("pod/../c2"), "c2", h));  // own cgroups differ
     CHECK(paths["memory"] == "/outer/job/c2");
     CHECK(paths["cpu,cpuacct"] == "/c2");
     CHECK(paths["unified"] == "/c2");
 
-    auto absent = Manager::for_container(std::nullopt, "c3", h);
-    CHECK(nlohmann::json::parse(absent.path())["memory"] == "/outer/job/c3");
-    CHECK(Manager::for_container(std::nullopt, "c4", t.v2()).path() == "/user.slice/session/c4");
+    CHECK(cgroups_by_key(*cgroupfs_cgroup(std::nullopt, "c3", h))["memory"] == "/outer/job/c3");
+    auto v2 = cgroupfs_cgroup(std::nullopt, "c4", t.v2());
+    REQUIRE(v2->placements().size() == 1);
+    CHECK(v2->placements().front().cgroup == "/user.slice/session/c4");
 
-    CHECK_THROWS_WITH(Manager::for_container(std::string("/a/.."), "c5", h), doctest::Contains("root cgroup"));
+    CHECK_THROWS_WITH(cgroupfs_cgroup(std::string("/a/.."), "c5", h), doctest::Contains("root cgroup"));
 }
 
-TEST_CASE("cgroups emulated: from_state finds the same directories as for_container") {
+TEST_CASE("cgroups emulated: the record, through state.json, opens the same directories") {
     Tree t;
     auto h = t.hybrid();
     for (const auto& requested : {std::optional<std::string>("/abs/c"), std::optional<std::string>()}) {
-        auto placed = Manager::for_container(requested, "c", h);
-        auto found = Manager::from_state(placed.path(), h);
-        REQUIRE(found.placements().size() == placed.placements().size());
-        for (size_t i = 0; i < placed.placements().size(); ++i)
-            CHECK(found.placements()[i].directory() == placed.placements()[i].directory());
+        auto placed = cgroupfs_cgroup(requested, "c", h);
+        nlohmann::json state;
+        placed->record().write_to(state);
+        auto found = open_recorded(RecordedCgroup::read_from(nlohmann::json::parse(state.dump())));
+        CHECK(directories_by_key(*found) == directories_by_key(*placed));
     }
-    CHECK(Manager::from_state("", h).placements().empty());
+    CHECK(open_recorded(no_cgroup()->record())->placements().empty());
+}
+
+TEST_CASE("cgroups emulated: an older ocirt's cgroupPath string opens the same directories") {
+    Tree t;
+    auto h = t.hybrid();
+    auto placed = cgroupfs_cgroup(std::string("pod/c"), "c", h);
+    nlohmann::json by_key;
+    for (const auto& p : placed->placements()) by_key[p.hierarchy.key()] = p.cgroup;
+    auto found = open_legacy_cgroup(by_key.dump(), h);
+    CHECK(cgroups_by_key(*found) == cgroups_by_key(*placed));
+    auto absolute = open_legacy_cgroup("/abs/c", h);
+    CHECK(absolute->placements().size() == 6);
+    for (const auto& p : absolute->placements()) CHECK(p.directory() == p.hierarchy.mount_point + "/abs/c");
+    CHECK(open_legacy_cgroup("", h)->placements().empty());
+    CHECK_THROWS_WITH(open_legacy_cgroup("{not json", h), doctest::Contains("recorded cgroup path"));
 }
 
 TEST_CASE("cgroups emulated: create makes every level in every hierarchy; cpuset inherits cpus and mems") {
@@ -135,24 +167,24 @@ TEST_CASE("cgroups emulated: create makes every level in every hierarchy; cpuset
     t.file("cpuset/cpuset.mems", "0\n");
     t.file("cpuset/parent/cpuset.cpus", "\n");
     t.file("cpuset/parent/cpuset.mems", "");
-    auto m = Manager::for_container(std::string("/parent/leaf"), "leaf", h);
-    m.create();
+    auto m = cgroupfs_cgroup(std::string("/parent/leaf"), "leaf", h);
+    m->create();
     for (const char* dir : {"cpu,cpuacct", "cpuset", "memory", "freezer", "systemd", "unified"})
         CHECK(fs::is_directory(t.root + "/" + std::string(dir) + "/parent/leaf"));
     CHECK(t.read("cpuset/parent/cpuset.cpus") == "0-3");
     CHECK(t.read("cpuset/parent/cpuset.mems") == "0");
-    m.create();  // again: already there is fine
+    m->create();  // again: already there is fine
 }
 
 TEST_CASE("cgroups emulated: add_process writes the pid to cgroup.procs in each hierarchy") {
     Tree t;
     auto h = t.hybrid();
-    auto m = Manager::for_container(std::string("/c"), "c", h);
-    m.create();
-    for (const auto& p : m.placements()) std::ofstream(p.directory() + "/cgroup.procs");
-    m.add_process(12345);
-    for (const auto& p : m.placements()) CHECK(t.read(p.directory().substr(t.root.size() + 1) + "/cgroup.procs") == "12345");
-    CHECK_THROWS_WITH(Manager::for_container(std::string("/missing"), "x", h).add_process(1),
+    auto m = cgroupfs_cgroup(std::string("/c"), "c", h);
+    m->create();
+    for (const auto& p : m->placements()) std::ofstream(p.directory() + "/cgroup.procs");
+    m->add_process(12345);
+    for (const auto& p : m->placements()) CHECK(t.read(p.directory().substr(t.root.size() + 1) + "/cgroup.procs") == "12345");
+    CHECK_THROWS_WITH(cgroupfs_cgroup(std::string("/missing"), "x", h)->add_process(1),
                       doctest::Contains("cgroup.procs"));
 }
 
@@ -162,22 +194,22 @@ TEST_CASE("cgroups emulated: pids come from the freezer hierarchy, nested cgroup
     t.file("freezer/c/cgroup.procs", "10\n11\n");
     t.file("freezer/c/sub/cgroup.procs", "12\n");
     t.file("cpu,cpuacct/c/cgroup.procs", "99\n");
-    auto pids = Manager::from_state("/c", h).pids();
+    auto pids = open_legacy_cgroup("/c", h)->pids();
     std::sort(pids.begin(), pids.end());
     CHECK(pids == std::vector<pid_t>{10, 11, 12});
-    CHECK(Manager::from_state("/nothing", h).pids().empty());
+    CHECK(open_legacy_cgroup("/nothing", h)->pids().empty());
 }
 
 TEST_CASE("cgroups emulated: frozen reads freezer.state (v1) or cgroup.events (v2)") {
     Tree t;
     t.file("freezer/c/freezer.state", "FROZEN\n");
-    CHECK(Manager::from_state("/c", t.hybrid()).frozen());
+    CHECK(open_legacy_cgroup("/c", t.hybrid())->frozen());
     t.file("freezer/c/freezer.state", "THAWED\n");
-    CHECK_FALSE(Manager::from_state("/c", t.hybrid()).frozen());
+    CHECK_FALSE(open_legacy_cgroup("/c", t.hybrid())->frozen());
     t.file("c/cgroup.events", "populated 1\nfrozen 1\n");
-    CHECK(Manager::from_state("/c", t.v2()).frozen());
+    CHECK(open_legacy_cgroup("/c", t.v2())->frozen());
     t.file("c/cgroup.events", "populated 1\nfrozen 0\n");
-    CHECK_FALSE(Manager::from_state("/c", t.v2()).frozen());
+    CHECK_FALSE(open_legacy_cgroup("/c", t.v2())->frozen());
 }
 
 TEST_CASE("cgroups emulated: signal_all on v1 freezes, signals every listed pid, then thaws") {
@@ -201,7 +233,7 @@ TEST_CASE("cgroups emulated: signal_all on v1 freezes, signals every listed pid,
     t.file("freezer/c/cgroup.procs", std::to_string(children[0]) + "\n");
     t.file("freezer/c/nested/cgroup.procs", std::to_string(children[1]) + "\n");
     t.file("freezer/c/freezer.state", "THAWED\n");
-    Manager::from_state("/c", t.hybrid()).signal_all(SIGTERM);
+    open_legacy_cgroup("/c", t.hybrid())->signal_all(SIGTERM);
     for (pid_t c : children) {
         int status = 0;
         REQUIRE(waitpid(c, &status, 0) == c);
@@ -215,7 +247,7 @@ TEST_CASE("cgroups emulated: SIGKILL on v2 writes cgroup.kill") {
     Tree t;
     t.file("c/cgroup.kill", "");
     t.file("c/cgroup.procs", "");
-    Manager::from_state("/c", t.v2()).signal_all(SIGKILL);
+    open_legacy_cgroup("/c", t.v2())->signal_all(SIGKILL);
     CHECK(t.read("c/cgroup.kill") == "1");
 }
 
@@ -224,15 +256,15 @@ TEST_CASE("cgroups emulated: destroy removes the leaf and cgroups inside it, and
     auto h = t.hybrid();
     for (const char* dir : {"cpu,cpuacct", "cpuset", "memory", "freezer", "systemd", "unified"})
         fs::create_directories(t.root + "/" + std::string(dir) + "/parent");
-    auto m = Manager::for_container(std::string("/parent/leaf"), "leaf", h);
-    m.create();
+    auto m = cgroupfs_cgroup(std::string("/parent/leaf"), "leaf", h);
+    m->create();
     fs::create_directories(t.root + "/memory/parent/leaf/inner/deeper");
-    m.destroy();
+    m->destroy();
     for (const char* dir : {"cpu,cpuacct", "cpuset", "memory", "freezer", "systemd", "unified"}) {
         CHECK_FALSE(fs::exists(t.root + "/" + std::string(dir) + "/parent/leaf"));
         CHECK(fs::is_directory(t.root + "/" + std::string(dir) + "/parent"));
     }
-    CHECK_NOTHROW(m.destroy());  // already gone is fine
+    CHECK_NOTHROW(m->destroy());  // already gone is fine
 }
 
 TEST_CASE("cgroups emulated: destroy removes the parents create made and keeps the ones that were there") {
@@ -240,16 +272,13 @@ TEST_CASE("cgroups emulated: destroy removes the parents create made and keeps t
     auto h = t.hybrid();
     fs::create_directories(t.root + "/memory/outer/job/kept");
     fs::create_directories(t.root + "/cpuset/kept");
-    auto m = Manager::for_container(std::string("kept/made/c1"), "c1", h);
-    m.create();
-    std::string recorded = m.created_from();
-    CHECK(recorded.front() == '{');  // memory sits under /outer/job, the others under /
-    auto later = Manager::from_state(m.path(), h);
-    later.set_created_from(recorded);
-    for (const auto& p : later.placements())
+    auto m = cgroupfs_cgroup(std::string("kept/made/c1"), "c1", h);
+    m->create();
+    auto later = open_recorded(m->record());
+    for (const auto& p : later->placements())  // memory sits under /outer/job, the others under /
         CHECK(p.created_from == (p.hierarchy.key() == "memory" ? "/outer/job/kept/made" :
                                  p.hierarchy.key() == "cpuset" ? "/kept/made" : "/kept"));
-    later.destroy();
+    later->destroy();
     CHECK(fs::exists(t.root + "/memory/outer/job/kept"));
     CHECK_FALSE(fs::exists(t.root + "/memory/outer/job/kept/made"));
     CHECK(fs::exists(t.root + "/cpuset/kept"));
@@ -261,14 +290,14 @@ TEST_CASE("cgroups emulated: destroy removes the parents create made and keeps t
 TEST_CASE("cgroups emulated: a parent another container still uses stays after destroy") {
     Tree t;
     auto h = t.hybrid();
-    auto first = Manager::for_container(std::string("/shared/c1"), "c1", h);
-    first.create();
-    auto second = Manager::for_container(std::string("/shared/c2"), "c2", h);
-    second.create();
-    CHECK(first.created_from() == "/shared");
-    CHECK(second.created_from() == "/shared/c2");
-    first.destroy();
+    auto first = cgroupfs_cgroup(std::string("/shared/c1"), "c1", h);
+    first->create();
+    auto second = cgroupfs_cgroup(std::string("/shared/c2"), "c2", h);
+    second->create();
+    for (const auto& path : first->record().paths) CHECK(path.created_from == "/shared");
+    for (const auto& path : second->record().paths) CHECK(path.created_from == "/shared/c2");
+    first->destroy();
     CHECK(fs::exists(t.root + "/freezer/shared/c2"));
-    second.destroy();
+    second->destroy();
     CHECK(fs::exists(t.root + "/freezer/shared"));  // c2 did not make it; c1 could not remove it while c2 lived
 }

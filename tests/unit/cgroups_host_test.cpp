@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "temp_tree.hpp"
 #include "../support/skip.hpp"
 
@@ -61,8 +61,9 @@ TEST_CASE("cgroups: a real cgroup on this host holds a forked child, is signalle
     auto hierarchy = Hierarchy::detect();
     REQUIRE(hierarchy.mode() != Hierarchy::Mode::none);
     std::string name = "/ocirt-unit-" + std::to_string(getpid());
-    auto m = Manager::for_container(name + "/leaf", "leaf", hierarchy);
-    CHECK(m.path() == name + "/leaf");
+    auto owned = cgroupfs_cgroup(name + "/leaf", "leaf", hierarchy);
+    Manager& m = *owned;
+    for (const auto& p : m.placements()) CHECK(p.cgroup == name + "/leaf");
     m.create();
     pid_t child = spawn_sleeper();
     bool reaped = false;
@@ -117,7 +118,8 @@ TEST_CASE("cgroups: without cgroupsPath a container goes under ocirt's own cgrou
     OCIRT_SKIP_IF(!host_allows_cgroups(), "needs root and /sys/fs/cgroup");
     auto hierarchy = Hierarchy::detect();
     std::string id = "ocirt-unit-default-" + std::to_string(getpid());
-    auto m = Manager::for_container(std::nullopt, id, hierarchy);
+    auto owned = cgroupfs_cgroup(std::nullopt, id, hierarchy);
+    Manager& m = *owned;
     for (const auto& p : m.placements()) {
         std::string own = p.hierarchy.own_cgroup == "/" ? "" : p.hierarchy.own_cgroup;
         CHECK(p.cgroup == own + "/" + id);
@@ -126,13 +128,13 @@ TEST_CASE("cgroups: without cgroupsPath a container goes under ocirt's own cgrou
     pid_t a = spawn_sleeper(), b = spawn_sleeper();
     m.add_process(a);
     m.add_process(b);
-    auto again = Manager::from_state(m.path(), hierarchy);
-    auto pids = again.pids();
+    auto again = open_recorded(m.record());
+    auto pids = again->pids();
     std::sort(pids.begin(), pids.end());
     CHECK(pids == std::vector<pid_t>{std::min(a, b), std::max(a, b)});
-    again.signal_all(SIGKILL);
+    again->signal_all(SIGKILL);
     CHECK(wait_signal(a) == SIGKILL);
     CHECK(wait_signal(b) == SIGKILL);
-    again.destroy();
+    again->destroy();
     for (const auto& p : m.placements()) CHECK_FALSE(fs::exists(p.directory()));
 }

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cgroups/manager.hpp"
+#include "cgroup_records.hpp"
 #include "cgroups/oom_watch.hpp"
 #include "cgroups/stats.hpp"
 #include "temp_tree.hpp"
@@ -169,16 +169,16 @@ TEST_CASE("stats emulated: runc's JSON names, with omitempty dropping zero numbe
     CHECK(j["hugetlb"] == json{{"2MB", {{"failcnt", 0}}}});
 }
 
-TEST_CASE("stats emulated v2: Manager::stats reads a cgroup2-only host's files from the container's cgroup") {
+TEST_CASE("stats emulated v2: the v2 driver's stats reads a cgroup2-only host's files from the container's cgroup") {
     Dir d;
     std::string mountinfo = "40 30 0:37 / " + d.path + " rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";
     auto hierarchy = Hierarchy::parse(mountinfo, "0::/\n", d.path);
-    auto manager = Manager::from_state("/box", hierarchy);
+    auto manager = ocirt::unit_test::open_legacy_cgroup("/box", hierarchy);
     d.file("box/cpu.stat", "usage_usec 2\nuser_usec 1\nsystem_usec 1\n");
     d.file("box/memory.current", "4096\n");
     d.file("box/pids.current", "1\n");
     d.file("box/pids.max", "10\n");
-    Stats s = manager.stats();
+    Stats s = manager->stats();
     CHECK(s.cpu.total == 2000);
     CHECK(s.memory.usage.usage == 4096);
     CHECK(s.pids.current == 1);

@@ -2,8 +2,8 @@
 
 #include <functional>
 
-#include "cgroups/systemd_bus.hpp"
-#include "cgroups/systemd_path.hpp"
+#include "cgroups/systemd/bus.hpp"
+#include "cgroups/systemd/path.hpp"
 #include "util/error.hpp"
 
 using namespace ocirt::cgroups;

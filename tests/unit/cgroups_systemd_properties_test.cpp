@@ -3,7 +3,7 @@
 
 #include <map>
 
-#include "cgroups/systemd_properties.hpp"
+#include "cgroups/systemd/properties.hpp"
 #include "util/error.hpp"
 
 using namespace ocirt::cgroups;

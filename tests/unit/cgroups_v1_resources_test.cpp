@@ -7,10 +7,10 @@
 #include <map>
 #include <sstream>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "cgroups/resource_writes.hpp"
-#include "cgroups/v1_apply.hpp"
-#include "cgroups/v1_devices.hpp"
+#include "cgroups/v1/apply.hpp"
+#include "cgroups/v1/devices.hpp"
 #include "util/error.hpp"
 #include "temp_tree.hpp"
 
@@ -400,8 +400,7 @@ TEST_CASE("cgroups v1 apply emulated: Manager::apply writes each group into its 
     r.pids.emplace();
     r.pids->limit = -1;
     r.devices = {device_rule(false, std::nullopt, std::nullopt, std::nullopt, "rwm"), device_rule(true, "c", 1, 3, "rw")};
-    auto m = Manager::for_container(std::string("/c"), "c", h);
-    m.apply(r);
+    cgroupfs_cgroup(std::string("/c"), "c", h)->apply(r);
     CHECK(t.read("memory", "memory.limit_in_bytes") == "67108864");
     CHECK(t.read("memory", "memory.memsw.limit_in_bytes") == "134217728");
     CHECK(t.read("memory", "memory.soft_limit_in_bytes") == "33554432");
@@ -432,7 +431,7 @@ TEST_CASE("cgroups v1 apply emulated: blkio weights go to the BFQ files where th
         V1Tree t;
         auto h = t.hierarchy();
         t.files("blkio", {"blkio.bfq.weight", "blkio.bfq.weight_device", "blkio.throttle.read_bps_device"});
-        Manager::for_container(std::string("/c"), "c", h).apply(r);
+        cgroupfs_cgroup(std::string("/c"), "c", h)->apply(r);
         CHECK(t.read("blkio", "blkio.bfq.weight") == "500");
         CHECK(t.read("blkio", "blkio.bfq.weight_device") == "7:0 300");
         CHECK(t.read("blkio", "blkio.throttle.read_bps_device") == "7:0 1048576");
@@ -443,7 +442,7 @@ TEST_CASE("cgroups v1 apply emulated: blkio weights go to the BFQ files where th
         auto h = t.hierarchy();
         t.files("blkio", {"blkio.weight", "blkio.weight_device", "blkio.bfq.weight", "blkio.bfq.weight_device",
                           "blkio.throttle.read_bps_device"});
-        Manager::for_container(std::string("/c"), "c", h).apply(r);
+        cgroupfs_cgroup(std::string("/c"), "c", h)->apply(r);
         CHECK(t.read("blkio", "blkio.weight") == "500");
         CHECK(t.read("blkio", "blkio.weight_device") == "7:0 300");
         CHECK(t.read("blkio", "blkio.bfq.weight").empty());
@@ -454,7 +453,7 @@ TEST_CASE("cgroups v1 apply emulated: blkio weights go to the BFQ files where th
         auto h = t.hierarchy();
         t.files("blkio", {"blkio.throttle.read_bps_device"});
         ocirt::Error e("");
-        auto text = v1_error_text([&] { Manager::for_container(std::string("/c"), "c", h).apply(r); }, &e);
+        auto text = v1_error_text([&] { cgroupfs_cgroup(std::string("/c"), "c", h)->apply(r); }, &e);
         CHECK(e.json_pointer() == "/linux/resources/blockIO/weight");
         CHECK(e.errno_value() == ENOENT);
         CHECK(text.find("\"blkio.weight\" nor \"blkio.bfq.weight\"") != std::string::npos);
@@ -470,7 +469,7 @@ TEST_CASE("cgroups v1 apply emulated: a file the kernel lacks is an error with p
     r.cpu.emplace();
     r.cpu->realtimeRuntime = 1000;
     ocirt::Error e("");
-    auto text = v1_error_text([&] { Manager::for_container(std::string("/c"), "c", h).apply(r); }, &e);
+    auto text = v1_error_text([&] { cgroupfs_cgroup(std::string("/c"), "c", h)->apply(r); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/cpu/realtimeRuntime");
     CHECK(e.errno_value() == ENOENT);
     CHECK(text.find("cpu.rt_runtime_us") != std::string::npos);
@@ -478,12 +477,12 @@ TEST_CASE("cgroups v1 apply emulated: a file the kernel lacks is an error with p
     Resources leaf;
     leaf.blockIO.emplace();
     leaf.blockIO->leafWeight = 100;
-    v1_error_text([&] { Manager::for_container(std::string("/c"), "c", h).apply(leaf); }, &e);
+    v1_error_text([&] { cgroupfs_cgroup(std::string("/c"), "c", h)->apply(leaf); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/blockIO/leafWeight");
 
     Resources hugepages;  // no hugetlb on v1 and no cgroup2 mount in this tree
     hugepages.hugepageLimits = {{"2MB", 1}};
-    v1_error_text([&] { Manager::for_container(std::string("/c"), "c", h).apply(hugepages); }, &e);
+    v1_error_text([&] { cgroupfs_cgroup(std::string("/c"), "c", h)->apply(hugepages); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/hugepageLimits");
 }
 
@@ -495,7 +494,7 @@ TEST_CASE("cgroups v1 apply emulated: hugetlb reservations are written where the
     t.files("hugetlb", {"hugetlb.2MB.limit_in_bytes", "hugetlb.2MB.rsvd.limit_in_bytes", "hugetlb.1GB.limit_in_bytes"});
     Resources r;
     r.hugepageLimits = {{"2MB", 4194304}, {"1GB", 1073741824}};
-    Manager::for_container(std::string("/c"), "c", h).apply(r);
+    cgroupfs_cgroup(std::string("/c"), "c", h)->apply(r);
     CHECK(t.read("hugetlb", "hugetlb.2MB.limit_in_bytes") == "4194304");
     CHECK(t.read("hugetlb", "hugetlb.2MB.rsvd.limit_in_bytes") == "4194304");
     CHECK(t.read("hugetlb", "hugetlb.1GB.limit_in_bytes") == "1073741824");
@@ -519,7 +518,7 @@ TEST_CASE("cgroups v1 apply emulated: net_cls, net_prio and rdma land in their h
     r.network->classID = 1048577;
     r.network->priorities = {{"lo", 7}};
     r.rdma["mlx5_0"] = {3, 10000};
-    Manager::for_container(std::string("/c"), "c", h).apply(r);
+    cgroupfs_cgroup(std::string("/c"), "c", h)->apply(r);
     CHECK(t.read("net_cls", "net_cls.classid") == "1048577");
     CHECK(t.read("net_prio", "net_prio.ifpriomap") == "lo 7");
     CHECK(t.read("rdma", "rdma.max") == "mlx5_0 hca_handle=3 hca_object=10000");
@@ -529,11 +528,11 @@ TEST_CASE("cgroups v1 apply emulated: without swap accounting an unlimited limit
     V1Tree t;
     auto h = t.hierarchy();
     t.files("memory", {"memory.limit_in_bytes"});
-    Manager::for_container(std::string("/c"), "c", h).apply(memory_resources(-1, std::nullopt));
+    cgroupfs_cgroup(std::string("/c"), "c", h)->apply(memory_resources(-1, std::nullopt));
     CHECK(t.read("memory", "memory.limit_in_bytes") == "-1");
     CHECK_FALSE(t.exists("memory", "memory.memsw.limit_in_bytes"));
     ocirt::Error e("");
-    v1_error_text([&] { Manager::for_container(std::string("/c"), "c", h).apply(memory_resources(1000, 2000)); }, &e);
+    v1_error_text([&] { cgroupfs_cgroup(std::string("/c"), "c", h)->apply(memory_resources(1000, 2000)); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/memory/swap");  // asked for explicitly: an error, not a skip
     CHECK(e.errno_value() == ENOENT);
 }
@@ -544,7 +543,7 @@ TEST_CASE("cgroups v1 apply emulated: unified keys are refused clearly where no 
     Resources r;
     r.unified["memory.high"] = "1000000";
     ocirt::Error e("");
-    auto text = v1_error_text([&] { Manager::for_container(std::string("/c"), "c", h).apply(r); }, &e);
+    auto text = v1_error_text([&] { cgroupfs_cgroup(std::string("/c"), "c", h)->apply(r); }, &e);
     CHECK(e.json_pointer() == "/linux/resources/unified");
     CHECK(text.find("no cgroup v2 mount") != std::string::npos);
 }

@@ -5,8 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cgroups/fork_into_cgroup.hpp"
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "util/error.hpp"
 #include "temp_tree.hpp"
 
@@ -30,17 +29,17 @@ struct V2Tree : ocirt::unit_test::TempTree {
         for (const auto& f : leaf_files) file("a/c/" + f, "");
     }
     bool exists(const std::string& rel) const { return fs::exists(root + "/" + rel); }
-    Manager manager() const {
+    std::unique_ptr<Manager> manager() const {
         auto h = Hierarchy::parse("40 30 0:37 / " + root + " rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n", "0::/\n", root);
-        auto m = Manager::for_container(std::string("/a/c"), "c", h);
-        m.create();
+        auto m = cgroupfs_cgroup(std::string("/a/c"), "c", h);
+        m->create();
         return m;
     }
 };
 
-std::string error_pointer(Manager& m, const Resources& r) {
+std::string error_pointer(const std::unique_ptr<Manager>& m, const Resources& r) {
     try {
-        m.apply(r);
+        m->apply(r);
     } catch (const ocirt::Error& e) {
         return e.json_pointer();
     }
@@ -58,7 +57,7 @@ TEST_CASE("cgroups v2 emulated: memory enables the controller in each ancestor a
     r.memory->limit = 64 << 20;
     r.memory->swap = 96 << 20;
     r.memory->reservation = 32 << 20;
-    m.apply(r);
+    m->apply(r);
     CHECK(t.read("cgroup.subtree_control") == "+memory");
     CHECK(t.read("a/cgroup.subtree_control") == "+memory");
     CHECK_FALSE(t.exists("a/c/cgroup.subtree_control"));  // the leaf's own children are not ours to enable
@@ -75,7 +74,7 @@ TEST_CASE("cgroups v2 emulated: a controller already enabled in an ancestor is n
     Resources r;
     r.pids.emplace();
     r.pids->limit = 40;
-    m.apply(r);
+    m->apply(r);
     CHECK(t.read("cgroup.subtree_control") == "pids\n");
     CHECK(t.read("a/cgroup.subtree_control") == "+pids");
     CHECK(t.read("a/c/pids.max") == "40");
@@ -89,7 +88,7 @@ TEST_CASE("cgroups v2 emulated: without memory.swap.max, no-swap passes and a sw
     r.memory.emplace();
     r.memory->limit = 1 << 20;
     r.memory->swap = 1 << 20;
-    m.apply(r);
+    m->apply(r);
     CHECK(t.read("a/c/memory.max") == "1048576");
     CHECK_FALSE(t.exists("a/c/memory.swap.max"));
     r.memory->swap = 2 << 20;
@@ -104,7 +103,7 @@ TEST_CASE("cgroups v2 emulated: blkio weight goes to io.bfq.weight where BFQ is,
         V2Tree t("io");
         t.files({"io.weight", "io.bfq.weight"});
         auto m = t.manager();
-        m.apply(r);
+        m->apply(r);
         CHECK(t.read("a/c/io.bfq.weight") == "100");
         CHECK(t.read("a/c/io.weight") == "");
         CHECK(t.read("cgroup.subtree_control") == "+io");
@@ -113,7 +112,7 @@ TEST_CASE("cgroups v2 emulated: blkio weight goes to io.bfq.weight where BFQ is,
         V2Tree t("io");
         t.files({"io.weight"});
         auto m = t.manager();
-        m.apply(r);
+        m->apply(r);
         CHECK(t.read("a/c/io.weight") == "910");
     }
 }
@@ -125,7 +124,7 @@ TEST_CASE("cgroups v2 emulated: hugetlb writes the reservation limit only where 
         V2Tree t("hugetlb");
         t.files({"hugetlb.2MB.max", "hugetlb.2MB.rsvd.max"});
         auto m = t.manager();
-        m.apply(r);
+        m->apply(r);
         CHECK(t.read("a/c/hugetlb.2MB.max") == "8388608");
         CHECK(t.read("a/c/hugetlb.2MB.rsvd.max") == "8388608");
     }
@@ -133,7 +132,7 @@ TEST_CASE("cgroups v2 emulated: hugetlb writes the reservation limit only where 
         V2Tree t("hugetlb");
         t.files({"hugetlb.2MB.max"});
         auto m = t.manager();
-        m.apply(r);
+        m->apply(r);
         CHECK(t.read("a/c/hugetlb.2MB.max") == "8388608");
         CHECK_FALSE(t.exists("a/c/hugetlb.2MB.rsvd.max"));
         r.hugepageLimits = {{"2MB", 0}, {"64KB", 0}};  // no such page size here: no such file
@@ -151,7 +150,7 @@ TEST_CASE("cgroups v2 emulated: cpu and cpuset land in their files") {
     r.cpu->quota = 25000;
     r.cpu->cpus = "0";
     r.cpu->mems = "0";
-    m.apply(r);
+    m->apply(r);
     CHECK(t.read("a/c/cpu.weight") == "100");
     CHECK(t.read("a/c/cpu.max") == "25000 100000");
     CHECK(t.read("a/c/cpuset.cpus") == "0");
@@ -198,7 +197,7 @@ TEST_CASE("cgroups v2 emulated: unified keys enable their controller and go afte
     r.unified["pids.max"] = "20";
     r.unified["memory.high"] = "4096";
     r.unified["cgroup.max.depth"] = "3";
-    m.apply(r);
+    m->apply(r);
     CHECK(t.read("a/c/pids.max") == "20");
     CHECK(t.read("a/c/memory.high") == "4096");
     CHECK(t.read("a/c/cgroup.max.depth") == "3");
@@ -214,7 +213,7 @@ TEST_CASE("cgroups v2 emulated: a unified key naming a missing controller or fil
     r.unified["rdma.max"] = "mlx4_0 hca_handle=1";
     std::string message;
     try {
-        m.apply(r);
+        m->apply(r);
     } catch (const ocirt::Error& e) {
         message = e.full();
         CHECK(e.json_pointer() == "/linux/resources/unified/rdma.max");
@@ -231,8 +230,8 @@ TEST_CASE("cgroups v2 emulated: on a hybrid host each group goes where its contr
     std::string mountinfo = "34 30 0:31 / " + t.root + "/v1/memory rw - cgroup cgroup rw,memory\n" +
                             "40 30 0:37 / " + t.root + " rw - cgroup2 cgroup2 rw\n";
     auto h = Hierarchy::parse(mountinfo, "4:memory:/\n0::/\n", t.root);
-    auto m = Manager::for_container(std::string("/a/c"), "c", h);
-    m.create();
+    auto m = cgroupfs_cgroup(std::string("/a/c"), "c", h);
+    m->create();
     t.files({"hugetlb.2MB.max"});
     for (const char* f : {"memory.limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.swappiness"})
         t.file(std::string("v1/memory/a/c/") + f, "");
@@ -240,7 +239,7 @@ TEST_CASE("cgroups v2 emulated: on a hybrid host each group goes where its contr
     r.memory.emplace();
     r.memory->swappiness = 10;  // v1-only: must not reach the v2 mapping
     r.hugepageLimits = {{"2MB", 2 << 20}};
-    m.apply(r);
+    m->apply(r);
     CHECK(t.read("a/c/hugetlb.2MB.max") == "2097152");
     CHECK(t.read("cgroup.subtree_control") == "+hugetlb");
     CHECK_FALSE(t.exists("a/c/memory.max"));
@@ -263,19 +262,19 @@ TEST_CASE("cgroups v2 emulated: a manager without a cgroup applies nothing") {
     Resources r;
     r.pids.emplace();
     r.pids->limit = 1;
-    CHECK_NOTHROW(Manager::from_state("", h).apply(r));
+    CHECK_NOTHROW(no_cgroup()->apply(r));
     CHECK(t.read("cgroup.subtree_control") == "");
 }
 
 TEST_CASE("cgroups v2 emulated: the child is forked into its cgroup only where the cgroup2 mount is the one hierarchy") {
     V2Tree t("pids");
     auto v2 = t.manager();
-    CHECK(clone_target(v2) == t.root + "/a/c");
+    CHECK(v2->clone_target() == t.root + "/a/c");
     fs::create_directories(t.root + "/v1/pids");
     std::string hybrid = "34 30 0:31 / " + t.root + "/v1/pids rw - cgroup cgroup rw,pids\n" + "40 30 0:37 / " +
                          t.root + " rw - cgroup2 cgroup2 rw\n";
-    CHECK_FALSE(clone_target(Manager::for_container(std::string("/c"), "c", Hierarchy::parse(hybrid, "0::/\n", t.root))));
+    CHECK_FALSE(cgroupfs_cgroup(std::string("/c"), "c", Hierarchy::parse(hybrid, "0::/\n", t.root))->clone_target());
     std::string v1 = "34 30 0:31 / " + t.root + "/v1/pids rw - cgroup cgroup rw,pids\n";
-    CHECK_FALSE(clone_target(Manager::for_container(std::string("/c"), "c", Hierarchy::parse(v1, "", t.root))));
-    CHECK_FALSE(clone_target(Manager::from_state("", Hierarchy::parse(hybrid, "0::/\n", t.root))));
+    CHECK_FALSE(cgroupfs_cgroup(std::string("/c"), "c", Hierarchy::parse(v1, "", t.root))->clone_target());
+    CHECK_FALSE(no_cgroup()->clone_target());
 }

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cgroups/manager.hpp"
+#include "cgroups/drivers.hpp"
 #include "util/error.hpp"
 #include "temp_tree.hpp"
 #include "../support/skip.hpp"
@@ -85,7 +85,8 @@ TEST_CASE("cgroups v2 host: cgroup.freeze stops and resumes a process, cpu.stat 
     auto hierarchy = Hierarchy::parse(mountinfo, "0::/\n", "/sys/fs/cgroup");
     REQUIRE(hierarchy.mode() == Hierarchy::Mode::v2);
     std::string id = "ocirt-v2-commands-" + std::to_string(getpid());
-    auto m = Manager::for_container("/" + id, id, hierarchy);
+    auto owned = cgroupfs_cgroup("/" + id, id, hierarchy);
+    Manager& m = *owned;
     m.create();
     Removed removed{m};
     std::string dir = m.placements().front().directory();

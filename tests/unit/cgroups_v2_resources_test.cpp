@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "cgroups/resource_writes.hpp"
-#include "cgroups/v2_resources.hpp"
+#include "cgroups/v2/resources.hpp"
 #include "util/error.hpp"
 
 using namespace ocirt::cgroups;

@@ -38,8 +38,8 @@ Record sample_record(const std::string& id) {
     r.created = "2026-01-02T03:04:05.000000006Z";
     r.owner = 1000;
     r.annotations = {{"org.example.key", "value"}};
-    r.cgroup_path = "/ocirt/" + id;
-    r.systemd_cgroup = false;
+    r.cgroup.paths = {{"memory", "/sys/fs/cgroup/memory", "/ocirt/" + id, "/ocirt"},
+                      {"unified", "/sys/fs/cgroup/unified", "/ocirt/" + id, ""}};
     return r;
 }
 

@@ -1,8 +1,8 @@
-#include "cgroups/systemd_properties.hpp"
+#include "cgroups/systemd/properties.hpp"
 
 #include <charconv>
 
-#include "cgroups/v2_resources.hpp"
+#include "cgroups/v2/resources.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::cgroups {

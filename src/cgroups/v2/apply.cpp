@@ -1,4 +1,5 @@
-// Manager::apply: routes each group of linux.resources to the hierarchy that holds its controller.
+#include "cgroups/v2/apply.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <set>
@@ -6,11 +7,7 @@
 
 #include "cgroups/device_filter.hpp"
 #include "cgroups/file_io.hpp"
-#include "cgroups/group_resources.hpp"
-#include "cgroups/manager.hpp"
-#include "cgroups/resource_writes.hpp"
-#include "cgroups/v1_apply.hpp"
-#include "cgroups/v2_resources.hpp"
+#include "cgroups/v2/resources.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::cgroups {
@@ -37,7 +34,7 @@ std::string controller_of_key(const std::string& key) {
 
 // cgroup-v2.rst "Enabling and Disabling": a controller's files appear in a cgroup once every ancestor
 // below the root lists it in cgroup.subtree_control.
-void enable_v2_controller(const Manager::Placement& p, const std::string& controller) {
+void enable_v2_controller(const Placement& p, const std::string& controller) {
     std::string dir = p.hierarchy.mount_point;
     if (!listed(dir + "/cgroup.controllers", controller))
         throw Error("the cgroup2 mount " + ocirt::quoted(dir) + " has no " + ocirt::quoted(controller) + " controller");
@@ -86,7 +83,7 @@ void write_all(const std::string& directory, const std::vector<FileWrite>& write
 
 // Unified keys name their controller ("memory.high" → memory); each is enabled before the writes, and a
 // controller the host lacks is an error naming the key.
-void enable_unified_controllers(const Manager::Placement& u, const std::vector<FileWrite>& writes) {
+void enable_unified_controllers(const Placement& u, const std::vector<FileWrite>& writes) {
     std::set<std::string> enabled;
     for (const auto& w : writes) {
         std::string controller = controller_of_key(w.file);
@@ -99,7 +96,7 @@ void enable_unified_controllers(const Manager::Placement& u, const std::vector<F
     }
 }
 
-void apply_v2_group(const Manager::Placement& u, const config::Resources& part, Group group) {
+void apply_v2_group(const Placement& u, const config::Resources& part, Group group) {
     if (group == Group::devices) {
         install_device_filter(u.directory(), part.devices);
         return;
@@ -121,44 +118,12 @@ void apply_v2_group(const Manager::Placement& u, const config::Resources& part, 
 
 }  // namespace
 
-const Manager::Placement* Manager::v1_with(std::string_view controller) const {
-    for (const auto& p : placements_)
-        if (!p.hierarchy.unified && p.hierarchy.has_controller(controller)) return &p;
-    return nullptr;
-}
-
-void Manager::apply(const config::Resources& resources) {
-    if (systemd_ && !systemd_started()) {
-        pending_ = resources;
-        return;
-    }
-    if (systemd_) update_systemd_unit(resources);
-    write_resources(resources);
-}
-
-void Manager::write_resources(const config::Resources& resources) {
-    if (placements_.empty()) return;  // from_state(""): a rootless container without a cgroup of its own
-    for (Group group : requested_groups(resources)) {
-        std::string pointer(group_pointer(group));
-        config::Resources part = group_resources(resources, group);
-        if (group != Group::unified) {
-            if (const Placement* p = v1_with(v1_controller(group))) {
-                write_v1_group(p->directory(), v1_writes(part), group);
-                continue;
-            }
-        }
-        const Placement* u = unified();
-        if (!u)
-            throw Error(pointer + ": this host has no " +
-                            (group == Group::unified ? std::string("cgroup v2 mount, so unified keys cannot be set")
-                                                     : ocirt::quoted(std::string(v1_controller(group))) + " controller"),
-                        0, pointer);
-        try {
-            apply_v2_group(*u, part, group);
-        } catch (Error& e) {
-            if (!e.json_pointer().empty()) throw;
-            throw at_pointer(e, pointer);
-        }
+void apply_on_cgroup2(const Placement& unified, const config::Resources& part, Group group) {
+    try {
+        apply_v2_group(unified, part, group);
+    } catch (Error& e) {
+        if (!e.json_pointer().empty()) throw;
+        throw at_pointer(e, std::string(group_pointer(group)));
     }
 }
 

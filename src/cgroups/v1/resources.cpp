@@ -1,6 +1,6 @@
 // linux.resources → cgroup v1 files (Documentation/admin-guide/cgroup-v1/), in the order the kernel needs.
 #include "cgroups/resource_writes.hpp"
-#include "cgroups/v1_devices.hpp"
+#include "cgroups/v1/devices.hpp"
 #include "config/json_pointer.hpp"
 
 namespace ocirt::cgroups {

@@ -1,18 +1,16 @@
-// Manager::stats: each controller's usage from the hierarchy that holds it.
-#include <unistd.h>
+#include "cgroups/stats_by_hierarchy.hpp"
 
-#include "cgroups/manager.hpp"
-#include "cgroups/stats.hpp"
+#include <unistd.h>
 
 namespace ocirt::cgroups {
 namespace {
 
-using Reader = void (*)(const std::string&, Stats&);
+using StatsReader = void (*)(const std::string&, Stats&);
 
-struct Source {
+struct StatsSource {
     const char* v1_controller;
-    Reader v1;
-    Reader v2;
+    StatsReader v1;
+    StatsReader v2;
     // A file a cgroup2 cgroup has once the controller is enabled there; nullptr when the reader finds its own
     // (hugetlb files are named per page size).
     const char* v2_marker;
@@ -20,8 +18,8 @@ struct Source {
 
 }  // namespace
 
-Stats Manager::stats() const {
-    static const Source kSources[] = {
+Stats read_stats(const std::vector<Placement>& placements) {
+    static const StatsSource kSources[] = {
         {"cpuacct", read_v1_cpuacct, read_v2_cpu, "cpu.stat"},
         {"cpu", read_v1_cpu, nullptr, nullptr},
         {"memory", read_v1_memory, read_v2_memory, "memory.current"},
@@ -30,9 +28,9 @@ Stats Manager::stats() const {
         {"hugetlb", read_v1_hugetlb, read_v2_hugetlb, nullptr},
     };
     Stats stats;
-    const Placement* u = unified();
+    const Placement* u = unified_placement(placements);
     for (const auto& source : kSources) {
-        if (const Placement* p = v1_with(source.v1_controller)) {
+        if (const Placement* p = v1_placement_with(placements, source.v1_controller)) {
             source.v1(p->directory(), stats);
             continue;
         }

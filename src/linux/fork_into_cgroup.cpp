@@ -1,4 +1,4 @@
-#include "cgroups/fork_into_cgroup.hpp"
+#include "linux/fork_into_cgroup.hpp"
 
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -9,13 +9,7 @@
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
 
-namespace ocirt::cgroups {
-
-std::optional<std::string> clone_target(const Manager& manager) {
-    const auto& placements = manager.placements();
-    if (placements.size() != 1 || !placements.front().hierarchy.unified) return std::nullopt;
-    return placements.front().directory();
-}
+namespace ocirt::linux_ {
 
 pid_t fork_into_cgroup(const std::optional<std::string>& cgroup_dir, int namespace_flags) {
     if (cgroup_dir) {
@@ -42,4 +36,4 @@ pid_t fork_into_cgroup(const std::optional<std::string>& cgroup_dir, int namespa
     return static_cast<pid_t>(pid);
 }
 
-}  // namespace ocirt::cgroups
+}  // namespace ocirt::linux_

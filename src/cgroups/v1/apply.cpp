@@ -1,4 +1,4 @@
-#include "cgroups/v1_apply.hpp"
+#include "cgroups/v1/apply.hpp"
 
 #include <unistd.h>
 

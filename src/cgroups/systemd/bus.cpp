@@ -1,4 +1,4 @@
-#include "cgroups/systemd_bus.hpp"
+#include "cgroups/systemd/bus.hpp"
 
 #include <cstdlib>
 #include <cstring>

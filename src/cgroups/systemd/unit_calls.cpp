@@ -1,4 +1,4 @@
-#include "cgroups/systemd_units.hpp"
+#include "cgroups/systemd/unit_calls.hpp"
 
 #include <cstring>
 #include <map>

@@ -3,7 +3,7 @@
 // system bus, as runc connects (go-systemd's NewWithContext).
 #include <string>
 
-#include "cgroups/sd_bus_handles.hpp"
+#include "cgroups/systemd/sd_bus_handles.hpp"
 
 namespace ocirt::cgroups {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cgroups/hierarchy.hpp"
-#include "cgroups/systemd_path.hpp"
+#include "cgroups/systemd/path.hpp"
 #include "config/config.hpp"
 
 namespace ocirt::cgroups {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "cgroups/resource_writes.hpp"
-#include "cgroups/v2_resources.hpp"
+#include "cgroups/v2/resources.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::cgroups {

@@ -1,26 +1,26 @@
 #pragma once
-// The systemd side of a container's cgroup under --systemd-cgroup: systemd makes the unit (and so the
+// The unit of a container's cgroup under --systemd-cgroup, over D-Bus: systemd makes the unit (and so the
 // cgroup directories) once the init's pid is known, and removes them when the unit is stopped.
 #include <sys/types.h>
 
 #include <string>
 
 #include "cgroups/hierarchy.hpp"
-#include "cgroups/sd_bus_handles.hpp"
-#include "cgroups/systemd_bus.hpp"
-#include "cgroups/systemd_path.hpp"
+#include "cgroups/systemd/bus.hpp"
+#include "cgroups/systemd/sd_bus_handles.hpp"
+#include "cgroups/systemd/path.hpp"
 #include "config/config.hpp"
 
 namespace ocirt::cgroups {
 
-class SystemdDriver {
+class SystemdUnit {
 public:
     // For a new container: connects at once, so that a host where no systemd answers fails before anything
     // is made.
-    static SystemdDriver for_new_unit(SystemdCgroup unit, std::string id, Hierarchy::Mode mode,
+    static SystemdUnit for_new_unit(SystemdCgroup unit, std::string id, Hierarchy::Mode mode,
                                       const SystemdSockets& sockets = default_systemd_sockets());
-    // For a container in state.json: the unit is the last component of its recorded cgroup path.
-    static SystemdDriver for_recorded(const std::string& cgroup_path, Hierarchy::Mode mode);
+    // For a container in state.json, whose unit systemd has started.
+    static SystemdUnit for_recorded(const std::string& unit, Hierarchy::Mode mode);
 
     const std::string& unit() const { return unit_.unit; }
     bool started() const { return started_; }

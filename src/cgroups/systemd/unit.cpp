@@ -1,16 +1,14 @@
-#include "cgroups/systemd_driver.hpp"
+#include "cgroups/systemd/unit.hpp"
 
-#include <filesystem>
-
-#include "cgroups/systemd_properties.hpp"
-#include "cgroups/systemd_units.hpp"
+#include "cgroups/systemd/properties.hpp"
+#include "cgroups/systemd/unit_calls.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::cgroups {
 
-SystemdDriver SystemdDriver::for_new_unit(SystemdCgroup unit, std::string id, Hierarchy::Mode mode,
-                                          const SystemdSockets& sockets) {
-    SystemdDriver d;
+SystemdUnit SystemdUnit::for_new_unit(SystemdCgroup unit, std::string id, Hierarchy::Mode mode,
+                                      const SystemdSockets& sockets) {
+    SystemdUnit d;
     d.bus_ = connect_systemd("create unit " + ocirt::quoted(unit.unit), sockets);
     d.unit_ = std::move(unit);
     d.id_ = std::move(id);
@@ -19,17 +17,16 @@ SystemdDriver SystemdDriver::for_new_unit(SystemdCgroup unit, std::string id, Hi
     return d;
 }
 
-SystemdDriver SystemdDriver::for_recorded(const std::string& cgroup_path, Hierarchy::Mode mode) {
-    SystemdDriver d;
+SystemdUnit SystemdUnit::for_recorded(const std::string& unit, Hierarchy::Mode mode) {
+    SystemdUnit d;
     d.mode_ = mode;
-    d.unit_.unit = std::filesystem::path(cgroup_path).filename().string();
-    d.unit_.cgroup = cgroup_path;
+    d.unit_.unit = unit;
     d.sockets_ = default_systemd_sockets();
     d.started_ = true;
     return d;
 }
 
-void SystemdDriver::start(pid_t pid, const config::Resources& resources) {
+void SystemdUnit::start(pid_t pid, const config::Resources& resources) {
     auto properties = transient_unit_properties(unit_, id_, pid, resources, mode_);
     if (!bus_) bus_ = connect_systemd("create unit " + ocirt::quoted(unit_.unit), sockets_);
     start_transient_unit(bus_.get(), unit_.unit, properties);
@@ -37,14 +34,14 @@ void SystemdDriver::start(pid_t pid, const config::Resources& resources) {
     bus_.reset();
 }
 
-void SystemdDriver::update(const config::Resources& resources) {
+void SystemdUnit::update(const config::Resources& resources) {
     auto properties = resource_properties(resources, mode_);
     if (properties.empty()) return;
     if (!bus_) bus_ = connect_systemd("update unit " + ocirt::quoted(unit_.unit), sockets_);
     set_unit_properties(bus_.get(), unit_.unit, properties);
 }
 
-void SystemdDriver::stop() {
+void SystemdUnit::stop() {
     if (!bus_) bus_ = connect_systemd("stop unit " + ocirt::quoted(unit_.unit), sockets_);
     stop_unit(bus_.get(), unit_.unit);
     started_ = false;

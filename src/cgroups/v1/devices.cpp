@@ -1,4 +1,4 @@
-#include "cgroups/v1_devices.hpp"
+#include "cgroups/v1/devices.hpp"
 
 namespace ocirt::cgroups {
 namespace {

@@ -1,4 +1,4 @@
-#include "cgroups/systemd_path.hpp"
+#include "cgroups/systemd/path.hpp"
 
 #include <vector>
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "cgroups/sd_bus_handles.hpp"
-#include "cgroups/systemd_properties.hpp"
+#include "cgroups/systemd/sd_bus_handles.hpp"
+#include "cgroups/systemd/properties.hpp"
 
 namespace ocirt::cgroups {
 

@@ -1,0 +1,33 @@
+#pragma once
+// Which driver keeps a container's cgroup: the systemd driver under --systemd-cgroup, else ocirt's own
+// directories with the v2 driver on a cgroup2-only host and the v1 driver on a v1 or hybrid one.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cgroups/hierarchy.hpp"
+#include "cgroups/manager.hpp"
+#include "cgroups/recorded_cgroup.hpp"
+#include "cgroups/systemd/path.hpp"
+
+namespace ocirt::cgroups {
+
+// The cgroup of a new container; nothing is made yet (Manager::create, or the unit's start).
+// With `systemd`, linux.cgroupsPath is "slice:prefix:name" (systemd/path.hpp) and systemd is connected to
+// at once: where none answers, an Error before anything is made. Otherwise cgroupsPath absolute → under
+// each hierarchy's root; relative → under ocirt's own cgroup in each hierarchy; absent → "<id>" relative to
+// ocirt's own cgroup, as runc's cgroupfs driver does when the path is empty.
+std::unique_ptr<Manager> container_cgroup(const std::optional<std::string>& cgroups_path, const std::string& id,
+                                          bool systemd, const Hierarchy& hierarchy);
+std::unique_ptr<Manager> cgroupfs_cgroup(const std::optional<std::string>& cgroups_path, const std::string& id,
+                                         const Hierarchy& hierarchy);
+std::unique_ptr<Manager> systemd_cgroup(const SystemdCgroup& unit, const std::string& id, const Hierarchy& hierarchy);
+std::unique_ptr<Manager> no_cgroup();
+
+// The cgroup Manager::record() described. A record of an older ocirt names no mount points: this host's
+// are read (Hierarchy::detect) for it.
+std::unique_ptr<Manager> open_recorded(const RecordedCgroup& recorded);
+// An older ocirt's record with the mount points of `hierarchy`.
+RecordedCgroup resolve_legacy(const RecordedCgroup& recorded, const Hierarchy& hierarchy);
+
+}  // namespace ocirt::cgroups
