@@ -130,9 +130,9 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
     // The init made by one clone needs nothing from the parent before its cgroup, so it starts while the
     // parent makes the cgroup (several ms of mkdir in the v1 hierarchies). Unless it can be cloned straight
     // into a cgroup v2 directory, or systemd makes the cgroup for its pid.
-    std::optional<StartedInit> early_init;  // declared after `cleanup`: killed and reaped before it unwinds
+    std::optional<StartedChild> started;  // declared after `cleanup`: killed and reaped before it unwinds
     if (plan.namespaces_at_clone && planned_cgroup && !cgroups::clone_target(*planned_cgroup))
-        early_init = start_init(plan, launch_fds, std::nullopt);
+        started = start_init(plan, launch_fds, std::nullopt);
     // Written while an early init sets itself up on the other CPU; exec reads it only once state.json exists.
     container.save_config(config_text);
 
@@ -154,8 +154,8 @@ linux_::ChildProcess create_container(const CreateRequest& request) {
         hooks::run_create_runtime_hooks(config.hooks, record);
     };
     try {
-        init = early_init ? finish_init(plan, std::move(*early_init), *cgroup, run_runtime_hooks)
-                          : launch_init(plan, launch_fds, *cgroup, run_runtime_hooks);
+        if (!started) started = start_init(plan, launch_fds, cgroups::clone_target(*cgroup));
+        init = launch(plan, *started, *cgroup, kInitNames, run_runtime_hooks);
     } catch (...) {
         // runtime.md "Lifecycle" steps 3-5: a failed create goes on at step 12 (destroy), then 13 (poststop).
         cleanup.unwind();
