@@ -29,6 +29,12 @@ std::string absolute_bundle(const std::string& bundle) {
     return path.lexically_normal().string();
 }
 
+config::Config load_config_logged(const std::string& bundle, std::string& config_text) {
+    config::Config config = config::load_bundle_or_throw(bundle, &config_text);
+    sync::log_step("parent", "config loaded");
+    return config;
+}
+
 }  // namespace
 
 Placement choose_placement(const std::optional<cgroups::Manager>& planned, const plan::InitPlan& plan) {
@@ -42,12 +48,11 @@ Placement choose_placement(const std::optional<cgroups::Manager>& planned, const
 NewContainer::NewContainer(const CreateRequest& request)
     : request_(request),
       bundle_(absolute_bundle(request.bundle)),
-      config_(config::load_bundle_or_throw(bundle_, &config_text_)) {
-    sync::log_step("parent", "config loaded");
-    hierarchy_ = request.hierarchy ? request.hierarchy : &detected_hierarchy_.emplace(cgroups::Hierarchy::detect());
-    plan_ = plan::make_init_plan(config_, host_facts(*hierarchy_),
+      config_(load_config_logged(bundle_, config_text_)),
+      hierarchy_(request.hierarchy ? request.hierarchy : &detected_hierarchy_.emplace(cgroups::Hierarchy::detect())),
+      plan_(plan::make_init_plan(config_, host_facts(*hierarchy_),
                                  {bundle_, request.no_pivot, request.preserve_fds, ::geteuid() != 0,
-                                  request.no_new_keyring ? std::string() : request.id});
+                                  request.no_new_keyring ? std::string() : request.id})) {
     if (plan_.seccomp && plan_.seccomp->listener) plan_.seccomp->listener->id = request.id;
     pass_listen_fds(plan_);
     proxied_ = request.tty_proxy && plan_.process.terminal && request.console_socket.empty();

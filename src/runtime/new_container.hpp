@@ -85,7 +85,7 @@ private:
     std::string config_text_;
     config::Config config_;
     std::optional<cgroups::Hierarchy> detected_hierarchy_;  // when the request brought none
-    const cgroups::Hierarchy* hierarchy_ = nullptr;
+    const cgroups::Hierarchy* hierarchy_;
     plan::InitPlan plan_;
     bool proxied_ = false;  // the terminal goes through request.tty_proxy (`run` in the foreground)
     UniqueFd console_;
