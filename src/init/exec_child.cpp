@@ -3,16 +3,11 @@
 #include <sched.h>
 #include <unistd.h>
 
-#include <cstdio>
-
 #include "init/child_process.hpp"
 #include "init/console.hpp"
+#include "init/finish_process.hpp"
 #include "init/process_attributes.hpp"
 #include "init/process_env.hpp"
-#include "init/process_setup.hpp"
-#include "init/seccomp.hpp"
-#include "linux/exec.hpp"
-#include "linux/identity.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/protected_executable.hpp"
 #include "util/error.hpp"
@@ -36,26 +31,7 @@ void enter_container(const ExecTarget& target) {
     apply_final_cpu_affinity(p);
     setup_exec_terminal(p, target.console_socket);
     join_session_keyring(ctx.plan, ctx.channel);
-    // Inside the container's root and before seccomp and the uid change: /etc/passwd is the container's.
-    const std::vector<std::string> env = process_environment(p);
-    apply_privileged_attributes(p);
-    ctx.step("limits and scheduling set");
-    load_seccomp(ctx, plan::SeccompStage::before_identity);
-    apply_identity_and_capabilities(p);
-    ctx.step("credentials and capabilities set");
-    apply_no_new_privileges(ctx);
-    load_seccomp(ctx, plan::SeccompStage::before_ready);
-    std::string program = linux_::find_executable(p.args[0], env);
-    linux_::reset_signals();
-    ctx.channel.send(sync::Message::plain(sync::MsgType::Ready));
-    try {
-        linux_::close_fds_on_exec(ctx.plan.preserve_fds);
-        load_seccomp(ctx, plan::SeccompStage::before_exec);
-        linux_::exec_program(program, p.args, env);
-    } catch (const Error& e) {
-        std::fprintf(stderr, "ocirt: exec: %s\n", e.what());
-        ::_exit(127);
-    }
+    finish_process(ctx, "exec");
 }
 
 }  // namespace

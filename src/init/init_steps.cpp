@@ -1,24 +1,15 @@
 #include "init/init_steps.hpp"
 
-#include <sched.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-#include <cstdio>
 
 #include "init/cgroup_entry.hpp"
 #include "init/console.hpp"
+#include "init/finish_process.hpp"
 #include "init/hook_steps.hpp"
 #include "init/kernel_settings.hpp"
-#include "init/process_attributes.hpp"
 #include "init/process_env.hpp"
 #include "init/process_setup.hpp"
 #include "init/rootfs.hpp"
-#include "init/seccomp.hpp"
-#include "linux/exec.hpp"
-#include "linux/identity.hpp"
-#include "linux/namespaces.hpp"
-#include "util/error.hpp"
 
 namespace ocirt::init {
 namespace {
@@ -38,17 +29,6 @@ void build_filesystem(const InitContext& ctx) {
     make_root_readonly(ctx);
 }
 
-void configure_process(const InitContext& ctx) {
-    apply_personality(ctx);
-    apply_privileged_attributes(ctx.plan.process);
-    ctx.step("limits and scheduling set");
-    load_seccomp(ctx, plan::SeccompStage::before_identity);
-    apply_identity_and_capabilities(ctx.plan.process);
-    ctx.step("credentials and capabilities set");
-    apply_no_new_privileges(ctx);
-    load_seccomp(ctx, plan::SeccompStage::before_ready);
-}
-
 }  // namespace
 
 void run_init(const InitContext& ctx) {
@@ -57,23 +37,9 @@ void run_init(const InitContext& ctx) {
     set_hostname(ctx);
     apply_sysctls(ctx);
     build_filesystem(ctx);
-    // Inside the container's root and before seccomp and the uid change: /etc/passwd is the container's.
-    const std::vector<std::string> env = process_environment(ctx.plan.process);
-    configure_process(ctx);
-    const auto& p = ctx.plan.process;
-    std::string program = linux_::find_executable(p.args[0], env);
-    linux_::reset_signals();
-    ctx.channel.send(sync::Message::plain(sync::MsgType::Ready));
-    try {
-        UniqueFd started = wait_for_start(ctx);
-        linux_::close_fds_on_exec(ctx.plan.preserve_fds);
-        load_seccomp(ctx, plan::SeccompStage::before_exec);
-        linux_::exec_program(program, p.args, env);
-    } catch (const Error& e) {
-        // Nobody waits on the channel once Ready is sent: the process's own stderr gets the error.
-        std::fprintf(stderr, "ocirt: init: %s\n", e.what());
-        ::_exit(127);
-    }
+    apply_personality(ctx);
+    // runtime.md "Lifecycle": the user's program runs only once `start` has opened exec.fifo.
+    finish_process(ctx, "init", wait_for_start);
 }
 
 }  // namespace ocirt::init

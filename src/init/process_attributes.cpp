@@ -64,13 +64,6 @@ void apply_identity_and_capabilities(const plan::ProcessPlan& p) {
     linux_::set_ambient_capabilities(caps.ambient);
 }
 
-void apply_process_attributes(const plan::ProcessPlan& process, const StepNote& note) {
-    apply_privileged_attributes(process);
-    if (note) note("limits and scheduling set");
-    apply_identity_and_capabilities(process);
-    if (note) note("credentials and capabilities set");
-}
-
 void apply_initial_cpu_affinity(const plan::ProcessPlan& process) {
     if (!process.exec_cpu_affinity.initial.empty())
         with_context("execCPUAffinity initial", [&] { linux_::set_cpu_affinity(process.exec_cpu_affinity.initial); });

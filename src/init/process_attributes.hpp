@@ -1,23 +1,16 @@
 #pragma once
 // A container process's own attributes, applied from a ProcessPlan in the order capabilities(7) needs:
-// first what needs privilege, then the uid change, then the capability sets. Shared by the container's
-// init and `ocirt exec`; no_new_privileges and seccomp come after apply_process_attributes.
-#include <functional>
-#include <string_view>
-
+// first what needs privilege, then the uid change, then the capability sets. init/finish_process.cpp
+// calls them, with seccomp and no_new_privileges in between, for the init and `ocirt exec` alike.
 #include "plan/init_plan.hpp"
 
 namespace ocirt::init {
-
-using StepNote = std::function<void(std::string_view)>;
 
 // oom_score_adj, scheduler, I/O priority, AppArmor profile on exec, rlimits, the bounding set,
 // PR_SET_KEEPCAPS: while privileged.
 void apply_privileged_attributes(const plan::ProcessPlan& process);
 // groups, gid, uid, umask, cwd, then the effective/permitted/inheritable sets and the ambient set.
 void apply_identity_and_capabilities(const plan::ProcessPlan& process);
-// Both, in that order; `note` hears one line per step done (for the step log).
-void apply_process_attributes(const plan::ProcessPlan& process, const StepNote& note = {});
 
 // process.execCPUAffinity, for `ocirt exec` only (config.md: not for the init): `initial` before the new
 // process joins the container's cgroup, `final` after it; an empty list leaves the affinity alone.

@@ -1,5 +1,6 @@
 #pragma once
 // `create`: bundle → validated config → plan → state dir, cgroup, exec.fifo → init blocked before exec.
+// The steps (prepare, place, launch, commit) and the seam a `restore` would use: runtime/new_container.hpp.
 #include <string>
 
 #include "linux/child_process.hpp"

@@ -10,21 +10,18 @@
 #include <optional>
 
 #include "cgroups/drivers.hpp"
-#include "init/exec_child.hpp"
 #include "linux/child_process.hpp"
 #include "plan/init_plan.hpp"
 #include "runtime/console_socket.hpp"
 #include "runtime/create.hpp"
 #include "runtime/exec_spec.hpp"
-#include "runtime/seccomp_listener.hpp"
+#include "runtime/launcher.hpp"
 #include "runtime/security_facts.hpp"
 #include "runtime/signal_forwarder.hpp"
 #include "runtime/signals.hpp"
 #include "runtime/tty_proxy.hpp"
 #include "state/container_errors.hpp"
 #include "state/store.hpp"
-#include "sync/await_child.hpp"
-#include "sync/step_log.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::runtime {
@@ -92,6 +89,8 @@ plan::InitPlan plan_exec(const config::Config& config, const ExecRequest& reques
     // process does not keep the caller's.
     if (!record.no_new_keyring) plan.session_keyring = plan::container_session_keyring(request.id, false);
     plan.preserve_fds = request.preserve_fds;
+    // init/exec_child.cpp forks once more, into the init's PID namespace: the process is a second child.
+    plan.second_fork = true;
     if (config.linux_ && config.linux_->seccomp) {
         plan.seccomp = plan::plan_seccomp(*config.linux_->seccomp, config, bundle);
         if (plan.seccomp->listener) plan.seccomp->listener->id = request.id;
@@ -127,31 +126,15 @@ int exec_process(const ExecRequest& request) {
     // The pid might have been reused between the pidfd and the /proc lookups above.
     if (state::process_start_time(record.pid) != record.pid_start_time) throw state::not_running(request.id);
 
+    std::unique_ptr<cgroups::Manager> cgroup = cgroups::open_recorded(record.cgroup);
+
     std::optional<SignalForwarder> forwarder;  // before fork, so that no signal slips by while the process starts
     if (!request.detach) forwarder.emplace();
-    auto [parent_end, child_end] = sync::Channel::pair();
-    sync::log_step("exec", "fork");
-    pid_t pid = ::fork();
-    if (pid < 0) throw SysError("fork");
-    if (pid == 0) {
-        parent_end.close();
-        ::close(locked->container.lock_fd());  // no descriptor of the state directory goes into the container
-        init::run_exec_child(target, plan, child_end);
-    }
-    child_end.close();
+    StartedChild started = start_exec_child(target, plan, locked->container.lock_fd());
     if (proxy) proxy->close_child_end();
-    linux_::ChildProcess first(pid);
-    sync::Message message = sync::await_from_child(parent_end, first, sync::MsgType::InitPid, "exec");
-    linux_::ChildProcess child(message.pid());
-    if (auto status = first.wait(); status.signaled || status.value != 0)
-        throw Error("the first child ended badly after forking the process: " + status.describe());
-    with_context("join cgroup", [&] { cgroups::open_recorded(record.cgroup)->add_process(child.pid()); });
-    sync::send_to_child(parent_end, child, sync::Message::plain(sync::MsgType::CgroupReady), "exec");
-    forward_seccomp_fd(parent_end, child, plan);
-    sync::await_from_child(parent_end, child, sync::MsgType::Ready, "exec");
-    await_exec(parent_end);
-    sync::log_step("exec", "process is pid " + std::to_string(child.pid()));
-    locked.reset();
+    linux_::ChildProcess child = launch(plan, started, *cgroup, kExecNames);
+    await_exec(started.parent_end);
+    locked.reset();  // the process is in the container: a foreground exec waits for it without the lock
     if (!pid_file.empty()) write_pid_file(pid_file, child.pid());
     if (proxy) proxy->receive_master();
     if (request.detach) {

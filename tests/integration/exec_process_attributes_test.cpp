@@ -119,3 +119,39 @@ TEST_CASE("exec process attributes: an unknown capability in process.json of a 1
     CHECK(r.exit_code == 1);
     CHECK(container.err().find("/process/rlimits/0: setrlimit RLIMIT_NOFILE to soft 64") != std::string::npos);
 }
+
+TEST_CASE("exec process attributes: a failure only the process sees, before or after it joins the cgroup, is its own error with exit code 1, as create reports it") {
+    Ocirt ocirt;
+    Running container(ocirt);
+    rlimit current{};
+    getrlimit(RLIMIT_NOFILE, &current);
+    const uint64_t above = static_cast<uint64_t>(current.rlim_max) + 1;
+    // This host lacks CAP_SYS_RESOURCE: the child cannot raise the hard limit (setrlimit(2)), after CgroupReady.
+    const std::string rlimit_error = "/process/rlimits/0: setrlimit RLIMIT_NOFILE to soft 64, hard " + std::to_string(above) +
+                                     ": the hard limit cannot be raised above " + std::to_string(current.rlim_max);
+    auto process = shell_process("true");
+    process["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 64}, {"hard", above}}};
+    Result r = container.exec(process);
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(container.err().find("process: " + rlimit_error) != std::string::npos, container.err());
+
+    Bundle bundle;
+    bundle.config["process"]["rlimits"] = process["rlimits"];
+    bundle.write();
+    Result created = ocirt({"create", "--bundle", bundle.path(), unique_id("exec-attr-create")});
+    CHECK(created.exit_code == 1);
+    CHECK_MESSAGE(created.err.find("init: " + rlimit_error) != std::string::npos, created.err);
+
+    // sched_setaffinity(2) on a CPU this host does not have: EINVAL in the child before it joins the cgroup,
+    // while the parent places it there and sends CgroupReady.
+    process.erase("rlimits");
+    process["execCPUAffinity"] = {{"initial", std::to_string(CPU_SETSIZE - 1)}};
+    for (int round = 0; round < 5; ++round) {
+        CAPTURE(round);
+        r = container.exec(process);
+        CHECK(r.exit_code == 1);
+        CHECK_MESSAGE(container.err().find("process: execCPUAffinity initial: sched_setaffinity: Invalid argument") !=
+                          std::string::npos,
+                      container.err());
+    }
+}

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "cgroups/drivers.hpp"
 #include "cgroups/hierarchy.hpp"
-#include "cgroups/manager.hpp"
 #include "plan/init_plan.hpp"
 #include "runtime/host_facts.hpp"
 #include "temp_tree.hpp"
@@ -14,7 +14,8 @@
 namespace {
 
 using ocirt::cgroups::Hierarchy;
-using ocirt::cgroups::Manager;
+using ocirt::cgroups::cgroupfs_cgroup;
+using ocirt::cgroups::no_cgroup;
 using ocirt::runtime::plan_cgroup_binds;
 
 struct HybridHost : ocirt::unit_test::TempTree {
@@ -54,7 +55,7 @@ TEST_CASE("host facts: without a cgroup namespace the plan names the container's
     HybridHost host;
     auto p = host.plan(true);
     REQUIRE(p.cgroup_hierarchies.size() == 4);
-    plan_cgroup_binds(p, Manager::for_container(std::string("/ocirt/c1"), "c1", host.hierarchy), host.hierarchy);
+    plan_cgroup_binds(p, *cgroupfs_cgroup(std::string("/ocirt/c1"), "c1", host.hierarchy), host.hierarchy);
     CHECK(directory_of(p, "cpu,cpuacct") == host.path + "/cpu,cpuacct/ocirt/c1");
     CHECK(directory_of(p, "memory") == host.path + "/memory/ocirt/c1");
     CHECK(directory_of(p, "systemd") == host.path + "/systemd/ocirt/c1");
@@ -62,7 +63,7 @@ TEST_CASE("host facts: without a cgroup namespace the plan names the container's
 
     // A relative cgroups path sits under ocirt's own cgroup, which differs between hierarchies.
     auto relative = host.plan(true);
-    plan_cgroup_binds(relative, Manager::for_container(std::nullopt, "c1", host.hierarchy), host.hierarchy);
+    plan_cgroup_binds(relative, *cgroupfs_cgroup(std::nullopt, "c1", host.hierarchy), host.hierarchy);
     CHECK(directory_of(relative, "memory") == host.path + "/memory/outer/job/c1");
     CHECK(directory_of(relative, "cpu,cpuacct") == host.path + "/cpu,cpuacct/c1");
 }
@@ -70,7 +71,7 @@ TEST_CASE("host facts: without a cgroup namespace the plan names the container's
 TEST_CASE("host facts: a container left without a cgroup of its own binds the cgroup ocirt is in") {
     HybridHost host;
     auto p = host.plan(true);
-    plan_cgroup_binds(p, Manager::from_state("", host.hierarchy), host.hierarchy);
+    plan_cgroup_binds(p, *no_cgroup(), host.hierarchy);
     CHECK(directory_of(p, "memory") == host.path + "/memory/outer/job");
     CHECK(directory_of(p, "cpu,cpuacct") == host.path + "/cpu,cpuacct");
     CHECK(directory_of(p, "unified") == host.path + "/unified/user/ocirt");
@@ -79,6 +80,6 @@ TEST_CASE("host facts: a container left without a cgroup of its own binds the cg
 TEST_CASE("host facts: with a cgroup namespace the cgroup mount binds nothing: no directory is planned") {
     HybridHost host;
     auto p = host.plan(false);
-    plan_cgroup_binds(p, Manager::for_container(std::string("/ocirt/c1"), "c1", host.hierarchy), host.hierarchy);
+    plan_cgroup_binds(p, *cgroupfs_cgroup(std::string("/ocirt/c1"), "c1", host.hierarchy), host.hierarchy);
     for (const auto& h : p.cgroup_hierarchies) CHECK(h.container_directory.empty());
 }
