@@ -5,9 +5,8 @@
 namespace ocirt::runtime {
 
 nlohmann::ordered_json container_state(const std::string& root, const std::string& id) {
-    state::Container container = state::Store(root).open_unlocked(id);
-    state::Record record = container.load();
-    return state::oci_state_ordered(record, state::derive_status(record, container.dir()));
+    state::OpenedContainer c = state::Store(root).open_for_reading(id);
+    return state::oci_state_ordered(c.record, c.status);
 }
 
 }  // namespace ocirt::runtime
