@@ -54,7 +54,9 @@ std::string read_input(const std::string& file) {
         if (!opened) throw SysError("open " + ocirt::quoted(file));
         fd = opened.get();
     }
-    return read_all(fd, file == "-" ? std::string("stdin") : ocirt::quoted(file));
+    std::optional<std::string> text = read_all(fd);
+    if (!text) throw SysError("read " + (file == "-" ? std::string("stdin") : ocirt::quoted(file)));
+    return std::move(*text);
 }
 
 config::Resources from_flags(const Flags& f) {

@@ -53,7 +53,9 @@ std::optional<std::string> read_file_at(int dir_fd, const std::string& dir, cons
         if (errno == ENOENT) return std::nullopt;
         throw SysError("open " + ocirt::quoted(path));
     }
-    return read_all(fd.get(), ocirt::quoted(path));
+    std::optional<std::string> text = read_all(fd.get());
+    if (!text) throw SysError("read " + ocirt::quoted(path));
+    return text;
 }
 
 }  // namespace
@@ -195,7 +197,7 @@ void Container::save_config(const std::string& text) {
     std::string path = dir_ + "/" + kConfigFile;
     UniqueFd fd(::openat(dir_fd_.get(), kConfigFile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!fd) throw SysError("create " + ocirt::quoted(path));
-    write_all(fd.get(), text, ocirt::quoted(path));
+    if (!write_all(fd.get(), text)) throw SysError("write " + ocirt::quoted(path));
 }
 
 std::optional<std::string> Container::saved_config() const { return read_file_at(dir_fd_.get(), dir_, kConfigFile); }

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "util/error.hpp"
 #include "util/fs.hpp"
 
 namespace ocirt::sync {
@@ -19,6 +20,10 @@ void write_start_failure(int fifo_fd, const std::string& text) noexcept {
     }
 }
 
-std::string read_start_failure(int fifo_fd) { return read_all(fifo_fd, "exec fifo"); }
+std::string read_start_failure(int fifo_fd) {
+    std::optional<std::string> text = read_all(fifo_fd);
+    if (!text) throw SysError("read exec fifo");
+    return std::move(*text);
+}
 
 }  // namespace ocirt::sync

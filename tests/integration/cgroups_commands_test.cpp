@@ -37,7 +37,7 @@ std::string v1_dir(pid_t pid, const std::string& controller) {
     return {};
 }
 
-std::string trimmed(const std::string& s) {
+std::string trimmed_text(const std::string& s) {
     auto b = s.find_first_not_of(" \n"), e = s.find_last_not_of(" \n");
     return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
@@ -50,7 +50,7 @@ std::string status_of(const Ocirt& ocirt, const std::string& id) {
 
 // The counter a container's loop writes to its own /tmp, read through the init's root.
 long counter(pid_t pid) {
-    std::string text = trimmed(read_file("/proc/" + std::to_string(pid) + "/root/tmp/count"));
+    std::string text = trimmed_text(read_file("/proc/" + std::to_string(pid) + "/root/tmp/count"));
     return text.empty() ? -1 : std::stol(text);
 }
 
@@ -97,7 +97,7 @@ TEST_CASE("pause/resume: state turns paused and running, freezer.state reads bac
     INFO(pause.err);
     REQUIRE(pause.exit_code == 0);
     CHECK(status_of(ocirt, container.id()) == "paused");
-    CHECK(trimmed(read_file(freezer)) == "FROZEN");
+    CHECK(trimmed_text(read_file(freezer)) == "FROZEN");
     long frozen_at = counter(container.pid());
     sleep_ms(300);
     CHECK(counter(container.pid()) == frozen_at);
@@ -110,7 +110,7 @@ TEST_CASE("pause/resume: state turns paused and running, freezer.state reads bac
     INFO(resume.err);
     REQUIRE(resume.exit_code == 0);
     CHECK(status_of(ocirt, container.id()) == "running");
-    CHECK(trimmed(read_file(freezer)) == "THAWED");
+    CHECK(trimmed_text(read_file(freezer)) == "THAWED");
     CHECK(eventually([&] { return counter(container.pid()) > frozen_at + 3; }));
 
     auto resume_running = ocirt({"resume", container.id()});
@@ -265,7 +265,7 @@ TEST_CASE("events --stats: one line of runc's JSON with pids, memory and cpu rea
     // The same numbers the kernel shows in the container's v1 files.
     uint64_t usage = std::stoull(read_file(v1_dir(container.pid(), "cpuacct") + "/cpuacct.usage"));
     CHECK(data["cpu"]["usage"]["total"].get<uint64_t>() <= usage);
-    CHECK(trimmed(read_file(v1_dir(container.pid(), "pids") + "/pids.current")) == std::to_string(processes));
+    CHECK(trimmed_text(read_file(v1_dir(container.pid(), "pids") + "/pids.current")) == std::to_string(processes));
 }
 
 TEST_CASE("events: stats lines every interval until the container stops, then exit 0") {
@@ -388,7 +388,7 @@ TEST_CASE("update: runc's flags write memory, cpu quota/period/shares, cpuset, p
     bundle.config["process"]["args"] = {"sleep", "1000"};
     RunningContainer container(ocirt, bundle, "update-flags");
     auto file = [&](const std::string& controller, const std::string& name) {
-        return trimmed(read_file(v1_dir(container.pid(), controller) + "/" + name));
+        return trimmed_text(read_file(v1_dir(container.pid(), controller) + "/" + name));
     };
     // A kernel without CFQ and BFQ has no blkio weight file: the weight is refused, naming the field and the file.
     std::string weight_file = v1_blkio_weight_file();
@@ -435,7 +435,7 @@ TEST_CASE("update: --resources from stdin writes only the values it has, on a pa
     bundle.config["process"]["args"] = {"sleep", "1000"};
     RunningContainer container(ocirt, bundle, "update-json");
     auto file = [&](const std::string& controller, const std::string& name) {
-        return trimmed(read_file(v1_dir(container.pid(), controller) + "/" + name));
+        return trimmed_text(read_file(v1_dir(container.pid(), controller) + "/" + name));
     };
     REQUIRE(ocirt({"update", "--cpuset-cpus", "0", "--pids-limit", "40", container.id()}).exit_code == 0);
     REQUIRE(ocirt({"pause", container.id()}).exit_code == 0);
@@ -487,13 +487,13 @@ TEST_CASE("pause/resume: a created container can be paused and resumed, then sta
                 .exit_code == 0);
     pid_t init = std::stoi(read_file(pid_file));
     REQUIRE(ocirt({"pause", id}).exit_code == 0);
-    CHECK(trimmed(read_file(v1_dir(init, "freezer") + "/freezer.state")) == "FROZEN");
+    CHECK(trimmed_text(read_file(v1_dir(init, "freezer") + "/freezer.state")) == "FROZEN");
     auto again = ocirt({"pause", id});
     CHECK(again.err.find("is paused, not running") != std::string::npos);
     auto resume = ocirt({"resume", id});
     INFO(resume.err);
     REQUIRE(resume.exit_code == 0);
-    CHECK(trimmed(read_file(v1_dir(init, "freezer") + "/freezer.state")) == "THAWED");
+    CHECK(trimmed_text(read_file(v1_dir(init, "freezer") + "/freezer.state")) == "THAWED");
     REQUIRE(run_to_files(ocirt, {"start", id}, files.path() + "/out", files.path() + "/err").exit_code == 0);
     CHECK(status_of(ocirt, id) == "running");
     REQUIRE(ocirt({"kill", id, "KILL"}).exit_code == 0);

@@ -18,7 +18,7 @@ TEST_CASE("spec corpus: every valid config loads with no diagnostic") {
     for (const auto& file : files) {
         CAPTURE(file.filename().string());
         TempBundle bundle;
-        bundle.write(slurp(file));
+        bundle.write(read_data_file(file));
         auto result = load_bundle(bundle.path().string());
         for (const auto& d : result.diagnostics) MESSAGE(d.to_string());
         CHECK(result.diagnostics.empty());
@@ -32,7 +32,7 @@ TEST_CASE("spec corpus: every invalid case reports exactly its pointer and rule"
     std::size_t syntax = 0, schema = 0, rules = 0;
     for (const auto& file : files) {
         CAPTURE(file.filename().string());
-        auto c = nlohmann::json::parse(slurp(file));
+        auto c = nlohmann::json::parse(read_data_file(file));
         const auto& expect = c.at("expect");
         std::string text = invalid_case_text(c);
         TempBundle bundle;
@@ -66,7 +66,7 @@ TEST_CASE("spec corpus: every invalid case reports exactly its pointer and rule"
 TEST_CASE("spec corpus: every semantic rule is exercised by at least one invalid case") {
     std::set<std::string> expected_rules;
     for (const auto& file : corpus("invalid"))
-        expected_rules.insert(nlohmann::json::parse(slurp(file)).at("expect").at("rule").get<std::string>());
+        expected_rules.insert(nlohmann::json::parse(read_data_file(file)).at("expect").at("rule").get<std::string>());
     std::set<std::string> names;
     for (const auto& rule : ocirt::config::rules()) {
         std::string name(rule.name);

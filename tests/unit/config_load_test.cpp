@@ -18,7 +18,7 @@ using namespace ocirt::config;
 namespace {
 
 std::string busybox_with(const nlohmann::json& patch) {
-    auto base = nlohmann::json::parse(slurp(data_dir() / "valid" / "busybox.json"));
+    auto base = nlohmann::json::parse(read_data_file(data_dir() / "valid" / "busybox.json"));
     return base.patch(patch).dump(2);
 }
 
@@ -85,7 +85,7 @@ TEST_CASE("spec syntax: a number too large for a double is a syntax diagnostic, 
 
 TEST_CASE("spec load: a relative root.path resolves against the bundle, never the working directory") {
     TempBundle bundle;
-    bundle.write(slurp(data_dir() / "valid" / "busybox.json"));
+    bundle.write(read_data_file(data_dir() / "valid" / "busybox.json"));
     TempBundle elsewhere;
     fs::remove(elsewhere.path() / "rootfs");
     in_directory(elsewhere.path(), [&] {
@@ -97,7 +97,7 @@ TEST_CASE("spec load: a relative root.path resolves against the bundle, never th
     });
 
     TempBundle no_rootfs;
-    no_rootfs.write(slurp(data_dir() / "valid" / "busybox.json"));
+    no_rootfs.write(read_data_file(data_dir() / "valid" / "busybox.json"));
     fs::remove(no_rootfs.path() / "rootfs");
     TempBundle cwd_with_rootfs;
     in_directory(cwd_with_rootfs.path(), [&] {

@@ -12,7 +12,7 @@ using namespace ocirt::config;
 namespace {
 
 Config load_valid(const std::string& name, TempBundle& bundle) {
-    bundle.write(slurp(data_dir() / "valid" / name));
+    bundle.write(read_data_file(data_dir() / "valid" / name));
     auto result = load_bundle(bundle.path().string());
     for (const auto& d : result.diagnostics) MESSAGE(d.to_string());
     REQUIRE(result.config);

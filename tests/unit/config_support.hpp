@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 inline fs::path data_dir() { return fs::path(OCIRT_SOURCE_DIR) / "tests" / "data"; }
 
-inline std::string slurp(const fs::path& p) {
+inline std::string read_data_file(const fs::path& p) {
     std::ifstream f(p);
     if (!f) throw std::runtime_error("cannot read " + p.string());
     std::stringstream ss;
@@ -37,7 +37,7 @@ inline std::vector<fs::path> corpus(const std::string& kind) {
 inline std::string invalid_case_text(const nlohmann::json& c) {
     if (c.contains("raw")) return c["raw"].get<std::string>();
     if (c.contains("config")) return c["config"].dump(2);
-    auto base = nlohmann::json::parse(slurp(data_dir() / "valid" / "busybox.json"));
+    auto base = nlohmann::json::parse(read_data_file(data_dir() / "valid" / "busybox.json"));
     return base.patch(c.at("patch")).dump(2);
 }
 

@@ -11,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-json busybox_config() { return json::parse(slurp(data_dir() / "valid" / "busybox.json")); }
+json busybox_config() { return json::parse(read_data_file(data_dir() / "valid" / "busybox.json")); }
 
 runtime::ExecRequest command(std::vector<std::string> args) {
     runtime::ExecRequest request;
@@ -22,7 +22,7 @@ runtime::ExecRequest command(std::vector<std::string> args) {
 
 // What create kept of the bundle's config.json.
 runtime::ConfigText created_text(const TempBundle& bundle) {
-    return {slurp(bundle.path() / "config.json"), (bundle.path() / "config.json").string()};
+    return {read_data_file(bundle.path() / "config.json"), (bundle.path() / "config.json").string()};
 }
 
 std::vector<std::string> or_empty(const std::optional<std::vector<std::string>>& list) {

@@ -40,7 +40,7 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-json busybox() { return json::parse(spec_test::slurp(spec_test::data_dir() / "valid" / "busybox.json")); }
+json busybox() { return json::parse(spec_test::read_data_file(spec_test::data_dir() / "valid" / "busybox.json")); }
 
 // config.json text through the loader (schema, rules, model): a listed name must pass all three.
 config::Config load(const json& config, const TempBundle& bundle) {

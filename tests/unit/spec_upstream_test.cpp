@@ -22,7 +22,7 @@ const SchemaValidator& upstream_schema() {
         std::map<std::string, nlohmann::json> docs;
         for (const auto& e : fs::directory_iterator(kUpstream)) {
             if (e.path().extension() != ".json") continue;
-            std::string text = slurp(e.path());
+            std::string text = read_data_file(e.path());
             for (auto pos = text.find("18446744073709551615"); pos != std::string::npos; pos = text.find("18446744073709551615"))
                 text.replace(pos, 20, "9223372036854775807");
             docs.emplace(e.path().filename().string(), nlohmann::json::parse(text));
@@ -41,7 +41,7 @@ TEST_CASE("spec upstream: every valid config also passes Debian's upstream 1.0.2
     REQUIRE(fs::exists(kUpstream / "config-schema.json"));
     for (const auto& file : corpus("valid")) {
         CAPTURE(file.filename().string());
-        auto doc = nlohmann::json::parse(slurp(file));
+        auto doc = nlohmann::json::parse(read_data_file(file));
         for (const auto& d : upstream_schema().validate(doc)) {
             CAPTURE(d.to_string());
             CHECK(d.rule == "schema: enum");
@@ -56,7 +56,7 @@ TEST_CASE("spec upstream: each invalid case that upstream's schema rejects is re
     for (const auto& file : corpus("invalid")) {
         CAPTURE(file.filename().string());
         ++total;
-        auto c = nlohmann::json::parse(slurp(file));
+        auto c = nlohmann::json::parse(read_data_file(file));
         std::string text = invalid_case_text(c);
         auto parsed = parse_json(text);
         if (!parsed.doc) {

@@ -43,7 +43,7 @@ Record sample_record(const std::string& id) {
     return r;
 }
 
-std::string slurp(int fd) {
+std::string read_fd_text(int fd) {
     std::string text;
     char buf[4096];
     ssize_t n;
@@ -92,13 +92,13 @@ TEST_CASE("state: save replaces state.json atomically and leaves no temp file") 
     c.save(first);
     UniqueFd old_file(open((c.dir() + "/state.json").c_str(), O_RDONLY | O_CLOEXEC));
     REQUIRE(old_file);
-    std::string old_text = slurp(old_file.get());
+    std::string old_text = read_fd_text(old_file.get());
 
     Record second = first;
     second.pid = 777;
     second.bundle = std::string(20000, 'b');
     c.save(second);
-    CHECK(slurp(old_file.get()) == old_text);  // the old inode was replaced, never rewritten in place
+    CHECK(read_fd_text(old_file.get()) == old_text);  // the old inode was replaced, never rewritten in place
     CHECK(c.load().pid == 777);
     CHECK(c.load().bundle.size() == 20000);
     std::vector<std::string> names;

@@ -49,6 +49,6 @@ TEST_CASE("fs: read_all waits on a non-blocking fd until its writer closes it") 
         CHECK(::write(write_end.get(), "late", 4) == 4);
         write_end.reset();
     });
-    CHECK(ocirt::read_all(read_end.get(), "pipe") == "late");
+    CHECK(ocirt::read_all(read_end.get()) == "late");
     writer.join();
 }
