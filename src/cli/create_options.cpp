@@ -10,16 +10,18 @@ void add_create_options(po::options_description& options, po::positional_options
                         runtime::CreateRequest& request) {
     options.add_options()
         ("bundle,b", po::value(&request.bundle), "path to the bundle directory (default: the current directory)")
-        ("pid-file", po::value(&request.pid_file), "write the init's pid to this file")
-        ("console-socket", po::value(&request.console_socket), "unix socket that receives the pty master")
         ("no-pivot", po::bool_switch(&request.no_pivot), "use MS_MOVE + chroot instead of pivot_root")
-        ("no-new-keyring", po::bool_switch(&request.no_new_keyring), "keep the caller's session keyring (default: join a new one named _ses.<id>)")
-        ("preserve-fds", po::value(&request.preserve_fds)->default_value(0), "pass N more fds (from fd 3) to the process");
+        ("no-new-keyring", po::bool_switch(&request.no_new_keyring), "keep the caller's session keyring (default: join a new one named _ses.<id>)");
+    add_process_start_options(options, request, "the init's");
     add_container_id(options, positional, request.id);
 }
 
+void check_process_start_options(const char* command, int preserve_fds) {
+    if (preserve_fds < 0) throw UsageError(std::string(command) + ": --preserve-fds must not be negative");
+}
+
 void finish_create_request(const char* command, const GlobalOptions& global, runtime::CreateRequest& request) {
-    if (request.preserve_fds < 0) throw UsageError(std::string(command) + ": --preserve-fds must not be negative");
+    check_process_start_options(command, request.preserve_fds);
     request.root = global.root;
     request.systemd_cgroup = global.systemd_cgroup;
     request.rootless = runtime::rootless_mode(global.rootless);

@@ -49,22 +49,20 @@ int cmd_exec(const GlobalOptions& global, const Args& args) {
         ("process,p", po::value(&request.process_file), "runtime-spec Process JSON to run (instead of a command)")
         ("detach,d", po::bool_switch(&request.detach), "do not wait for the process; the caller reaps it")
         ("tty,t", po::bool_switch(&request.tty), "allocate a pseudo-terminal: its master goes to --console-socket, or is copied to our stdio in the foreground")
-        ("console-socket", po::value(&request.console_socket), "unix socket that receives the pty master")
-        ("pid-file", po::value(&request.pid_file), "write the process's pid to this file")
         ("cwd", po::value(&cwd), "working directory inside the container")
         ("env,e", po::value(&request.env)->composing(), "KEY=VALUE added to the environment (repeatable)")
         ("user,u", po::value(&user), "uid[:gid] inside the container")
         ("additional-gids,g", po::value(&request.additional_gids)->composing(), "an additional gid (repeatable)")
         ("cap,c", po::value(&request.capabilities)->composing(), "a capability to add (repeatable)")
-        ("no-new-privs", po::bool_switch(&request.no_new_privileges), "set no_new_privileges")
-        ("preserve-fds", po::value(&request.preserve_fds)->default_value(0), "pass N more fds (from fd 3) to the process");
+        ("no-new-privs", po::bool_switch(&request.no_new_privileges), "set no_new_privileges");
+    add_process_start_options(options, request, "the process's");
     po::positional_options_description positional;
     add_container_id(options, positional, request.id);
     auto [flags, command] = split_command(args);
     po::variables_map vm;
     if (!parse_command({"exec", kUsage, "run a new process inside a running container"}, flags, options, positional, vm))
         return 0;
-    if (request.preserve_fds < 0) throw UsageError("exec: --preserve-fds must not be negative");
+    check_process_start_options("exec", request.preserve_fds);
     if (request.process_file.empty() && command.empty())
         throw UsageError(std::string("exec: missing the command or --process (usage: ocirt ") + kUsage + ")");
     if (!request.process_file.empty() && !command.empty())
