@@ -37,11 +37,11 @@ config::Config load_config_logged(const std::string& bundle, std::string& config
 
 }  // namespace
 
-Placement choose_placement(const cgroups::Manager& planned, bool systemd, const plan::InitPlan& plan) {
-    if (systemd) return Placement::join_after_fork;
+Placement choose_placement(const cgroups::Manager& planned, const CreateRequest& request, const plan::InitPlan& plan) {
+    if (request.systemd_cgroup) return Placement::join_after_fork;
     if (planned.clone_target()) return Placement::clone_into_cgroup;
     // Only an init made by one clone needs nothing from the parent before its cgroup.
-    if (plan.namespaces_at_clone) return Placement::start_before_cgroup;
+    if (plan.namespaces_at_clone && !request.rootless) return Placement::start_before_cgroup;
     return Placement::join_after_fork;
 }
 
@@ -87,7 +87,7 @@ NewContainer::NewContainer(const CreateRequest& request)
                       [this] { linux_::detach_mounts_over(plan_.rootfs, record_.rootfs_mount_id_before); });
     }
     plan_.hooks.state = state::oci_state(record_, hooks::kStatusBeforeStart);
-    placement_ = choose_placement(*cgroup_, request.systemd_cgroup, plan_);
+    placement_ = choose_placement(*cgroup_, request, plan_);
     // The init started before its cgroup exists binds the directories planned for it.
     if (placement_ == Placement::start_before_cgroup) plan_cgroup_binds(plan_, *cgroup_, *hierarchy_);
 }

@@ -52,8 +52,10 @@ enum class Placement {
     join_after_fork,
 };
 
-// `planned`: the container's cgroup before it is made; `systemd`: systemd makes it, for the init's pid.
-Placement choose_placement(const cgroups::Manager& planned, bool systemd, const plan::InitPlan& plan);
+// `planned`: the container's cgroup before it is made. With request.systemd_cgroup systemd makes it, for the
+// init's pid; with request.rootless the container may yet go without it (runtime/rootless.hpp), so the init
+// waits for what place() made instead of starting with the planned directories.
+Placement choose_placement(const cgroups::Manager& planned, const CreateRequest& request, const plan::InitPlan& plan);
 
 class NewContainer {
 public:

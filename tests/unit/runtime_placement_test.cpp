@@ -16,7 +16,7 @@ using ocirt::cgroups::cgroupfs_cgroup;
 using ocirt::runtime::Placement;
 using ocirt::runtime::choose_placement;
 
-TEST_CASE("create placement: clone3 into the cgroup on pure v2, the init first on v1 when one clone makes it, else fork then join") {
+TEST_CASE("create placement: clone3 into the cgroup on pure v2, the init first on v1 when one clone makes it and the cgroup is sure, else fork then join") {
     ocirt::unit_test::TempTree t("ocirt-placement");
     t.file("unified/cgroup.controllers", "pids\n");
     t.file("v1/pids/tasks", "");
@@ -29,15 +29,25 @@ TEST_CASE("create placement: clone3 into the cgroup on pure v2, the init first o
     one_clone.namespaces_at_clone = true;
     const ocirt::plan::InitPlan second_fork;
 
+    const ocirt::runtime::CreateRequest cgroupfs;
+    ocirt::runtime::CreateRequest systemd;
+    systemd.systemd_cgroup = true;
+    ocirt::runtime::CreateRequest rootless;
+    rootless.rootless = true;
+
     const auto on_v2 = cgroupfs_cgroup(std::string("/c"), "c", v2);
-    CHECK(choose_placement(*on_v2, false, one_clone) == Placement::clone_into_cgroup);
-    CHECK(choose_placement(*on_v2, false, second_fork) == Placement::clone_into_cgroup);
+    CHECK(choose_placement(*on_v2, cgroupfs, one_clone) == Placement::clone_into_cgroup);
+    CHECK(choose_placement(*on_v2, cgroupfs, second_fork) == Placement::clone_into_cgroup);
 
     const auto on_hybrid = cgroupfs_cgroup(std::string("/c"), "c", hybrid);
-    CHECK(choose_placement(*on_hybrid, false, one_clone) == Placement::start_before_cgroup);
-    CHECK(choose_placement(*on_hybrid, false, second_fork) == Placement::join_after_fork);
+    CHECK(choose_placement(*on_hybrid, cgroupfs, one_clone) == Placement::start_before_cgroup);
+    CHECK(choose_placement(*on_hybrid, cgroupfs, second_fork) == Placement::join_after_fork);
 
     // --systemd-cgroup: the unit, and so the cgroup, is made for the init's pid.
-    CHECK(choose_placement(*on_v2, true, one_clone) == Placement::join_after_fork);
-    CHECK(choose_placement(*on_hybrid, true, one_clone) == Placement::join_after_fork);
+    CHECK(choose_placement(*on_v2, systemd, one_clone) == Placement::join_after_fork);
+    CHECK(choose_placement(*on_hybrid, systemd, one_clone) == Placement::join_after_fork);
+
+    // Rootless: the cgroup may be denied at place(), and an init started earlier would bind the planned one.
+    CHECK(choose_placement(*on_hybrid, rootless, one_clone) == Placement::join_after_fork);
+    CHECK(choose_placement(*on_v2, rootless, one_clone) == Placement::clone_into_cgroup);
 }
