@@ -9,6 +9,7 @@
 #include "util/error.hpp"
 
 namespace ocirt::cgroups {
+namespace fs = std::filesystem;
 namespace {
 
 std::unique_ptr<CgroupfsManager> cgroupfs_driver(std::vector<Placement> placements) {
@@ -30,6 +31,16 @@ std::string legacy_path_in(const std::string& encoded, const HierarchyMount& h, 
     return it != paths.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// Where a relative cgroupsPath (or none: the container's ID) starts: the caller's own cgroup on a v1
+// hierarchy; on cgroup2 its parent, as runc's fs2 driver does. The caller's cgroup holds processes (a
+// systemd service's, a login session's), and cgroup2 enables no controller for the children of a cgroup
+// with processes ("no internal processes" rule, cgroups(7)); the root cgroup is exempt.
+std::string relative_base(const HierarchyMount& h) {
+    if (!h.unified) return h.own_cgroup;
+    std::string parent = fs::path(clean_cgroup_path(h.own_cgroup)).parent_path().string();
+    return parent.empty() ? "/" : parent;
+}
+
 }  // namespace
 
 std::unique_ptr<Manager> cgroupfs_cgroup(const std::optional<std::string>& cgroups_path, const std::string& id,
@@ -39,7 +50,7 @@ std::unique_ptr<Manager> cgroupfs_cgroup(const std::optional<std::string>& cgrou
     std::vector<Placement> placements;
     for (const auto& h : hierarchy.all()) {
         std::string cgroup = absolute ? clean_cgroup_path(requested)
-                                      : clean_cgroup_path(h.own_cgroup + clean_cgroup_path(requested));
+                                      : clean_cgroup_path(relative_base(h) + clean_cgroup_path(requested));
         if (cgroup == "/")
             throw Error("cgroup path " + ocirt::quoted(requested) + " resolves to the root cgroup of " +
                         ocirt::quoted(h.mount_point));

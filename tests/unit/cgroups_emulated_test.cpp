@@ -125,9 +125,12 @@ TEST_CASE("cgroups emulated: absolute, relative and absent cgroupsPath") {
     CHECK(paths["unified"] == "/c2");
 
     CHECK(cgroups_by_key(*cgroupfs_cgroup(std::nullopt, "c3", h))["memory"] == "/outer/job/c3");
+    // On cgroup2 beside the caller's own cgroup, not in it: that one holds processes, so it could enable
+    // no controller for a child.
     auto v2 = cgroupfs_cgroup(std::nullopt, "c4", t.v2());
     REQUIRE(v2->placements().size() == 1);
-    CHECK(v2->placements().front().cgroup == "/user.slice/session/c4");
+    CHECK(v2->placements().front().cgroup == "/user.slice/c4");
+    CHECK(cgroupfs_cgroup(std::string("pods/c6"), "c6", t.v2())->placements().front().cgroup == "/user.slice/pods/c6");
 
     CHECK_THROWS_WITH(cgroupfs_cgroup(std::string("/a/.."), "c5", h), doctest::Contains("root cgroup"));
 }

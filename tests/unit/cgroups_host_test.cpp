@@ -114,15 +114,16 @@ TEST_CASE("cgroups: a real cgroup on this host holds a forked child, is signalle
     }
 }
 
-TEST_CASE("cgroups: without cgroupsPath a container goes under ocirt's own cgroup; SIGKILL reaches every process") {
+TEST_CASE("cgroups: without cgroupsPath a container goes under ocirt's own cgroup (v1) or beside it (cgroup2); SIGKILL reaches every process") {
     OCIRT_SKIP_IF(!host_allows_cgroups(), "needs root and /sys/fs/cgroup");
     auto hierarchy = Hierarchy::detect();
     std::string id = "ocirt-unit-default-" + std::to_string(getpid());
     auto owned = cgroupfs_cgroup(std::nullopt, id, hierarchy);
     Manager& m = *owned;
     for (const auto& p : m.placements()) {
-        std::string own = p.hierarchy.own_cgroup == "/" ? "" : p.hierarchy.own_cgroup;
-        CHECK(p.cgroup == own + "/" + id);
+        std::string base = p.hierarchy.unified ? fs::path(p.hierarchy.own_cgroup).parent_path().string()
+                                               : p.hierarchy.own_cgroup;
+        CHECK(p.cgroup == (base == "/" ? "" : base) + "/" + id);
     }
     m.create();
     pid_t a = spawn_sleeper(), b = spawn_sleeper();
