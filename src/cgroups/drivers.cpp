@@ -17,6 +17,15 @@ std::unique_ptr<CgroupfsManager> cgroupfs_driver(std::vector<Placement> placemen
     return std::make_unique<V1Manager>(std::move(placements));
 }
 
+// Where a relative cgroupsPath starts: ocirt's own cgroup in a v1 hierarchy, as runc's fs driver; on a cgroup2
+// mount the parent of it, as runc's fs2 driver (defaultDirPath). cgroup-v2.rst "No Internal Process
+// Constraint": a cgroup that holds processes (ocirt's own, say a systemd service's) cannot enable controllers
+// for its children, so a container below it could not get its limits; its parent holds none.
+std::string relative_base(const HierarchyMount& h) {
+    if (!h.unified) return h.own_cgroup;
+    return std::filesystem::path(clean_cgroup_path(h.own_cgroup)).parent_path().string();
+}
+
 // The old encoding: one path for every hierarchy, or {"<hierarchy>": "<path>", ...}.
 std::string legacy_path_in(const std::string& encoded, const HierarchyMount& h, const char* what) {
     if (encoded.empty() || encoded.front() != '{') return encoded;
@@ -39,7 +48,7 @@ std::unique_ptr<Manager> cgroupfs_cgroup(const std::optional<std::string>& cgrou
     std::vector<Placement> placements;
     for (const auto& h : hierarchy.all()) {
         std::string cgroup = absolute ? clean_cgroup_path(requested)
-                                      : clean_cgroup_path(h.own_cgroup + clean_cgroup_path(requested));
+                                      : clean_cgroup_path(relative_base(h) + clean_cgroup_path(requested));
         if (cgroup == "/")
             throw Error("cgroup path " + ocirt::quoted(requested) + " resolves to the root cgroup of " +
                         ocirt::quoted(h.mount_point));
