@@ -63,9 +63,9 @@ TEST_CASE("cgroups v2: pause/resume of a created, then running container: cgroup
 
     auto pause_created = ocirt({"pause", c.id});
     REQUIRE_MESSAGE(pause_created.exit_code == 0, pause_created.err);
-    CHECK(status_of(ocirt, c.id) == "paused");
     CHECK(cgroup_file(dir + "/cgroup.freeze") == "1");
     CHECK(frozen_in_events(dir));
+    CHECK(ocirt({"pause", c.id}).err.find("is paused, not running") != std::string::npos);
     auto resume_created = ocirt({"resume", c.id});
     REQUIRE_MESSAGE(resume_created.exit_code == 0, resume_created.err);
     CHECK(status_of(ocirt, c.id) == "created");
@@ -162,7 +162,7 @@ TEST_CASE("cgroups v2: events --stats fills runc's JSON from cpu.stat, memory.cu
     CHECK(data["memory"]["usage"]["limit"] == 64 << 20);
     CHECK(data["memory"]["raw"].contains("anon"));
     CHECK(data["memory"]["raw"].contains("file"));
-    CHECK(data["memory"]["cache"] == data["memory"]["raw"]["file"]);
+    CHECK(data["memory"].value("cache", uint64_t{0}) == data["memory"]["raw"].value("file", uint64_t{0}));  // 0 is left out
     // cpu.stat's usage_usec, in nanoseconds, no more than the kernel counted a moment later
     uint64_t total = data["cpu"]["usage"]["total"].get<uint64_t>();
     CHECK(total > 0);
