@@ -15,8 +15,8 @@ namespace ocirt::cgroups {
 // The cgroup of a new container; nothing is made yet (Manager::create, or the unit's start).
 // With `systemd`, linux.cgroupsPath is "slice:prefix:name" (systemd/path.hpp) and systemd is connected to
 // at once: where none answers, an Error before anything is made. Otherwise cgroupsPath absolute → under
-// each hierarchy's root; relative → under ocirt's own cgroup in each hierarchy; absent → "<id>" relative to
-// ocirt's own cgroup, as runc's cgroupfs driver does when the path is empty.
+// each hierarchy's root; relative → under ocirt's own cgroup in each v1 hierarchy and under its parent on the
+// cgroup2 mount; absent → "<id>" taken as relative, as runc's cgroupfs drivers (fs, fs2) do.
 std::unique_ptr<Manager> container_cgroup(const std::optional<std::string>& cgroups_path, const std::string& id,
                                           bool systemd, const Hierarchy& hierarchy);
 std::unique_ptr<Manager> cgroupfs_cgroup(const std::optional<std::string>& cgroups_path, const std::string& id,

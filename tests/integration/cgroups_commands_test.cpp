@@ -1,5 +1,6 @@
-// pause/resume, update, events, kill --all and delete --force against real v1 cgroups, and
-// --systemd-cgroup on a host without systemd.
+// pause/resume, update, events, kill --all and delete --force against real cgroups, and --systemd-cgroup on
+// a host without systemd. The cases that read v1 files back are "cgroups v1:" and skip on a host without
+// those hierarchies; their cgroup2 counterparts are in cgroups_v2_commands_test.cpp.
 #include <doctest/doctest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -10,94 +11,32 @@
 #include <set>
 #include <sstream>
 
-#include "cgroups/hierarchy.hpp"
+#include "cgroup_command_helpers.hpp"
+#include "cgroup_paths.hpp"
 #include "container_helpers.hpp"
 #include "emulated_systemd.hpp"
 #include "exec_helpers.hpp"
 #include "harness.hpp"
+#include "../support/skip.hpp"
 
 using namespace ocirt::test;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
-
-// The container's directory in the v1 hierarchy of `controller`, from /proc/PID/cgroup (cgroups(7)).
-std::string v1_dir(pid_t pid, const std::string& controller) {
-    auto hierarchy = ocirt::cgroups::Hierarchy::detect();
-    const auto* mount = hierarchy.v1_with(controller);
-    REQUIRE(mount != nullptr);
-    std::istringstream lines(read_file("/proc/" + std::to_string(pid) + "/cgroup"));
-    for (std::string line; std::getline(lines, line);) {
-        auto first = line.find(':'), second = line.find(':', first + 1);
-        std::string list = "," + line.substr(first + 1, second - first - 1) + ",";
-        if (list.find("," + controller + ",") != std::string::npos) return mount->mount_point + line.substr(second + 1);
-    }
-    FAIL("no " << controller << " line in /proc/" << pid << "/cgroup");
-    return {};
-}
-
-std::string trimmed_text(const std::string& s) {
-    auto b = s.find_first_not_of(" \n"), e = s.find_last_not_of(" \n");
-    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
-std::string status_of(const Ocirt& ocirt, const std::string& id) {
-    auto state = ocirt({"state", id});
-    if (state.exit_code != 0) return "gone";
-    return json::parse(state.out).at("status").get<std::string>();
-}
-
-// The counter a container's loop writes to its own /tmp, read through the init's root.
-long counter(pid_t pid) {
-    std::string text = trimmed_text(read_file("/proc/" + std::to_string(pid) + "/root/tmp/count"));
-    return text.empty() ? -1 : std::stol(text);
-}
-
-pid_t spawn_events(const Ocirt& ocirt, const std::vector<std::string>& args, const std::string& out,
-                   const std::string& err) {
-    Spawn spawn;
-    spawn.args = args;
-    spawn.out_file = out;
-    spawn.err_file = err;
-    return spawn_ocirt(ocirt, spawn);
-}
-
-void sleep_ms(int ms) { ::usleep(static_cast<useconds_t>(ms) * 1000); }
-
-// Every process of the host whose command line holds `marker` ("sleep 7311" style arguments).
-size_t processes_with(const std::string& marker) {
-    size_t n = 0;
-    for (pid_t pid : processes_mentioning(marker)) {
-        std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
-        auto close = stat.rfind(')');
-        if (close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z') ++n;
-    }
-    return n;
-}
-
-// Without a pid namespace, the init's death does not take the others along: only the cgroup reaches them.
-// The sleeps are started by a subshell that exits, so they are nested and reparented away from the init.
-void nested_sleepers(Bundle& bundle, const std::string& a, const std::string& b, const std::string& c) {
-    drop_namespace(bundle, "pid");
-    bundle.shell("sh -c '(sleep " + a + " &); sleep " + b + " &' ; sleep " + c);
-}
-
-}  // namespace
-
-TEST_CASE("pause/resume: state turns paused and running, freezer.state reads back, the container's counter stops") {
+TEST_CASE("cgroups v1: pause/resume: state turns paused and running, freezer.state reads back, the container's counter stops") {
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"freezer"}));
     Ocirt ocirt;
     Bundle bundle;
-    bundle.shell("i=0; while :; do i=$((i+1)); echo $i > /tmp/count; usleep 20000; done");
+    bundle.shell(kCounterLoop);
     RunningContainer container(ocirt, bundle, "pause");
     REQUIRE(eventually([&] { return counter(container.pid()) > 0; }));
-    std::string freezer = v1_dir(container.pid(), "freezer") + "/freezer.state";
+    std::string freezer = v1_cgroup_dir(container.pid(), "freezer") + "/freezer.state";
 
     auto pause = ocirt({"pause", container.id()});
     INFO(pause.err);
     REQUIRE(pause.exit_code == 0);
     CHECK(status_of(ocirt, container.id()) == "paused");
-    CHECK(trimmed_text(read_file(freezer)) == "FROZEN");
+    CHECK(cgroup_file(freezer) == "FROZEN");
     long frozen_at = counter(container.pid());
     sleep_ms(300);
     CHECK(counter(container.pid()) == frozen_at);
@@ -110,7 +49,7 @@ TEST_CASE("pause/resume: state turns paused and running, freezer.state reads bac
     INFO(resume.err);
     REQUIRE(resume.exit_code == 0);
     CHECK(status_of(ocirt, container.id()) == "running");
-    CHECK(trimmed_text(read_file(freezer)) == "THAWED");
+    CHECK(cgroup_file(freezer) == "THAWED");
     CHECK(eventually([&] { return counter(container.pid()) > frozen_at + 3; }));
 
     auto resume_running = ocirt({"resume", container.id()});
@@ -231,7 +170,8 @@ TEST_CASE("delete --force: a paused container with nested processes leaves no pr
     CHECK_FALSE(fs::exists(ocirt.state_dir(container.id())));
 }
 
-TEST_CASE("events --stats: one line of runc's JSON with pids, memory and cpu read from the v1 files") {
+TEST_CASE("cgroups v1: events --stats: one line of runc's JSON with pids, memory and cpu read from the v1 files") {
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"cpuacct", "pids", "memory"}));
     Ocirt ocirt;
     Bundle bundle;
     bundle.shell("i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 1000 & sleep 1001 & sleep 1002");
@@ -263,9 +203,9 @@ TEST_CASE("events --stats: one line of runc's JSON with pids, memory and cpu rea
     CHECK(data["blkio"].is_object());
     CHECK(data["hugetlb"].is_object());
     // The same numbers the kernel shows in the container's v1 files.
-    uint64_t usage = std::stoull(read_file(v1_dir(container.pid(), "cpuacct") + "/cpuacct.usage"));
+    uint64_t usage = std::stoull(read_file(v1_cgroup_dir(container.pid(), "cpuacct") + "/cpuacct.usage"));
     CHECK(data["cpu"]["usage"]["total"].get<uint64_t>() <= usage);
-    CHECK(trimmed_text(read_file(v1_dir(container.pid(), "pids") + "/pids.current")) == std::to_string(processes));
+    CHECK(cgroup_file(v1_cgroup_dir(container.pid(), "pids") + "/pids.current") == std::to_string(processes));
 }
 
 TEST_CASE("events: stats lines every interval until the container stops, then exit 0") {
@@ -291,7 +231,8 @@ TEST_CASE("events: stats lines every interval until the container stops, then ex
     }
 }
 
-TEST_CASE("events: a kernel OOM kill in the container prints an oom event") {
+TEST_CASE("cgroups v1: events: a kernel OOM kill in the container prints an oom event (memory.oom_control)") {
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"memory"}));
     Ocirt ocirt;
     Bundle bundle;
     bundle.shell("sleep 0.2; dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 1000");
@@ -305,7 +246,7 @@ TEST_CASE("events: a kernel OOM kill in the container prints an oom event") {
     REQUIRE(create.exit_code == 0);
     pid_t init = std::stoi(read_file(pid_file));
     // The limit is written here so that this test holds whatever maps linux.resources.memory.
-    std::ofstream(v1_dir(init, "memory") + "/memory.limit_in_bytes") << (16 << 20);
+    std::ofstream(v1_cgroup_dir(init, "memory") + "/memory.limit_in_bytes") << (16 << 20);
 
     std::string out = files.path() + "/events.out";
     pid_t events = spawn_events(ocirt, {"events", "--interval", "10s", id}, out, files.path() + "/events.err");
@@ -382,13 +323,14 @@ TEST_CASE("--systemd-cgroup: without systemd, create fails naming the flag and l
     CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
 }
 
-TEST_CASE("update: runc's flags write memory, cpu quota/period/shares, cpuset, pids and blkio weight, read back") {
+TEST_CASE("cgroups v1: update: runc's flags write memory, cpu quota/period/shares, cpuset, pids and blkio weight, read back") {
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"memory", "cpu", "cpuset", "pids"}));
     Ocirt ocirt;
     Bundle bundle;
     bundle.config["process"]["args"] = {"sleep", "1000"};
     RunningContainer container(ocirt, bundle, "update-flags");
     auto file = [&](const std::string& controller, const std::string& name) {
-        return trimmed_text(read_file(v1_dir(container.pid(), controller) + "/" + name));
+        return cgroup_file(v1_cgroup_dir(container.pid(), controller) + "/" + name);
     };
     // A kernel without CFQ and BFQ has no blkio weight file: the weight is refused, naming the field and the file.
     std::string weight_file = v1_blkio_weight_file();
@@ -429,13 +371,14 @@ TEST_CASE("update: runc's flags write memory, cpu quota/period/shares, cpuset, p
     CHECK(std::stoull(file("memory", "memory.limit_in_bytes")) > (1ull << 60));
 }
 
-TEST_CASE("update: --resources from stdin writes only the values it has, on a paused container too") {
+TEST_CASE("cgroups v1: update: --resources from stdin writes only the values it has, on a paused container too") {
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"memory", "cpu", "cpuset", "pids", "freezer"}));
     Ocirt ocirt;
     Bundle bundle;
     bundle.config["process"]["args"] = {"sleep", "1000"};
     RunningContainer container(ocirt, bundle, "update-json");
     auto file = [&](const std::string& controller, const std::string& name) {
-        return trimmed_text(read_file(v1_dir(container.pid(), controller) + "/" + name));
+        return cgroup_file(v1_cgroup_dir(container.pid(), controller) + "/" + name);
     };
     REQUIRE(ocirt({"update", "--cpuset-cpus", "0", "--pids-limit", "40", container.id()}).exit_code == 0);
     REQUIRE(ocirt({"pause", container.id()}).exit_code == 0);
@@ -474,7 +417,8 @@ TEST_CASE("kill --all: SIGKILL reaches every nested process of a paused containe
     CHECK(cgroups_named(container.id()).empty());
 }
 
-TEST_CASE("pause/resume: a created container can be paused and resumed, then started") {
+TEST_CASE("cgroups v1: pause/resume: a created container can be paused and resumed (freezer.state), then started") {
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"freezer"}));
     Ocirt ocirt;
     Bundle bundle;
     bundle.config["process"]["args"] = {"sleep", "1000"};
@@ -487,13 +431,13 @@ TEST_CASE("pause/resume: a created container can be paused and resumed, then sta
                 .exit_code == 0);
     pid_t init = std::stoi(read_file(pid_file));
     REQUIRE(ocirt({"pause", id}).exit_code == 0);
-    CHECK(trimmed_text(read_file(v1_dir(init, "freezer") + "/freezer.state")) == "FROZEN");
+    CHECK(cgroup_file(v1_cgroup_dir(init, "freezer") + "/freezer.state") == "FROZEN");
     auto again = ocirt({"pause", id});
     CHECK(again.err.find("is paused, not running") != std::string::npos);
     auto resume = ocirt({"resume", id});
     INFO(resume.err);
     REQUIRE(resume.exit_code == 0);
-    CHECK(trimmed_text(read_file(v1_dir(init, "freezer") + "/freezer.state")) == "THAWED");
+    CHECK(cgroup_file(v1_cgroup_dir(init, "freezer") + "/freezer.state") == "THAWED");
     REQUIRE(run_to_files(ocirt, {"start", id}, files.path() + "/out", files.path() + "/err").exit_code == 0);
     CHECK(status_of(ocirt, id) == "running");
     REQUIRE(ocirt({"kill", id, "KILL"}).exit_code == 0);

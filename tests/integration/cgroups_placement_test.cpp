@@ -5,29 +5,19 @@
 #include <filesystem>
 #include <vector>
 
+#include "cgroup_paths.hpp"
 #include "container_helpers.hpp"
 #include "harness.hpp"
 
 using namespace ocirt::test;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::vector<std::string> v1_hierarchies() {
-    std::vector<std::string> out;
-    for (const char* c : {"pids", "memory", "freezer", "cpuset", "devices"})
-        if (fs::exists(std::string("/sys/fs/cgroup/") + c + "/cgroup.procs")) out.push_back(std::string("/sys/fs/cgroup/") + c);
-    return out;
-}
-
-}  // namespace
-
 TEST_CASE("cgroups: delete removes the parents create made for an absolute cgroupsPath and keeps the one that was there") {
     Ocirt ocirt;
     Bundle bundle;
     std::string id = unique_id("cgparents");
     std::string kept = "/ocirt-kept-" + id;
-    auto hierarchies = v1_hierarchies();
+    auto hierarchies = hierarchy_mounts();  // v1 ones and the cgroup2 mount, from the mount table
     REQUIRE_FALSE(hierarchies.empty());
     for (const auto& h : hierarchies) REQUIRE(fs::create_directory(h + kept));
     bundle.config["linux"]["cgroupsPath"] = kept + "/made/deeper/" + id;

@@ -2,8 +2,6 @@
 // behaviour seen from inside, and no cgroup left in any hierarchy afterwards.
 #include <doctest/doctest.h>
 #include <fcntl.h>
-#include <linux/loop.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -13,10 +11,12 @@
 #include <sstream>
 #include <thread>
 
+#include "block_devices.hpp"
+#include "cgroup_paths.hpp"
+#include "client_resources.hpp"
 #include "container_helpers.hpp"
 #include "harness.hpp"
 #include "../support/skip.hpp"
-#include "util/unique_fd.hpp"
 
 using namespace ocirt::test;
 namespace fs = std::filesystem;
@@ -34,31 +34,6 @@ std::vector<std::string> split(const std::string& text, char sep) {
     std::stringstream in(text);
     for (std::string part; std::getline(in, part, sep);) out.push_back(part);
     return out;
-}
-
-bool v1_hierarchy(const std::string& controller) {
-    return fs::exists("/sys/fs/cgroup/" + controller + "/cgroup.procs") &&
-           !fs::exists("/sys/fs/cgroup/" + controller + "/cgroup.controllers");
-}
-
-// "" where this host mounts a v1 hierarchy of each of `controllers`, else the first one it lacks (a skip reason).
-std::string missing_v1_hierarchy(std::initializer_list<const char*> controllers) {
-    for (const char* controller : controllers)
-        if (!v1_hierarchy(controller)) return std::string("no cgroup v1 ") + controller + " hierarchy on this host";
-    return "";
-}
-
-// The directory of `pid`'s cgroup in the v1 hierarchy of `controller`, as the host sees it
-// (/proc/PID/cgroup lines "id:controller,controller:path"; this host mounts each at /sys/fs/cgroup/<name>).
-std::string v1_cgroup_dir(pid_t pid, const std::string& controller) {
-    for (const auto& line : split(read_file("/proc/" + std::to_string(pid) + "/cgroup"), '\n')) {
-        auto fields = split(line, ':');
-        if (fields.size() < 3) continue;
-        for (const auto& c : split(fields[1], ','))
-            if (c == controller) return "/sys/fs/cgroup/" + controller + fields[2];
-    }
-    FAIL("pid " << pid << " has no " << controller << " cgroup");
-    return "";
 }
 
 // A created (not started) container whose process sleeps, with `resources` merged into the bundle's.
@@ -119,72 +94,6 @@ std::string failed_create(const nlohmann::json& resources) {
     return r.err;
 }
 
-// A real block device of this host ("major:minor") that is not a loop, ram or zram device.
-std::string disk_device() {
-    for (const auto& entry : fs::directory_iterator("/sys/block")) {
-        std::string name = entry.path().filename().string();
-        if (name.rfind("loop", 0) == 0 || name.rfind("ram", 0) == 0 || name.rfind("zram", 0) == 0) continue;
-        if (fs::exists(entry.path() / "dev")) return trim_space(read_file((entry.path() / "dev").string()));
-    }
-    return "";
-}
-
-// A loop device over a sparse temp file, detached on destruction.
-class LoopDevice {
-public:
-    LoopDevice() : backing_("ocirt-loop") {
-        std::string image = backing_.path() + "/disk.img";
-        std::ofstream(image).close();
-        fs::resize_file(image, 16 << 20);
-        ocirt::UniqueFd control(::open("/dev/loop-control", O_RDWR | O_CLOEXEC));
-        ocirt::UniqueFd image_fd(::open(image.c_str(), O_RDWR | O_CLOEXEC));
-        REQUIRE(control);
-        REQUIRE(image_fd);
-        for (int attempt = 0; attempt < 10 && !fd_; ++attempt) {
-            int n = ::ioctl(control.get(), LOOP_CTL_GET_FREE);
-            REQUIRE(n >= 0);
-            ocirt::UniqueFd fd(::open(("/dev/loop" + std::to_string(n)).c_str(), O_RDWR | O_CLOEXEC));
-            loop_config config{};
-            config.fd = static_cast<__u32>(image_fd.get());
-            if (fd && ::ioctl(fd.get(), LOOP_CONFIGURE, &config) == 0) {  // else taken by someone else meanwhile
-                fd_ = std::move(fd);
-                name_ = "loop" + std::to_string(n);
-            }
-        }
-        REQUIRE(fd_);
-    }
-    ~LoopDevice() { ::ioctl(fd_.get(), LOOP_CLR_FD, 0); }
-    const std::string& name() const { return name_; }
-    std::string device() const { return trim_space(read_file("/sys/block/" + name_ + "/dev")); }  // "7:N"
-
-private:
-    TempDir backing_;
-    ocirt::UniqueFd fd_;
-    std::string name_;
-};
-
-// A block device's I/O scheduler switched (queue/scheduler, Documentation/block/switching-sched.rst) and
-// switched back on destruction.
-class SchedulerSwitch {
-public:
-    SchedulerSwitch(const std::string& block_device, const std::string& scheduler)
-        : file_("/sys/block/" + block_device + "/queue/scheduler") {
-        std::string current = read_file(file_);
-        auto open = current.find('['), close = current.find(']');
-        REQUIRE(close != std::string::npos);
-        previous_ = current.substr(open + 1, close - open - 1);
-        std::ofstream(file_) << scheduler;
-        REQUIRE(read_file(file_).find("[" + scheduler + "]") != std::string::npos);
-    }
-    ~SchedulerSwitch() { std::ofstream(file_) << previous_; }
-
-private:
-    std::string file_, previous_;
-};
-
-int major_of(const std::string& device) { return std::stoi(device.substr(0, device.find(':'))); }
-int minor_of(const std::string& device) { return std::stoi(device.substr(device.find(':') + 1)); }
-
 long long usage_ns(const std::string& cpuacct_dir) {
     return std::stoll(trim_space(read_file(cpuacct_dir + "/cpuacct.usage")));
 }
@@ -193,7 +102,7 @@ long long usage_ns(const std::string& cpuacct_dir) {
 
 TEST_CASE(
     "cgroups v1: memory limit, swap, reservation, kernelTCP, swappiness and oom_control read back from the kernel") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"memory"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"memory"}));
     Limited c(nlohmann::json{{"memory",
                               {{"limit", 67108864},
                                {"swap", 134217728},
@@ -215,7 +124,7 @@ TEST_CASE(
 }
 
 TEST_CASE("cgroups v1: an unlimited memory limit lifts memory+swap too") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"memory"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"memory"}));
     Limited c(nlohmann::json{{"memory", {{"limit", -1}}}});
     CHECK(c.file("memory", "memory.limit_in_bytes") == "9223372036854771712");
     CHECK(c.file("memory", "memory.memsw.limit_in_bytes") == "9223372036854771712");
@@ -223,7 +132,7 @@ TEST_CASE("cgroups v1: an unlimited memory limit lifts memory+swap too") {
 }
 
 TEST_CASE("cgroups v1: cpu shares, quota, period, burst and realtime read back from the kernel") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"cpu"}));
     Limited c(nlohmann::json{{"cpu",
                               {{"shares", 512},
                                {"quota", 50000},
@@ -241,7 +150,7 @@ TEST_CASE("cgroups v1: cpu shares, quota, period, burst and realtime read back f
 }
 
 TEST_CASE("cgroups v1: cpu.idle and cpuset cpus/mems read back from the kernel") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu", "cpuset"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"cpu", "cpuset"}));
     Limited c(nlohmann::json{{"cpu", {{"idle", 1}, {"cpus", "0"}, {"mems", "0"}}}});
     CHECK(c.file("cpu", "cpu.idle") == "1");
     CHECK(c.file("cpuset", "cpuset.cpus") == "0");
@@ -252,7 +161,7 @@ TEST_CASE("cgroups v1: cpu.idle and cpuset cpus/mems read back from the kernel")
 }
 
 TEST_CASE("cgroups v1: pids.max from pids.limit: a number, -1 as max, 0 as 0") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"pids"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"pids"}));
     for (auto [limit, expected] : std::vector<std::pair<int, std::string>>{{20, "20"}, {-1, "max"}, {0, "0"}}) {
         CAPTURE(limit);
         Limited c(nlohmann::json{{"pids", {{"limit", limit}}}});
@@ -262,7 +171,7 @@ TEST_CASE("cgroups v1: pids.max from pids.limit: a number, -1 as max, 0 as 0") {
 }
 
 TEST_CASE("cgroups v1: blkio weight, weight_device and the four throttles read back from the kernel") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"blkio"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"blkio"}));
     std::string disk = disk_device();
     REQUIRE_FALSE(disk.empty());
     auto throttle = [&](long long rate) {
@@ -296,7 +205,7 @@ TEST_CASE("cgroups v1: blkio weight, weight_device and the four throttles read b
 }
 
 TEST_CASE("cgroups v1: devices.list holds the config's rules and then runc's default allowed devices") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"devices"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"devices"}));
     Limited c(nlohmann::json{{"devices",
                               {{{"allow", false}, {"access", "rwm"}},
                                {{"allow", true}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "rw"}},
@@ -312,7 +221,7 @@ TEST_CASE("cgroups v1: devices.list holds the config's rules and then runc's def
 }
 
 TEST_CASE("cgroups v1: a denied device cannot be opened inside while the default devices work") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"devices"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"devices"}));
     const std::string script =
         "(exec 3</dev/fuse) && echo fuse-opened; cat /dev/null && echo null-ok; head -c 3 /dev/zero | wc -c; "
         "head -c 3 /dev/urandom | wc -c";
@@ -358,7 +267,7 @@ TEST_CASE("cgroups v1: a denied device cannot be opened inside while the default
 }
 
 TEST_CASE("cgroups v1: a container over its memory limit is OOM-killed and the kernel counts it") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"memory"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"memory"}));
     const std::string hog = "x=$(head -c 268435456 /dev/zero | tr '\\0' a); echo survived";
     nlohmann::json memory = {{"memory", {{"limit", 33554432}, {"swap", 33554432}}}};
     SUBCASE("run exits 137") {
@@ -379,7 +288,7 @@ TEST_CASE("cgroups v1: a container over its memory limit is OOM-killed and the k
 }
 
 TEST_CASE("cgroups v1: a pids limit stops a fork bomb at the limit") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"pids"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"pids"}));
     // The bomb runs in a subshell, which dies when a fork fails; the one slot that frees is taken again,
     // then the count uses builtins only: at the limit nothing more can fork.
     auto r = run_limited({{"pids", {{"limit", 10}}}},
@@ -390,7 +299,7 @@ TEST_CASE("cgroups v1: a pids limit stops a fork bomb at the limit") {
 }
 
 TEST_CASE("cgroups v1: a cpu quota of 20% holds a busy loop near 20% (cpuacct.usage over a second)") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu", "cpuacct"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"cpu", "cpuacct"}));
     Limited c(nlohmann::json{{"cpu", {{"quota", 20000}, {"period", 100000}}}}, "while :; do :; done");
     std::string cpuacct = v1_cgroup_dir(c.pid, "cpuacct");
     REQUIRE(c.ocirt({"start", c.id}).exit_code == 0);
@@ -410,7 +319,7 @@ TEST_CASE("cgroups v1: a cpu quota of 20% holds a busy loop near 20% (cpuacct.us
 // A value the kernel refuses fails create with the field, the file and the reason, leaving nothing: one case
 // per value, each skipped on its own where this host lacks what it needs.
 TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: cpuset.cpus 99999") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpuset"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"cpuset"}));
     auto err = failed_create({{"cpu", {{"cpus", "99999"}}}});
     CHECK(err.find("/linux/resources/cpu/cpus") != std::string::npos);
     CHECK(err.find("cpuset.cpus") != std::string::npos);
@@ -419,7 +328,7 @@ TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: 
 }
 
 TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: useHierarchy false (always hierarchical)") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"memory"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"memory"}));
     auto err = failed_create({{"memory", {{"useHierarchy", false}}}});
     CHECK(err.find("/linux/resources/memory/useHierarchy") != std::string::npos);
     CHECK(err.find("memory.use_hierarchy") != std::string::npos);
@@ -427,14 +336,14 @@ TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: 
 }
 
 TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: swap below the memory limit") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"memory"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"memory"}));
     auto err = failed_create({{"memory", {{"limit", 67108864}, {"swap", 33554432}}}});
     CHECK(err.find("/linux/resources/memory/swap") != std::string::npos);
     CHECK(err.find("memory.memsw.limit_in_bytes") != std::string::npos);
 }
 
 TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: realtime runtime over its period") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"cpu"}));
     auto err = failed_create({{"cpu", {{"realtimeRuntime", 2000000}, {"realtimePeriod", 1000000}}}});
     CHECK(err.find("/linux/resources/cpu/realtimeRuntime") != std::string::npos);
     CHECK(err.find("cpu.rt_runtime_us") != std::string::npos);
@@ -442,7 +351,7 @@ TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: 
 }
 
 TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: cpu shares beyond the kernel's range") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"cpu"}));
     auto err = failed_create({{"cpu", {{"shares", 1000000}}}});
     CHECK(err.find("/linux/resources/cpu/shares: the kernel set") != std::string::npos);
     CHECK(err.find("262144 instead of 1000000") != std::string::npos);
@@ -451,8 +360,8 @@ TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: 
 }
 
 TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: blkio leafWeight without CFQ") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"blkio"}));
-    OCIRT_SKIP_IF(fs::exists("/sys/fs/cgroup/blkio/blkio.leaf_weight"), "this kernel has CFQ's blkio.leaf_weight");
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"blkio"}));
+    OCIRT_SKIP_IF(fs::exists(v1_mount("blkio") + "/blkio.leaf_weight"), "this kernel has CFQ's blkio.leaf_weight");
     auto err = failed_create({{"blockIO", {{"leafWeight", 100}}}});
     CHECK(err.find("/linux/resources/blockIO/leafWeight") != std::string::npos);
     CHECK(err.find("blkio.leaf_weight") != std::string::npos);
@@ -460,7 +369,7 @@ TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: 
 }
 
 TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: blkio weight without CFQ or BFQ") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"blkio"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"blkio"}));
     OCIRT_SKIP_IF(!v1_blkio_weight_file().empty(), "this kernel has a blkio weight file (" + v1_blkio_weight_file() + ")");
     auto err = failed_create({{"blockIO", {{"weight", 300}}}});
     CHECK(err.find("/linux/resources/blockIO/weight") != std::string::npos);
@@ -469,7 +378,7 @@ TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: 
 }
 
 TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: BFQ weight of a disk not on BFQ") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"blkio"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"blkio"}));
     OCIRT_SKIP_IF(v1_blkio_weight_file() != "blkio.bfq.weight", "this kernel has no BFQ (no blkio.bfq.weight)");
     std::string disk = disk_device();
     OCIRT_SKIP_IF(disk.empty(), "no disk on this host besides loop, ram and zram devices");
@@ -482,22 +391,9 @@ TEST_CASE("cgroups v1: the kernel refuses, create names field, file and reason: 
     CHECK(err.find("Operation not supported") != std::string::npos);
 }
 
-namespace {
-
-// What Docker 20.10 writes into linux.resources for `docker run` without limits, and what `docker update
-// --cpu-shares 512` sends (daemon/update_linux.go toContainerdResources: every field, zero where unset).
-const nlohmann::json kDockerRunResources = {{"cpu", {{"shares", 0}}},
-                                            {"blockIO", {{"weight", 0}}},
-                                            {"memory", {{"disableOOMKiller", false}}}};
-const nlohmann::json kDockerUpdateResources = {
-    {"blockIO", {{"weight", 0}}},
-    {"cpu", {{"shares", 512}, {"cpus", ""}, {"mems", ""}, {"period", 0}, {"quota", 0}}},
-    {"memory", {{"limit", 0}, {"reservation", 0}, {"kernel", 0}}}};
-
-}  // namespace
 
 TEST_CASE("cgroups v1: the zeros Docker sends for unset limits write nothing, at create and at update, as with runc") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu", "cpuset", "memory", "blkio"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"cpu", "cpuset", "memory", "blkio"}));
     Limited c(kDockerRunResources);
     // Nothing was written: each file keeps what a new cgroup starts with.
     CHECK(c.file("cpu", "cpu.shares") == "1024");
@@ -531,7 +427,7 @@ TEST_CASE("cgroups v1: the zeros Docker sends for unset limits write nothing, at
 }
 
 TEST_CASE("cgroups v1: without a cgroup namespace the cgroup mount shows the container's own cgroup, as runc binds it") {
-    OCIRT_SKIP_IF_LACKING(missing_v1_hierarchy({"cpu", "pids", "memory"}));
+    OCIRT_SKIP_IF_LACKING(lacking_v1({"cpu", "pids", "memory"}));
     Ocirt ocirt;
     Bundle bundle;
     drop_namespace(bundle, "cgroup");
@@ -562,7 +458,7 @@ TEST_CASE("cgroups v1: without a cgroup namespace the cgroup mount shows the con
     for ([[maybe_unused]] const auto& entry : fs::directory_iterator(v1_cgroup_dir(pid, "pids"))) ++own_entries;
     CHECK(lines[3] == std::to_string(own_entries));
     // mountinfo's root field: the container's cgroup path, as the host's /proc/PID/cgroup shows it.
-    std::string host_path = v1_cgroup_dir(pid, "pids").substr(std::string("/sys/fs/cgroup/pids").size());
+    std::string host_path = v1_cgroup_dir(pid, "pids").substr(v1_mount("pids").size());
     CHECK(lines[4] == host_path);
     CHECK(host_path != "/");
     CHECK(ocirt({"delete", "--force", id}).exit_code == 0);

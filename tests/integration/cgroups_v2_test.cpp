@@ -1,5 +1,7 @@
-// Real cgroup v2 tests on the host's cgroup2 mount (/sys/fs/cgroup/unified on this hybrid host): the eBPF
-// device filter, hugetlb, placement, cgroup.freeze and cgroup.kill, and the container's view of its cgroup.
+// Real cgroup v2 tests on the host's cgroup2 mount, found in the mount table (/sys/fs/cgroup on a cgroup2-only
+// host, /sys/fs/cgroup/unified on a hybrid one): the eBPF device filter, hugetlb, placement, cgroup.freeze and
+// cgroup.kill through the Manager, and the container's view of its cgroup. The read-backs of linux.resources
+// are in cgroups_v2_resources_test.cpp, the commands in cgroups_v2_commands_test.cpp.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,9 +21,11 @@
 #include "cgroups/device_filter.hpp"
 #include "cgroups/drivers.hpp"
 #include "linux/fork_into_cgroup.hpp"
+#include "cgroup_paths.hpp"
 #include "container_helpers.hpp"
 #include "exec_helpers.hpp"
 #include "harness.hpp"
+#include "../support/skip.hpp"
 #include "util/unique_fd.hpp"
 
 namespace fs = std::filesystem;
@@ -31,9 +35,10 @@ using ocirt::config::DeviceCgroupRule;
 
 namespace {
 
-const std::string kUnified = "/sys/fs/cgroup/unified";
+// The cgroup2 mount point; a test that needs one REQUIREs have_unified() first.
+const std::string kUnified = cgroup2_mount();
 
-bool have_unified() { return fs::exists(kUnified + "/cgroup.procs"); }
+bool have_unified() { return !kUnified.empty() && fs::exists(kUnified + "/cgroup.procs"); }
 
 // A cgroup made under the cgroup2 mount for one test; removed (after its processes left) at scope exit.
 class TestCgroup {
@@ -288,28 +293,27 @@ TEST_CASE("cgroups v2: placement, cgroup.freeze and cgroup.kill on the cgroup2 m
 }
 
 TEST_CASE("cgroups v2: hugepageLimits land in the container's unified cgroup, read back from the kernel") {
-    REQUIRE(have_unified());
+    OCIRT_SKIP_IF_LACKING(lacking_v2({"hugetlb"}));
     auto sizes = host_page_sizes();
-    REQUIRE(!sizes.empty());
+    OCIRT_SKIP_IF(sizes.empty(), "this kernel has no huge page sizes (/sys/kernel/mm/hugepages is empty)");
     bool was_enabled = subtree_has("hugetlb");
     Ocirt ocirt;
     Bundle bundle;
     std::string script;
     for (const auto& [name, bytes] : sizes) {
         bundle.config["linux"]["resources"]["hugepageLimits"].push_back({{"pageSize", name}, {"limit", 4 * bytes}});
-        script += "cat /sys/fs/cgroup/unified/hugetlb." + name + ".max /sys/fs/cgroup/unified/hugetlb." + name +
+        script += "cat " + cgroup2_inside() + "/hugetlb." + name + ".max " + cgroup2_inside() + "/hugetlb." + name +
                   ".rsvd.max; ";
     }
     bundle.shell(script + "sleep 1000");
     {
         RunningContainer container(ocirt, bundle, "hugetlb");
-        std::string host_dir = kUnified + "/" + container.id();
+        std::string host_dir = cgroup2_dir(container.pid());
+        CHECK(fs::path(host_dir).filename() == container.id());
         for (const auto& [name, bytes] : sizes) {
             CHECK(read_file(host_dir + "/hugetlb." + name + ".max") == std::to_string(4 * bytes) + "\n");
             CHECK(read_file(host_dir + "/hugetlb." + name + ".rsvd.max") == std::to_string(4 * bytes) + "\n");
         }
-        CHECK(read_file("/proc/" + std::to_string(container.pid()) + "/cgroup").find("0::/" + container.id() + "\n") !=
-              std::string::npos);
         std::string expected;
         for (const auto& [name, bytes] : sizes) expected += std::to_string(4 * bytes) + "\n" + std::to_string(4 * bytes) + "\n";
         CHECK(eventually([&] { return container.out() == expected; }));  // the same, seen from inside

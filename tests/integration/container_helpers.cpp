@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <functional>
 
+#include "cgroup_paths.hpp"
+
 namespace ocirt::test {
 namespace fs = std::filesystem;
 
@@ -74,8 +76,10 @@ std::vector<std::string> cgroups_named(const std::string& name) {
 }
 
 std::string v1_blkio_weight_file() {
+    std::string blkio = v1_mount("blkio");
+    if (blkio.empty()) return "";
     for (const char* file : {"blkio.weight", "blkio.bfq.weight"})
-        if (fs::exists(std::string("/sys/fs/cgroup/blkio/") + file)) return file;
+        if (fs::exists(blkio + "/" + file)) return file;
     return "";
 }
 

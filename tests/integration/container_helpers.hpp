@@ -45,7 +45,8 @@ std::vector<pid_t> processes_mentioning(const std::string& needle);
 std::vector<std::string> cgroups_named(const std::string& name);
 
 // The v1 file a blkio weight goes to on this kernel: "blkio.weight" (CFQ), "blkio.bfq.weight" (BFQ), or ""
-// when the kernel has neither scheduler (CONFIG_IOSCHED_BFQ off), where ocirt must refuse a weight.
+// when the kernel has neither scheduler (CONFIG_IOSCHED_BFQ off), where ocirt must refuse a weight, or when
+// there is no v1 blkio hierarchy.
 std::string v1_blkio_weight_file();
 
 }  // namespace ocirt::test

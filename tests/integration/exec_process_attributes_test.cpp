@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -99,6 +100,19 @@ TEST_CASE("exec process attributes: execCPUAffinity final is the affinity the pr
     CHECK(container.out() == "Cpus_allowed_list:\t1\n");
 }
 
+namespace {
+
+// An RLIMIT_NOFILE hard limit no process here can set: above fs.nr_open setrlimit(2) fails with EPERM even
+// with CAP_SYS_RESOURCE (a guest's root has it), and above the current hard limit without it (a sandbox).
+uint64_t unraisable_nofile_hard_limit() {
+    rlimit current{};
+    getrlimit(RLIMIT_NOFILE, &current);
+    uint64_t nr_open = std::stoull(read_file("/proc/sys/fs/nr_open"));
+    return std::max<uint64_t>(current.rlim_max, nr_open) + 1;
+}
+
+}  // namespace
+
 TEST_CASE("exec process attributes: an unknown capability in process.json of a 1.2 container is a warning; a bad rlimit fails exec naming it") {
     Ocirt ocirt;
     Running container(ocirt);
@@ -111,10 +125,8 @@ TEST_CASE("exec process attributes: an unknown capability in process.json of a 1
           std::string::npos);
     process["args"] = {"true"};
 
-    rlimit current{};
-    getrlimit(RLIMIT_NOFILE, &current);
     process.erase("capabilities");
-    process["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 64}, {"hard", static_cast<uint64_t>(current.rlim_max) + 1}}};
+    process["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 64}, {"hard", unraisable_nofile_hard_limit()}}};
     r = container.exec(process);
     CHECK(r.exit_code == 1);
     CHECK(container.err().find("/process/rlimits/0: setrlimit RLIMIT_NOFILE to soft 64") != std::string::npos);
@@ -125,8 +137,8 @@ TEST_CASE("exec process attributes: a failure only the process sees, before or a
     Running container(ocirt);
     rlimit current{};
     getrlimit(RLIMIT_NOFILE, &current);
-    const uint64_t above = static_cast<uint64_t>(current.rlim_max) + 1;
-    // This host lacks CAP_SYS_RESOURCE: the child cannot raise the hard limit (setrlimit(2)), after CgroupReady.
+    // The child cannot raise the hard limit to this (setrlimit(2)), after CgroupReady.
+    const uint64_t above = unraisable_nofile_hard_limit();
     const std::string rlimit_error = "/process/rlimits/0: setrlimit RLIMIT_NOFILE to soft 64, hard " + std::to_string(above) +
                                      ": the hard limit cannot be raised above " + std::to_string(current.rlim_max);
     auto process = shell_process("true");
@@ -138,7 +150,10 @@ TEST_CASE("exec process attributes: a failure only the process sees, before or a
     Bundle bundle;
     bundle.config["process"]["rlimits"] = process["rlimits"];
     bundle.write();
-    Result created = ocirt({"create", "--bundle", bundle.path(), unique_id("exec-attr-create")});
+    // Output to files: a create that wrongly succeeded would leave its init holding pipes open.
+    TempDir files("ocirt-exec-attr-create");
+    Result created = run_to_files(ocirt, {"create", "--bundle", bundle.path(), unique_id("exec-attr-create")},
+                                  files.path() + "/out", files.path() + "/err");
     CHECK(created.exit_code == 1);
     CHECK_MESSAGE(created.err.find("init: " + rlimit_error) != std::string::npos, created.err);
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "container_helpers.hpp"
 #include "harness.hpp"
 
 using namespace ocirt::test;
@@ -45,17 +46,6 @@ std::vector<std::string> processes_related_to(const std::string& needle) {
     return found;
 }
 
-std::vector<std::string> cgroup_dirs_named(const std::string& id) {
-    std::vector<std::string> found;
-    std::error_code ec;
-    for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec)) {
-        if (!hierarchy.is_directory(ec)) continue;
-        if (fs::exists(hierarchy.path() / id, ec)) found.push_back((hierarchy.path() / id).string());
-        for (const auto& sub : fs::directory_iterator(hierarchy.path(), ec))
-            if (sub.is_directory(ec) && fs::exists(sub.path() / id, ec)) found.push_back((sub.path() / id).string());
-    }
-    return found;
-}
 
 std::vector<std::string> mounts_naming(const std::string& a, const std::string& b) {
     std::vector<std::string> found;
@@ -105,6 +95,6 @@ TEST_CASE("invalid config: create exits 1 naming the pointer and rule, and leave
         CHECK(fs::is_empty(ocirt.root()));
         CHECK(mounts_naming(bundle.path(), id).empty());
         CHECK(processes_related_to(id).empty());
-        CHECK(cgroup_dirs_named(id).empty());
+        CHECK(cgroups_named(id).empty());
     }
 }

@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "cgroup_paths.hpp"
 #include "container_helpers.hpp"
 #include "harness.hpp"
 #include "../support/skip.hpp"
@@ -328,8 +329,9 @@ TEST_CASE("process attributes: scheduler policy and nice as /proc/self/stat show
 
 TEST_CASE("process attributes: a real-time scheduler needs a real-time budget in the cpu cgroup") {
     // Only on kernels with real-time group scheduling (sched(7)) in a v1 cpu hierarchy.
-    OCIRT_SKIP_IF(!fs::exists("/sys/fs/cgroup/cpu/cpu.rt_runtime_us"),
-                  "no real-time group scheduling here (no /sys/fs/cgroup/cpu/cpu.rt_runtime_us)");
+    const std::string cpu = v1_mount("cpu");
+    OCIRT_SKIP_IF(cpu.empty() || !fs::exists(cpu + "/cpu.rt_runtime_us"),
+                  "no real-time group scheduling here (no v1 cpu hierarchy with cpu.rt_runtime_us)");
     Ocirt ocirt;
     Bundle bundle;
     bundle.config["process"]["scheduler"] = {{"policy", "SCHED_FIFO"}, {"priority", 10}};
@@ -340,7 +342,7 @@ TEST_CASE("process attributes: a real-time scheduler needs a real-time budget in
 
     // With a budget given to the container's cgroup beforehand, the policy and priority reach the kernel.
     std::string name = unique_id("ocirt-rt");
-    std::string dir = "/sys/fs/cgroup/cpu/" + name;
+    std::string dir = cpu + "/" + name;
     fs::create_directory(dir);
     std::ofstream(dir + "/cpu.rt_runtime_us") << "10000";
     bundle.config["linux"]["cgroupsPath"] = "/" + name;
