@@ -167,6 +167,21 @@ TEST_CASE("docker: exec runs with -it, -u, -e and -w and passes output and exit 
     CHECK(std::regex_search(tty.out, std::regex("/dev/pts/[0-9]+")));
 }
 
+TEST_CASE("docker: on a host with AppArmor the container runs confined by docker-default, as dockerd asks") {
+    std::string enabled = trimmed(test::read_file("/sys/module/apparmor/parameters/enabled"));
+    OCIRT_SKIP_IF(enabled != "Y", "AppArmor is not enabled in this kernel: dockerd asks for no profile");
+    DockerContainer container;
+    container.run_detached({}, {"sleep", "1000"});
+    // dockerd loads its docker-default profile with apparmor_parser and names it in process.apparmorProfile;
+    // the runtime switches the init to it on exec (aa_change_onexec), and an exec'd process gets it too.
+    std::string pid = std::to_string(container.host_pid());
+    CHECK(trimmed(test::read_file("/proc/" + pid + "/attr/current")) == "docker-default (enforce)");
+    auto inside = exec(container, {}, {"cat", "/proc/self/attr/current"});
+    INFO("exec: ", inside.err);
+    CHECK(inside.exit_code == 0);
+    CHECK(trimmed(inside.out) == "docker-default (enforce)");
+}
+
 TEST_CASE("docker: --network none leaves only lo") {
     DockerContainer container;
     auto listed = container.run({"--rm", "--network", "none"}, {"cat", "/proc/net/dev"});
