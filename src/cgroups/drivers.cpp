@@ -60,16 +60,25 @@ std::unique_ptr<Manager> cgroupfs_cgroup(const std::optional<std::string>& cgrou
     return cgroupfs_driver(std::move(placements));
 }
 
-std::unique_ptr<Manager> systemd_cgroup(const SystemdCgroup& unit, const std::string& id, const Hierarchy& hierarchy) {
+std::unique_ptr<Manager> systemd_cgroup(const SystemdCgroup& unit, const std::string& id, const Hierarchy& hierarchy,
+                                        bool user) {
+    // systemd delegates no v1 controller to a user's instance, and runc refuses the same ("cannot use
+    // rootless systemd cgroups manager on cgroup v1").
+    if (user && hierarchy.mode() != Hierarchy::Mode::v2)
+        throw Error("--systemd-cgroup: a rootless container's unit needs a cgroup v2 host, where systemd delegates "
+                    "controllers to the user's instance; run without --systemd-cgroup to use cgroupfs",
+                    0, "/linux/cgroupsPath");
+    SystemdUnit systemd = SystemdUnit::for_new_unit(unit, id, hierarchy.mode(), systemd_sockets(user));
     std::vector<Placement> placements;
-    for (const auto& h : hierarchy.all()) placements.push_back({h, unit.cgroup, {}});
-    return std::make_unique<SystemdManager>(SystemdUnit::for_new_unit(unit, id, hierarchy.mode()),
-                                            cgroupfs_driver(std::move(placements)));
+    for (const auto& h : hierarchy.all()) placements.push_back({h, systemd.cgroup(), {}});
+    return std::make_unique<SystemdManager>(std::move(systemd), cgroupfs_driver(std::move(placements)));
 }
 
 std::unique_ptr<Manager> container_cgroup(const std::optional<std::string>& cgroups_path, const std::string& id,
-                                          bool systemd, const Hierarchy& hierarchy) {
-    if (systemd) return systemd_cgroup(parse_systemd_cgroup(cgroups_path, id), id, hierarchy);
+                                          bool systemd, const Hierarchy& hierarchy, bool rootless) {
+    if (systemd)
+        return systemd_cgroup(parse_systemd_cgroup(cgroups_path, id, rootless ? "user.slice" : "system.slice"), id,
+                              hierarchy, rootless);
     return cgroupfs_cgroup(cgroups_path, id, hierarchy);
 }
 
@@ -83,7 +92,7 @@ std::unique_ptr<Manager> open_recorded(const RecordedCgroup& recorded) {
     std::vector<Placement> placements = placements_of(recorded);
     if (!recorded.systemd_unit.empty()) {
         Hierarchy::Mode mode = mode_of(placements);
-        return std::make_unique<SystemdManager>(SystemdUnit::for_recorded(recorded.systemd_unit, mode),
+        return std::make_unique<SystemdManager>(SystemdUnit::for_recorded(recorded.systemd_unit, mode, recorded.systemd_user),
                                                 cgroupfs_driver(std::move(placements)));
     }
     if (placements.empty()) return no_cgroup();

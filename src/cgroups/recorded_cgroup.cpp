@@ -14,6 +14,7 @@ nlohmann::json recorded_cgroup_json(const RecordedCgroup& r) {
     }
     nlohmann::json j = {{"driver", r.systemd_unit.empty() ? "cgroupfs" : "systemd"}, {"paths", std::move(paths)}};
     if (!r.systemd_unit.empty()) j["unit"] = r.systemd_unit;
+    if (!r.systemd_unit.empty() && r.systemd_user) j["instance"] = "user";
     return j;
 }
 
@@ -23,6 +24,10 @@ RecordedCgroup recorded_cgroup_of_json(const nlohmann::json& j) {
     if (driver == "systemd") {
         r.systemd_unit = j.at("unit").get<std::string>();
         if (r.systemd_unit.empty()) throw Error("cgroup: a systemd cgroup with an empty unit name");
+        std::string instance = j.value("instance", "system");
+        if (instance != "system" && instance != "user")
+            throw Error("cgroup: unknown systemd instance " + ocirt::quoted(instance));
+        r.systemd_user = instance == "user";
     } else if (driver != "cgroupfs") {
         throw Error("cgroup: unknown driver " + ocirt::quoted(driver));
     }

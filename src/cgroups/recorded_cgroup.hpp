@@ -1,6 +1,7 @@
 #pragma once
 // The container's cgroup as state.json keeps it, so that later commands open it without reading the mount
-// table: "cgroup": {"driver": "cgroupfs"|"systemd", "unit": "<systemd unit>", "paths": {"<hierarchy>":
+// table: "cgroup": {"driver": "cgroupfs"|"systemd", "unit": "<systemd unit>", "instance": "user" (a unit of
+// the user's own systemd; absent: the system's), "paths": {"<hierarchy>":
 // {"mountPoint": ..., "cgroup": ..., "createdFrom": ...}, ...}}, one path per hierarchy ("cpu,cpuacct",
 // "name=systemd", "unified" for the cgroup2 mount). A state.json written by an ocirt before this form has
 // the string "cgroupPath" (one cgroup path, or a JSON object of them per hierarchy) with "cgroupCreatedFrom"
@@ -31,6 +32,7 @@ struct LegacyCgroupPath {
 struct RecordedCgroup {
     std::vector<RecordedPath> paths;  // none: a rootless container without a cgroup of its own
     std::string systemd_unit;         // "" when ocirt made the directories itself
+    bool systemd_user = false;        // the unit is the user's systemd instance's ("instance": "user")
     std::optional<LegacyCgroupPath> legacy;
 
     bool empty() const { return paths.empty() && (!legacy || legacy->path.empty()); }

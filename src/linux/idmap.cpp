@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <sstream>
 
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
@@ -35,6 +37,37 @@ void write_map(pid_t pid, const char* file, const char* pointer, const std::vect
 }
 
 }  // namespace
+
+std::vector<IdRange> parse_id_map(const std::string& text) {
+    std::vector<IdRange> ranges;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        std::istringstream words(line);
+        uint64_t inside = 0, outside = 0, count = 0;
+        if (!(words >> inside >> outside >> count) || inside > UINT32_MAX || outside > UINT32_MAX || count > UINT32_MAX)
+            continue;
+        ranges.push_back({static_cast<uint32_t>(inside), static_cast<uint32_t>(outside), static_cast<uint32_t>(count)});
+    }
+    return ranges;
+}
+
+bool is_initial_id_map(const std::vector<IdRange>& ranges) {
+    return ranges.size() == 1 && ranges[0].container_id == 0 && ranges[0].host_id == 0 &&
+           ranges[0].size == UINT32_MAX;
+}
+
+std::optional<uint32_t> parent_id_of(uint32_t id, const std::vector<IdRange>& ranges) {
+    for (const auto& r : ranges)
+        if (id >= r.container_id && id - r.container_id < r.size) return r.host_id + (id - r.container_id);
+    return std::nullopt;
+}
+
+std::vector<IdRange> own_uid_map() {
+    std::ifstream file("/proc/self/uid_map");
+    std::stringstream text;
+    text << file.rdbuf();
+    return parse_id_map(text.str());
+}
 
 std::string id_map_text(const std::vector<IdRange>& ranges) {
     std::string text;

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,17 @@ struct IdMaps {
     std::vector<IdRange> gid;
     bool deny_setgroups = false;  // write "deny" to /proc/PID/setgroups before gid_map
 };
+
+// The ranges of a uid_map or gid_map text as the kernel shows it ("inside outside count" per line, padded);
+// lines that are not three numbers are left out.
+std::vector<IdRange> parse_id_map(const std::string& text);
+// Whether `ranges` is the initial user namespace's map, "0 0 4294967295" (user_namespaces(7)): every id is
+// its own. Any other map belongs to a user namespace made by someone.
+bool is_initial_id_map(const std::vector<IdRange>& ranges);
+// `id` of the namespace that `ranges` maps, as its parent namespace knows it; nullopt when it is unmapped.
+std::optional<uint32_t> parent_id_of(uint32_t id, const std::vector<IdRange>& ranges);
+// /proc/self/uid_map, parsed; empty when it cannot be read.
+std::vector<IdRange> own_uid_map();
 
 // Writes /proc/<pid>/{setgroups,uid_map,gid_map}. A map the kernel refuses throws an Error whose message
 // names /linux/uidMappings or /linux/gidMappings and whose json_pointer() is that pointer.

@@ -76,8 +76,8 @@ ojson linux_features() {
     linux_["cgroup"] = {
         {"v1", true},            // cgroups/v1/resources.cpp, v1_apply.cpp
         {"v2", true},            // cgroups/v2/resources.cpp (hybrid hosts too, see manager_apply.cpp)
-        {"systemd", true},       // --systemd-cgroup: cgroups/systemd/driver.cpp over the system bus
-        {"systemdUser", false},  // cgroups/systemd/bus.cpp connects to the system bus only: no rootless systemd driver
+        {"systemd", true},       // --systemd-cgroup: cgroups/systemd/ over systemd's socket or the system bus
+        {"systemdUser", true},   // rootless --systemd-cgroup: the user's instance (cgroups/systemd/bus.cpp), cgroup v2
         {"rdma", true},          // linux.resources.rdma → rdma.max on v1 and v2 (cgroups/v1/resources.cpp, cgroups/v2/resources.cpp)
     };
     linux_["seccomp"] = {

@@ -78,7 +78,7 @@ NewContainer::NewContainer(const CreateRequest& request)
     cleanup_.push("run the poststop hooks", [this] { hooks::run_poststop_hooks(record_); });
     cleanup_.push("remove the state directory", [this] { container_->remove(); });
     cgroup_ = cgroups::container_cgroup(config_.linux_ ? config_.linux_->cgroupsPath : std::nullopt, request.id,
-                                        request.systemd_cgroup, *hierarchy_);
+                                        request.systemd_cgroup, *hierarchy_, request.rootless);
     // A create SIGKILLed before commit must still let delete --force find its cgroup.
     if (!request.systemd_cgroup) container_->save_pending_cgroup(cgroup_->record().pending_text());
     if (!plan_.has_mount_namespace) {
@@ -103,7 +103,10 @@ cgroups::Manager& NewContainer::place() {
     // Limits are in place before the init joins the cgroup, so they hold from its first instruction.
     if (config_.linux_) {
         config::Resources resources = config_.linux_->resources.value_or(config::Resources{});
-        resources.devices = cgroups::with_default_device_rules(resources.devices, config_.linux_->devices);
+        size_t config_rules = resources.devices.size();
+        resources.devices = enforceable_device_rules(
+            cgroups::with_default_device_rules(resources.devices, config_.linux_->devices), config_rules,
+            request_.rootless);
         with_context("cgroup", [&] { cgroup_->apply(resources); });
     }
     sync::log_step("parent", "cgroup created");

@@ -84,6 +84,83 @@ std::string find_program(const std::string& name) {
     throw std::runtime_error(name + " is not installed (not found on PATH)");
 }
 
+bool systemd_booted() { return std::filesystem::is_directory("/run/systemd/system"); }
+
+bool unified_cgroup_host() { return cgroup2_mount() == "/sys/fs/cgroup"; }
+
+bool clients_default_to_systemd() { return systemd_booted() && unified_cgroup_host(); }
+
+std::string cgroup2_mount() {
+    for (const auto& m : mounts())
+        if (m.fstype == "cgroup2" && m.point.rfind("/sys/fs/cgroup", 0) == 0) return m.point;
+    return "";
+}
+
+std::string v2_cgroup_path(pid_t pid) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/cgroup");
+    for (std::string line; std::getline(file, line);)
+        if (line.rfind("0::", 0) == 0) return line.substr(3);
+    return "";
+}
+
+bool v1_controller(const std::string& controller) {
+    for (const auto& m : mounts())
+        if (m.fstype == "cgroup" &&
+            std::find(m.super_options.begin(), m.super_options.end(), controller) != m.super_options.end())
+            return true;
+    return false;
+}
+
+std::string controller_dir(pid_t pid, const std::string& controller) {
+    if (v1_controller(controller)) return v1_cgroup_dir(pid, controller);
+    std::string mount = cgroup2_mount(), path = v2_cgroup_path(pid);
+    if (mount.empty() || path.empty()) return "";
+    std::string dir = mount + (path == "/" ? "" : path);
+    // The freezer is cgroup.freeze in every non-root cgroup, not a controller of cgroup.controllers.
+    if (controller == "freezer") return dir;
+    std::stringstream enabled(test::read_file(dir + "/cgroup.controllers"));
+    for (std::string name; enabled >> name;)
+        if (name == controller) return dir;
+    return "";
+}
+
+std::string limit_file(pid_t pid, const std::string& controller, const std::string& v1_file,
+                       const std::string& v2_file) {
+    std::string dir = controller_dir(pid, controller);
+    INFO("no ", controller, " cgroup (v1 or v2) for pid ", pid);
+    REQUIRE(!dir.empty());
+    return trimmed(test::read_file(dir + "/" + (v1_controller(controller) ? v1_file : v2_file)));
+}
+
+std::string freezer_state(pid_t pid) {
+    if (v1_controller("freezer")) return cgroup_file(pid, "freezer", "freezer.state");
+    std::string events = limit_file(pid, "freezer", "", "cgroup.events");
+    if (events.find("\nfrozen 1") != std::string::npos || events.rfind("frozen 1", 0) == 0) return "FROZEN";
+    if (events.find("\nfrozen 0") != std::string::npos || events.rfind("frozen 0", 0) == 0) return "THAWED";
+    return "cgroup.events without a frozen key: " + events;
+}
+
+std::string unit_properties(const std::string& unit, const std::vector<std::string>& properties, bool user) {
+    std::vector<std::string> argv{find_program("systemctl")};
+    if (user) argv.push_back("--user");
+    argv.insert(argv.end(), {"show", "--no-pager", "--property"});
+    std::string names;
+    for (const auto& p : properties) names += (names.empty() ? "" : ",") + p;
+    argv.insert(argv.end(), {names, unit});
+    auto shown = test::run_program(argv);
+    INFO("systemctl show ", unit, ": ", shown.err);
+    REQUIRE(shown.exit_code == 0);
+    // systemctl prints the properties in its own order; sorted, a comparison reads the same every time.
+    std::vector<std::string> lines;
+    std::stringstream in(shown.out);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) lines.push_back(line);
+    std::sort(lines.begin(), lines.end());
+    std::string out;
+    for (const auto& line : lines) out += line + "\n";
+    return out;
+}
+
 std::string v1_cgroup_dir(pid_t pid, const std::string& controller) {
     std::string path = v1_cgroup_path(pid, controller);
     return path.empty() ? "" : "/sys/fs/cgroup/" + controller + path;

@@ -47,6 +47,34 @@ std::string trimmed(std::string text);
 // The absolute path of `name` found on $PATH; throws when it is not installed.
 std::string find_program(const std::string& name);
 
+// Whether systemd is this machine's init (sd_booted(3): /run/systemd/system exists). With cgroup v2 as
+// well, Docker 20.10 and podman 4 default to the systemd cgroup driver and pass --systemd-cgroup to the runtime.
+bool systemd_booted();
+// Whether this host has cgroup v2 alone: /sys/fs/cgroup is the cgroup2 mount.
+bool unified_cgroup_host();
+// The clients' default cgroup driver on this host: systemd where systemd is the init on a cgroup v2 host
+// (dockerd's UsingSystemd, podman's default cgroup_manager), else cgroupfs.
+bool clients_default_to_systemd();
+// Where the cgroup2 hierarchy is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host; "" if nowhere.
+std::string cgroup2_mount();
+// `pid`'s path in the cgroup2 hierarchy (its "0::" line in /proc/<pid>/cgroup); "" when there is none.
+std::string v2_cgroup_path(pid_t pid);
+// The directory of `pid`'s cgroup that holds `controller`'s files: its v1 hierarchy's where the controller
+// is mounted as v1, else its cgroup2 directory when the controller is enabled there; "" when neither.
+std::string controller_dir(pid_t pid, const std::string& controller);
+// Whether `controller` is a v1 one here (mounted as its own hierarchy).
+bool v1_controller(const std::string& controller);
+// The file of `pid`'s `controller` cgroup, trimmed: `v1_file` where the controller is a v1 one, else
+// `v2_file` in its cgroup2 directory. Fails the test when `pid` has no such cgroup.
+std::string limit_file(pid_t pid, const std::string& controller, const std::string& v1_file,
+                       const std::string& v2_file);
+// "FROZEN" or "THAWED": freezer.state of `pid`'s v1 freezer cgroup, or on cgroup v2 the "frozen" key of
+// its cgroup.events (what the kernel reports once every task is frozen, cgroup-v2.rst "cgroup.freeze").
+std::string freezer_state(pid_t pid);
+// What `systemctl show` reports for `unit`'s `properties` (ActiveState, ControlGroup, TasksMax, ...), as
+// "Name=value" lines; `user` asks the caller's own systemd instance (systemctl --user).
+std::string unit_properties(const std::string& unit, const std::vector<std::string>& properties, bool user = false);
+
 // The directory of `pid`'s cgroup in the v1 hierarchy of `controller` (/sys/fs/cgroup/<controller><path>),
 // from /proc/<pid>/cgroup; "" when that controller has no v1 line.
 std::string v1_cgroup_dir(pid_t pid, const std::string& controller);

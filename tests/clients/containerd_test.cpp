@@ -12,11 +12,13 @@
 #include <sstream>
 
 #include "containerd_daemon.hpp"
+#include "../support/skip.hpp"
 
 namespace {
 
 using ocirt::clients::ContainerdDaemon;
 using ocirt::clients::eventually;
+using ocirt::clients::freezer_state;
 using ocirt::test::Result;
 using ocirt::test::read_file;
 namespace fs = std::filesystem;
@@ -70,14 +72,19 @@ std::future<Result> run_in_background(const std::string& id, const std::vector<s
     return std::async(std::launch::async, [args] { return ctr(args); });
 }
 
-// Starts a detached container and waits for it to run; returns its init's host pid.
-pid_t run_detached(const std::string& id, const std::vector<std::string>& command) {
-    auto started = ctr(run_args({"-d"}, id, command));
+// Starts a detached container (`ctr run -d <options>`) and waits for it to run; returns its init's host pid.
+pid_t run_detached_with(const std::string& id, const std::vector<std::string>& options,
+                        const std::vector<std::string>& command) {
+    auto started = ctr(run_args(concat({"-d"}, options), id, command));
     INFO(started.err);
     REQUIRE(started.exit_code == 0);
     auto task = containerd().task(id);
     REQUIRE(task.status == "RUNNING");
     return task.pid;
+}
+
+pid_t run_detached(const std::string& id, const std::vector<std::string>& command) {
+    return run_detached_with(id, {}, command);
 }
 
 // Waits until the task runs and `ready_file` exists in its root; returns the init's host pid.
@@ -218,29 +225,64 @@ TEST_CASE("containerd: task pause freezes the container's cgroup and resume thaw
     std::string id = new_id("pause");
     RemoveAtExit remove(id);
     pid_t pid = run_detached(id, {"/bin/sh", "-c", "i=0; while :; do i=$((i+1)); echo $i >/tmp/count; sleep 0.02; done"});
-    CHECK(ocirt::clients::v1_cgroup_path(pid, "freezer") == "/" + containerd().ns() + "/" + id);
-    std::string freezer = ocirt::clients::v1_cgroup_dir(pid, "freezer");
-    REQUIRE(!freezer.empty());
+    // ctr's cgroupsPath /<namespace>/<id>: the cgroupfs driver, on cgroup v1 and v2 alike.
+    bool v1 = ocirt::clients::v1_controller("freezer");
+    CHECK((v1 ? ocirt::clients::v1_cgroup_path(pid, "freezer") : ocirt::clients::v2_cgroup_path(pid)) ==
+          "/" + containerd().ns() + "/" + id);
     std::string count = "/proc/" + std::to_string(pid) + "/root/tmp/count";
     REQUIRE(eventually([&] { return !read_file(count).empty(); }));
-    CHECK(read_file(freezer + "/freezer.state") == "THAWED\n");
+    CHECK(freezer_state(pid) == "THAWED");
 
     auto paused = ctr({"task", "pause", id});
     INFO(paused.err);
     REQUIRE(paused.exit_code == 0);
-    CHECK(read_file(freezer + "/freezer.state") == "FROZEN\n");
+    CHECK(freezer_state(pid) == "FROZEN");
     CHECK(containerd().task(id).status == "PAUSED");
     std::string frozen_count = read_file(count);
 
     auto resumed = ctr({"task", "resume", id});
     INFO(resumed.err);
     REQUIRE(resumed.exit_code == 0);
-    CHECK(read_file(freezer + "/freezer.state") == "THAWED\n");
+    CHECK(freezer_state(pid) == "THAWED");
     CHECK(containerd().task(id).status == "RUNNING");
     CHECK(eventually([&] {
         auto now = read_file(count);
         return !now.empty() && now != frozen_count;
     }));
+}
+
+TEST_CASE("containerd: with the runc shim's SystemdCgroup option the task runs in the systemd scope its cgroupsPath names") {
+    OCIRT_SKIP_IF(!ocirt::clients::systemd_booted(),
+                  "systemd is not this machine's init: the shim's SystemdCgroup option makes the runtime ask "
+                  "systemd for the cgroup (ctr's default, cgroupfs, is what the other cases use)");
+    std::string id = new_id("systemd");
+    RemoveAtExit remove(id);
+    // ctr --runc-systemd-cgroup sets the shim's SystemdCgroup, as the CRI plugin's SystemdCgroup = true
+    // (kubeadm's setting) does; the shim then calls the runtime with --systemd-cgroup, and cgroupsPath is
+    // "slice:prefix:name", as the CRI plugin writes "kubepods-...slice:cri-containerd:<id>".
+    pid_t pid = run_detached_with(id, {"--runc-systemd-cgroup", "--cgroup", "system.slice:ocirt-ctd:" + id,
+                                       "--memory-limit", "50331648"},
+                                  {"sleep", "30"});
+    std::string unit = "ocirt-ctd-" + id + ".scope";
+    bool v1 = ocirt::clients::v1_controller("pids");
+    CHECK((v1 ? ocirt::clients::v1_cgroup_path(pid, "pids") : ocirt::clients::v2_cgroup_path(pid)) ==
+          "/system.slice/" + unit);
+    CHECK(ocirt::clients::unit_properties(unit, {"ActiveState", "ControlGroup"}) ==
+          "ActiveState=active\nControlGroup=/system.slice/" + unit + "\n");
+    CHECK(ocirt::clients::limit_file(pid, "memory", "memory.limit_in_bytes", "memory.max") == "50331648");
+
+    auto paused = ctr({"task", "pause", id});
+    INFO(paused.err);
+    CHECK(paused.exit_code == 0);
+    CHECK(freezer_state(pid) == "FROZEN");
+    CHECK(ctr({"task", "resume", id}).exit_code == 0);
+    CHECK(freezer_state(pid) == "THAWED");
+
+    containerd().remove_container(id);
+    CHECK(containerd().task(id).status == "");
+    // The runtime's delete stopped the unit, and systemd removed its cgroup.
+    CHECK(ocirt::clients::unit_properties(unit, {"ActiveState"}) == "ActiveState=inactive\n");
+    CHECK_FALSE(fs::exists(ocirt::clients::cgroup2_mount() + "/system.slice/" + unit));
 }
 
 TEST_CASE("containerd: task ps lists the host pids of the init and of an exec'd process") {
@@ -256,7 +298,7 @@ TEST_CASE("containerd: task ps lists the host pids of the init and of an exec'd 
     std::set<pid_t> listed;
     for (const auto& row : rows) listed.insert(row.first);
     // The kernel's list: the container's own pids cgroup.
-    CHECK(listed == pids_in(ocirt::clients::v1_cgroup_dir(init, "pids")));
+    CHECK(listed == pids_in(ocirt::clients::controller_dir(init, "pids")));
     REQUIRE(rows.count(init) == 1);
     CHECK(rows[init] == "-");
     CHECK(std::count_if(rows.begin(), rows.end(), [&](const auto& r) {

@@ -140,6 +140,7 @@ void DockerDaemon::start() {
     name_ = "ocirt-docker-" + std::to_string(::getpid());
     bridge_ = "ocdk" + std::to_string(::getpid());  // an interface name has at most 15 characters
     runtime_ = runtime_name() == "runc" ? "runc-under-test" : runtime_name();
+    systemd_driver_ = clients_default_to_systemd();
     firewall_chains_before_ = docker_firewall_chains();
     ip_forward_before_ = trimmed(test::read_file(kIpForward));
     had_trust_key_ = fs::exists(kTrustKey);
@@ -154,12 +155,17 @@ void DockerDaemon::start() {
         // ours is made here, and dockerd gives it a subnet no route uses yet.
         auto bridge = test::run_program({find_program("ip"), "link", "add", bridge_, "type", "bridge"});
         if (bridge.exit_code != 0) throw std::runtime_error("ip link add " + bridge_ + ": " + bridge.err);
-        pid_ = spawn_daemon({kDockerd, "--config-file", dir_ + "/daemon.json", "--data-root", dir_ + "/data",
-                             "--exec-root", dir_ + "/exec", "--pidfile", dir_ + "/docker.pid", "-H",
-                             "unix://" + socket(), "--containerd-namespace", name_, "--containerd-plugins-namespace",
-                             name_ + "-plugins", "--cgroup-parent", cgroup_parent(), "--bridge", bridge_,
-                             "--iptables=false", "--ip-forward=false", "--ip-masq=false"},
-                            dir_ + "/dockerd.log");
+        std::vector<std::string> argv{kDockerd, "--config-file", dir_ + "/daemon.json", "--data-root", dir_ + "/data",
+                                      "--exec-root", dir_ + "/exec", "--pidfile", dir_ + "/docker.pid", "-H",
+                                      "unix://" + socket(), "--containerd-namespace", name_,
+                                      "--containerd-plugins-namespace", name_ + "-plugins", "--bridge", bridge_,
+                                      "--iptables=false", "--ip-forward=false", "--ip-masq=false"};
+        // dockerd picks its cgroup driver itself (systemd on a cgroup v2 host that systemd runs, cgroupfs
+        // elsewhere). With systemd each container gets system.slice/docker-<id>.scope, as a Docker user's
+        // do; a parent of our own is for cgroupfs only (the systemd driver takes a slice name there).
+        if (!systemd_driver_) argv.insert(argv.end(), {"--cgroup-parent", cgroup_parent()});
+        started_at_ = std::to_string(::time(nullptr));
+        pid_ = spawn_daemon(argv, dir_ + "/dockerd.log");
         bool up = eventually([&] {
             if (reaped(pid_)) return pid_ = -1, true;
             return (*this)({"version", "-f", "{{.Server.Version}}"}).exit_code == 0;
@@ -196,6 +202,10 @@ std::vector<std::string> DockerDaemon::stop() {
             left.push_back("docker container not removed by its test: " + name);
             (*this)({"rm", "-f", name});
         }
+        // Every container this daemon made, removed or not: their systemd units are checked below.
+        auto events = (*this)({"events", "--since", started_at_, "--until", std::to_string(::time(nullptr) + 1),
+                               "--filter", "type=container", "--filter", "event=create", "--format", "{{.ID}}"});
+        created_ = lines_of(events.out);
         // The runtime deletes a container's state when docker removes the container. Its state root is
         // <exec-root>/runtime-<kind>/<namespace> (runtime-runc for every runtime behind the runc shim).
         std::error_code ec;
@@ -233,6 +243,12 @@ std::vector<std::string> DockerDaemon::stop() {
         if (fs::exists(parent, ec)) remove_cgroup_tree(parent.string());
         if (fs::exists(parent, ec)) left.push_back("cgroup still there: " + parent.string());
     }
+    // The systemd driver: the runtime's delete stops docker-<id>.scope, and systemd removes its cgroup.
+    if (systemd_driver_)
+        for (const auto& id : created_)
+            if (fs::exists(cgroup2_mount() + "/system.slice/docker-" + id + ".scope"))
+                left.push_back("cgroup: " + cgroup2_mount() + "/system.slice/docker-" + id + ".scope");
+    created_.clear();
     if (!bridge_.empty() && fs::exists("/sys/class/net/" + bridge_)) {
         for (const auto& port : bridge_ports(bridge_)) left.push_back("interface on " + bridge_ + ": " + port);
         test::run_program({find_program("ip"), "link", "del", bridge_});

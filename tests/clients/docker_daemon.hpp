@@ -1,7 +1,8 @@
 #pragma once
 // A private dockerd (Debian's docker.io 20.10) for the Docker cases. Everything it writes lives in a temp
 // dir: data root, exec root (its containerd, the runtime's state root), pid file, API socket, CLI config;
-// it uses its own containerd namespaces, cgroup parent (/ocirt-docker-<pid>) and bridge (made for it and
+// it uses its own containerd namespaces, cgroup parent (/ocirt-docker-<pid>; with its systemd driver,
+// Docker's default system.slice) and bridge (made for it and
 // deleted after), and it is told to leave iptables and net.ipv4.ip_forward alone (--iptables=false,
 // --ip-forward=false, --ip-masq=false): the cases need a container's address on a bridge, not NAT, so no
 // host firewall chain is made and none may be left. The runtime under test is registered by daemon.json
@@ -32,6 +33,9 @@ public:
     test::Result operator()(const std::vector<std::string>& args, const std::string& input = "") const;
     // The same argv (for run_in_pty).
     std::vector<std::string> argv(const std::vector<std::string>& args) const;
+    // Whether dockerd uses its systemd cgroup driver (see clients_default_to_systemd), so that the runtime is
+    // called with --systemd-cgroup and cgroupsPath "system.slice:docker:<id>".
+    bool systemd_driver() const { return systemd_driver_; }
     // The name daemon.json gives the runtime under test: `docker run --runtime <name>`.
     const std::string& runtime() const { return runtime_; }
     const std::string& dir() const { return dir_; }
@@ -59,6 +63,9 @@ private:
     std::string runtime_;  // the runtime's name in daemon.json
     std::string dir_;      // empty when not running
     std::string failure_;  // why start() failed; later cases fail with it instead of starting again
+    bool systemd_driver_ = false;
+    std::string started_at_;            // unix time of the start, for `docker events --since`
+    std::vector<std::string> created_;  // the ids of every container made, read by stop()
     pid_t pid_ = -1;
     std::set<std::string> firewall_chains_before_;
     std::string ip_forward_before_;

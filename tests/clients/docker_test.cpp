@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "docker_daemon.hpp"
+#include "../support/skip.hpp"
 
 namespace ocirt::clients {
 // A named namespace: the client sources are compiled as one unity file (see docker_daemon.cpp).
@@ -166,6 +167,21 @@ TEST_CASE("docker: exec runs with -it, -u, -e and -w and passes output and exit 
     CHECK(std::regex_search(tty.out, std::regex("/dev/pts/[0-9]+")));
 }
 
+TEST_CASE("docker: on a host with AppArmor the container runs confined by docker-default, as dockerd asks") {
+    std::string enabled = trimmed(test::read_file("/sys/module/apparmor/parameters/enabled"));
+    OCIRT_SKIP_IF(enabled != "Y", "AppArmor is not enabled in this kernel: dockerd asks for no profile");
+    DockerContainer container;
+    container.run_detached({}, {"sleep", "1000"});
+    // dockerd loads its docker-default profile with apparmor_parser and names it in process.apparmorProfile;
+    // the runtime switches the init to it on exec (aa_change_onexec), and an exec'd process gets it too.
+    std::string pid = std::to_string(container.host_pid());
+    CHECK(trimmed(test::read_file("/proc/" + pid + "/attr/current")) == "docker-default (enforce)");
+    auto inside = exec(container, {}, {"cat", "/proc/self/attr/current"});
+    INFO("exec: ", inside.err);
+    CHECK(inside.exit_code == 0);
+    CHECK(trimmed(inside.out) == "docker-default (enforce)");
+}
+
 TEST_CASE("docker: --network none leaves only lo") {
     DockerContainer container;
     auto listed = container.run({"--rm", "--network", "none"}, {"cat", "/proc/net/dev"});
@@ -216,43 +232,82 @@ TEST_CASE("docker: --cpus, --cpu-shares, --pids-limit, -m/--memory-swap and --cp
                             "--memory-swap", "128m", "--cpuset-cpus", "0"},
                            {"sleep", "1000"});
     pid_t pid = container.host_pid();
+    // Each limit as the kernel shows it: a v1 controller's file, or the cgroup2 file where the controller
+    // is not a v1 one (this host's cgroup2 mount, or every controller on a cgroup v2 host).
     struct Limit {
         std::string controller, file, value;
     };
-    std::vector<Limit> limits{{"cpu", "cpu.cfs_quota_us", "20000"},
-                              {"cpu", "cpu.cfs_period_us", "100000"},
-                              {"cpu", "cpu.shares", "512"},
-                              {"pids", "pids.max", "50"},
-                              {"memory", "memory.limit_in_bytes", std::to_string(64 << 20)},
-                              {"cpuset", "cpuset.cpus", "0"}};
-    // memory.memsw.* exists only where the kernel accounts swap (CONFIG_MEMCG_SWAP and swapaccount).
-    std::string memory_dir = v1_cgroup_dir(pid, "memory");
+    std::vector<Limit> limits;
+    if (v1_controller("cpu"))
+        limits.insert(limits.end(), {{"cpu", "cpu.cfs_quota_us", "20000"},
+                                     {"cpu", "cpu.cfs_period_us", "100000"},
+                                     {"cpu", "cpu.shares", "512"}});
+    else  // 512 shares in cpu.weight: the formula runc 1.3.2+ and crun 1.23+ share (ocirt's README).
+        limits.insert(limits.end(), {{"cpu", "cpu.max", "20000 100000"}, {"cpu", "cpu.weight", "59"}});
+    limits.push_back({"pids", "pids.max", "50"});
+    limits.push_back({"cpuset", "cpuset.cpus", "0"});
+    std::string memory_dir = controller_dir(pid, "memory");
     REQUIRE(!memory_dir.empty());
-    if (fs::exists(memory_dir + "/memory.memsw.limit_in_bytes"))
-        limits.push_back({"memory", "memory.memsw.limit_in_bytes", std::to_string(128 << 20)});
-    else
-        MESSAGE("skipped: --memory-swap: this kernel has no swap accounting (no memory.memsw.limit_in_bytes)");
+    if (v1_controller("memory")) {
+        limits.push_back({"memory", "memory.limit_in_bytes", std::to_string(64 << 20)});
+        // memory.memsw.* exists only where the kernel accounts swap (CONFIG_MEMCG_SWAP and swapaccount).
+        if (fs::exists(memory_dir + "/memory.memsw.limit_in_bytes"))
+            limits.push_back({"memory", "memory.memsw.limit_in_bytes", std::to_string(128 << 20)});
+        else
+            MESSAGE("skipped: --memory-swap: this kernel has no swap accounting (no memory.memsw.limit_in_bytes)");
+    } else {
+        // cgroup v2 counts swap apart: memory.swap.max is --memory-swap minus -m.
+        limits.push_back({"memory", "memory.max", std::to_string(64 << 20)});
+        limits.push_back({"memory", "memory.swap.max", std::to_string(64 << 20)});
+    }
 
     // On the host, in the container's cgroup as /proc/<pid>/cgroup names it.
     for (const auto& limit : limits) {
         CAPTURE(limit.file);
-        CHECK(cgroup_file(pid, limit.controller, limit.file) == limit.value);
+        CHECK(trimmed(test::read_file(controller_dir(pid, limit.controller) + "/" + limit.file)) == limit.value);
     }
-    // Inside: without a cgroup namespace the runtime binds the container's own cgroup at
-    // /sys/fs/cgroup/<controller>, so the tools in a container read their own limits.
+    // Inside: without a cgroup namespace (v1) the runtime binds the container's own cgroup at
+    // /sys/fs/cgroup/<controller>; on cgroup v2 Docker asks for a cgroup namespace and the cgroup2 mount
+    // at /sys/fs/cgroup is rooted at the container's cgroup. Either way the tools in a container read
+    // their own limits.
+    auto inside_path = [](const Limit& limit) {
+        return "/sys/fs/cgroup/" + (v1_controller(limit.controller) ? limit.controller + "/" : "") + limit.file;
+    };
     std::string script;
-    for (const auto& limit : limits) {
-        std::string file = limit.controller + "/" + limit.file;
-        script += "echo " + file + "=$(cat /sys/fs/cgroup/" + file + "); ";
-    }
+    for (const auto& limit : limits) script += "echo " + limit.file + "=$(cat " + inside_path(limit) + "); ";
     auto inside = exec(container, {}, {"sh", "-c", script});
     INFO("inside: ", inside.out, inside.err);
     CHECK(inside.exit_code == 0);
     auto seen = key_values(inside.out);
     for (const auto& limit : limits) {
         CAPTURE(limit.file);
-        CHECK(seen[limit.controller + "/" + limit.file] == limit.value);
+        CHECK(seen[limit.file] == limit.value);
     }
+}
+
+TEST_CASE("docker: with dockerd's systemd cgroup driver the container runs in system.slice/docker-<id>.scope") {
+    OCIRT_SKIP_IF(!clients_default_to_systemd(),
+                  "dockerd picks its systemd cgroup driver only where systemd is the init of a cgroup v2 host; "
+                  "here it uses cgroupfs, as the other cases show");
+    CHECK(trimmed(docker()({"info", "-f", "{{.CgroupDriver}}"}).out) == "systemd");
+    DockerContainer container;
+    container.run_detached({"--pids-limit", "42", "-m", "48m"}, {"sleep", "1000"});
+    // dockerd's cgroupsPath "system.slice:docker:<id>", with --systemd-cgroup: the runtime asks systemd for
+    // the scope, which holds the init and the limits.
+    std::string unit = "docker-" + container.inspect("{{.Id}}") + ".scope";
+    pid_t pid = container.host_pid();
+    CHECK(v2_cgroup_path(pid) == "/system.slice/" + unit);
+    CHECK(unit_properties(unit, {"ActiveState", "ControlGroup", "MemoryMax", "TasksMax"}) ==
+          "ActiveState=active\nControlGroup=/system.slice/" + unit + "\nMemoryMax=50331648\nTasksMax=42\n");
+    CHECK(limit_file(pid, "pids", "", "pids.max") == "42");
+    CHECK(limit_file(pid, "memory", "", "memory.max") == "50331648");
+
+    auto removed = docker()({"rm", "-f", container.name()});
+    INFO("rm: ", removed.err);
+    REQUIRE(removed.exit_code == 0);
+    // The runtime's delete stopped the unit, and systemd removed its cgroup.
+    CHECK(unit_properties(unit, {"ActiveState"}) == "ActiveState=inactive\n");
+    CHECK_FALSE(fs::exists(cgroup2_mount() + "/system.slice/" + unit));
 }
 
 TEST_CASE("docker: pause freezes the container's cgroup; after unpause the process makes progress") {
@@ -264,7 +319,7 @@ TEST_CASE("docker: pause freezes the container's cgroup; after unpause the proce
     auto paused = docker()({"pause", container.name()});
     INFO("pause: ", paused.err);
     REQUIRE(paused.exit_code == 0);
-    CHECK(cgroup_file(container.host_pid(), "freezer", "freezer.state") == "FROZEN");
+    CHECK(freezer_state(container.host_pid()) == "FROZEN");
     CHECK(container.inspect("{{.State.Status}}") == "paused");
     long frozen_at = count();
     std::this_thread::sleep_for(300ms);  // six turns of the loop, had it run
@@ -273,7 +328,7 @@ TEST_CASE("docker: pause freezes the container's cgroup; after unpause the proce
     auto unpaused = docker()({"unpause", container.name()});
     INFO("unpause: ", unpaused.err);
     REQUIRE(unpaused.exit_code == 0);
-    CHECK(cgroup_file(container.host_pid(), "freezer", "freezer.state") == "THAWED");
+    CHECK(freezer_state(container.host_pid()) == "THAWED");
     CHECK(container.inspect("{{.State.Status}}") == "running");
     CHECK(eventually([&] { return count() > frozen_at; }));
 }
@@ -283,19 +338,25 @@ TEST_CASE("docker: update --cpus, --memory, --memory-swap and --pids-limit rewri
     container.run_detached({"--cpus", "0.2", "-m", "64m", "--memory-swap", "128m", "--pids-limit", "50"},
                            {"sleep", "1000"});
     pid_t pid = container.host_pid();
-    REQUIRE(cgroup_file(pid, "pids", "pids.max") == "50");
+    REQUIRE(limit_file(pid, "pids", "pids.max", "pids.max") == "50");
     auto updated = docker()({"update", "--cpus", "0.5", "--memory", "96m", "--memory-swap", "192m", "--pids-limit",
                              "60", container.name()});
     INFO("update: ", updated.out, updated.err);
     REQUIRE(updated.exit_code == 0);
-    CHECK(cgroup_file(pid, "cpu", "cpu.cfs_quota_us") == "50000");
-    CHECK(cgroup_file(pid, "cpu", "cpu.cfs_period_us") == "100000");
-    CHECK(cgroup_file(pid, "memory", "memory.limit_in_bytes") == std::to_string(96 << 20));
-    if (fs::exists(v1_cgroup_dir(pid, "memory") + "/memory.memsw.limit_in_bytes"))
+    if (v1_controller("cpu")) {
+        CHECK(cgroup_file(pid, "cpu", "cpu.cfs_quota_us") == "50000");
+        CHECK(cgroup_file(pid, "cpu", "cpu.cfs_period_us") == "100000");
+    } else {
+        CHECK(limit_file(pid, "cpu", "", "cpu.max") == "50000 100000");
+    }
+    CHECK(limit_file(pid, "memory", "memory.limit_in_bytes", "memory.max") == std::to_string(96 << 20));
+    if (!v1_controller("memory"))  // cgroup v2: swap alone, --memory-swap minus --memory
+        CHECK(limit_file(pid, "memory", "", "memory.swap.max") == std::to_string(96 << 20));
+    else if (fs::exists(v1_cgroup_dir(pid, "memory") + "/memory.memsw.limit_in_bytes"))
         CHECK(cgroup_file(pid, "memory", "memory.memsw.limit_in_bytes") == std::to_string(192 << 20));
     else
         MESSAGE("skipped: --memory-swap: this kernel has no swap accounting (no memory.memsw.limit_in_bytes)");
-    CHECK(cgroup_file(pid, "pids", "pids.max") == "60");
+    CHECK(limit_file(pid, "pids", "pids.max", "pids.max") == "60");
     CHECK(container.inspect("{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}}") ==
           std::to_string(96 << 20) + " 60");
 }

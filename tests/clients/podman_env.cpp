@@ -28,15 +28,34 @@ std::string ulimit_within_hard_limit(const char* name, int resource, rlim_t want
     return std::string(name) + "=" + std::to_string(value) + ":" + std::to_string(value);
 }
 
-// podman (cgroupfs manager) puts containers under /libpod_parent and conmon under /libpod_parent/conmon, in
-// every hierarchy, and never removes these parents.
+// Every cgroup (v1 and v2) mount point.
+std::vector<std::string> cgroup_mount_points() {
+    std::vector<std::string> points;
+    for (const auto& m : mounts())
+        if (m.fstype == "cgroup" || m.fstype == "cgroup2") points.push_back(m.point);
+    return points;
+}
+
+// podman's cgroupfs manager puts containers under /libpod_parent and conmon under /libpod_parent/conmon, in
+// every hierarchy, and never removes these parents. (Its systemd manager uses machine.slice, systemd's.)
 std::vector<std::string> podman_parent_cgroups() {
     std::vector<std::string> parents;
-    for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup")) {
-        parents.push_back(hierarchy.path().string() + "/libpod_parent/conmon");
-        parents.push_back(hierarchy.path().string() + "/libpod_parent");
+    for (const auto& point : cgroup_mount_points()) {
+        parents.push_back(point + "/libpod_parent/conmon");
+        parents.push_back(point + "/libpod_parent");
     }
     return parents;
+}
+
+// Where each cgroup manager puts container `id` (the runtime's cgroup) and its conmon, in every hierarchy.
+std::vector<std::string> container_cgroups(const std::string& id) {
+    std::vector<std::string> dirs;
+    for (const auto& point : cgroup_mount_points()) {
+        dirs.push_back(point + "/libpod_parent/libpod-" + id);
+        dirs.push_back(point + "/machine.slice/libpod-" + id + ".scope");
+        dirs.push_back(point + "/machine.slice/libpod-conmon-" + id + ".scope");
+    }
+    return dirs;
 }
 
 // The ids of every container podman created here, from its private events log.
@@ -69,7 +88,8 @@ PodmanEnv::PodmanEnv() : dir_("ocirt-podman"), podman_(find_program("podman")) {
         << "default_ulimits = [\"" << ulimit_within_hard_limit("nofile", RLIMIT_NOFILE, 1024) << "\", \""
         << ulimit_within_hard_limit("nproc", RLIMIT_NPROC, 4096) << "\"]\n"
         << "[engine]\n"
-        << "cgroup_manager = \"cgroupfs\"\n"
+        // podman's own default (systemd) where it works, as a podman user has it; cgroupfs elsewhere.
+        << (clients_default_to_systemd() ? "" : "cgroup_manager = \"cgroupfs\"\n")
         << "events_logger = \"file\"\n"
         << "events_logfile_path = \"" << dir() << "/events.log\"\n"
         << "tmp_dir = \"" << dir() << "/tmp\"\n"
@@ -129,9 +149,8 @@ std::vector<std::string> PodmanEnv::teardown() {
     for (const auto& mount : mounts_under(dir())) left.push_back("mount still there after umount: " + mount);
 
     for (const auto& id : created_container_ids(dir() + "/events.log"))
-        for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup"))
-            if (fs::exists(hierarchy.path() / "libpod_parent" / ("libpod-" + id)))
-                left.push_back("cgroup: " + (hierarchy.path() / "libpod_parent" / ("libpod-" + id)).string());
+        for (const auto& cgroup : container_cgroups(id))
+            if (fs::exists(cgroup)) left.push_back("cgroup: " + cgroup);
     // Only the parents this run made, and only when empty (rmdir of a cgroup with children fails).
     for (const auto& parent : parent_cgroups_made_) ::rmdir(parent.c_str());
 

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "podman_env.hpp"
+#include "../support/skip.hpp"
 
 namespace ocirt::clients {
 namespace {
@@ -133,14 +134,14 @@ TEST_CASE("podman: pause freezes the container's cgroup, unpause thaws it and th
     auto paused = podman({"pause", container.name()});
     INFO("pause: ", paused.err);
     REQUIRE(paused.exit_code == 0);
-    CHECK(cgroup_file(container.host_pid(), "freezer", "freezer.state") == "FROZEN");
+    CHECK(freezer_state(container.host_pid()) == "FROZEN");
     CHECK(container.inspect("{{.State.Status}}") == "paused");
     long frozen_at = count();
 
     auto unpaused = podman({"unpause", container.name()});
     INFO("unpause: ", unpaused.err);
     REQUIRE(unpaused.exit_code == 0);
-    CHECK(cgroup_file(container.host_pid(), "freezer", "freezer.state") == "THAWED");
+    CHECK(freezer_state(container.host_pid()) == "THAWED");
     CHECK(container.inspect("{{.State.Status}}") == "running");
     CHECK(eventually([&] { return count() > frozen_at; }));
 }
@@ -171,13 +172,43 @@ TEST_CASE("podman: --memory, --pids-limit, --cpus and --cpuset-cpus reach the co
     container.run_detached({"--memory", "64m", "--pids-limit", "99", "--cpus", "0.5", "--cpuset-cpus", "0"},
                            {"sleep", "1000"});
     pid_t pid = container.host_pid();
-    CHECK(cgroup_file(pid, "memory", "memory.limit_in_bytes") == std::to_string(64 * 1024 * 1024));
-    CHECK(cgroup_file(pid, "pids", "pids.max") == "99");
-    long quota = std::stol(cgroup_file(pid, "cpu", "cpu.cfs_quota_us"));
-    long period = std::stol(cgroup_file(pid, "cpu", "cpu.cfs_period_us"));
-    CHECK(period > 0);
-    CHECK(quota * 2 == period);
-    CHECK(cgroup_file(pid, "cpuset", "cpuset.cpus") == "0");
+    CHECK(limit_file(pid, "memory", "memory.limit_in_bytes", "memory.max") == std::to_string(64 * 1024 * 1024));
+    CHECK(limit_file(pid, "pids", "pids.max", "pids.max") == "99");
+    if (v1_controller("cpu")) {
+        long quota = std::stol(cgroup_file(pid, "cpu", "cpu.cfs_quota_us"));
+        long period = std::stol(cgroup_file(pid, "cpu", "cpu.cfs_period_us"));
+        CHECK(period > 0);
+        CHECK(quota * 2 == period);
+    } else {
+        CHECK(limit_file(pid, "cpu", "", "cpu.max") == "50000 100000");
+    }
+    CHECK(limit_file(pid, "cpuset", "cpuset.cpus", "cpuset.cpus") == "0");
+}
+
+TEST_CASE("podman: its default systemd cgroup manager puts the container in machine.slice/libpod-<id>.scope") {
+    OCIRT_SKIP_IF(!clients_default_to_systemd(),
+                  "podman's default cgroup manager, systemd, needs systemd as the init of a cgroup v2 host; "
+                  "here podman is told to use cgroupfs, as the other cases show");
+    auto& podman = PodmanEnv::instance();
+    CHECK(trimmed(podman({"info", "--format", "{{.Host.CgroupManager}}"}).out) == "systemd");
+    PodmanContainer container;
+    container.run_detached({"--pids-limit", "42", "--memory", "48m"}, {"sleep", "1000"});
+    // podman's cgroupsPath "machine.slice:libpod:<id>", with --systemd-cgroup: the runtime asks systemd for
+    // the scope, which holds the init and the limits.
+    std::string unit = "libpod-" + container.inspect("{{.Id}}") + ".scope";
+    pid_t pid = container.host_pid();
+    CHECK(v2_cgroup_path(pid) == "/machine.slice/" + unit);
+    CHECK(unit_properties(unit, {"ActiveState", "ControlGroup", "MemoryMax", "TasksMax"}) ==
+          "ActiveState=active\nControlGroup=/machine.slice/" + unit + "\nMemoryMax=50331648\nTasksMax=42\n");
+    CHECK(limit_file(pid, "pids", "", "pids.max") == "42");
+    CHECK(limit_file(pid, "memory", "", "memory.max") == "50331648");
+
+    auto removed = podman({"rm", "-f", "-t", "0", container.name()});
+    INFO("rm: ", removed.err);
+    REQUIRE(removed.exit_code == 0);
+    // The runtime's delete stopped the unit, and systemd removed its cgroup.
+    CHECK(unit_properties(unit, {"ActiveState"}) == "ActiveState=inactive\n");
+    CHECK_FALSE(fs::exists(cgroup2_mount() + "/machine.slice/" + unit));
 }
 
 TEST_CASE("podman: --read-only keeps / read-only; its tmpfs mounts and --tmpfs start as copies (tmpcopyup)") {
@@ -202,10 +233,12 @@ TEST_CASE("podman: --uidmap runs root as a mapped uid and still shows the contai
     PodmanContainer container;
     // podman keeps the host's cgroup namespace on a v1 host, so the runtime cannot mount cgroup filesystems
     // in the new user namespace (cgroup_namespaces(7)) and has to bind the container's cgroup directories.
+    // On cgroup v2 podman asks for a cgroup namespace, and the container's cgroup2 mount is rooted at its own.
     container.run_detached({"--uidmap", "0:100000:65536", "--gidmap", "0:100000:65536", "--pids-limit", "77"},
                            {"sleep", "1000"});
+    std::string pids_max = v1_controller("pids") ? "/sys/fs/cgroup/pids/pids.max" : "/sys/fs/cgroup/pids.max";
     auto seen = PodmanEnv::instance()({"exec", container.name(), "sh", "-c",
-                                       "cat /proc/self/uid_map; id -u; cat /sys/fs/cgroup/pids/pids.max"});
+                                       "cat /proc/self/uid_map; id -u; cat " + pids_max});
     INFO("exec stderr: ", seen.err);
     CHECK(seen.exit_code == 0);
     std::stringstream words(seen.out);

@@ -323,6 +323,40 @@ TEST_CASE("--systemd-cgroup: without systemd, create fails naming the flag and l
     CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
 }
 
+TEST_CASE("--systemd-cgroup --rootless: the unit is asked of the user's own systemd, on cgroup v2 only") {
+    Ocirt ocirt;
+    Bundle bundle;
+    TempDir runtime_dir("ocirt-xdg-runtime");  // a user's XDG_RUNTIME_DIR where no systemd listens
+    std::string id = unique_id("systemd-user");
+    bundle.config["linux"]["cgroupsPath"] = ":ocirt:" + id;
+    bundle.config["process"]["args"] = {"sleep", "1000"};
+    bundle.write();
+    std::string old_runtime_dir = std::getenv("XDG_RUNTIME_DIR") ? std::getenv("XDG_RUNTIME_DIR") : "";
+    std::string old_address = std::getenv("DBUS_SESSION_BUS_ADDRESS") ? std::getenv("DBUS_SESSION_BUS_ADDRESS") : "";
+    ::setenv("XDG_RUNTIME_DIR", runtime_dir.path().c_str(), 1);
+    ::unsetenv("DBUS_SESSION_BUS_ADDRESS");
+    auto run = ocirt({"--systemd-cgroup", "--rootless", "true", "run", "-d", "--bundle", bundle.path(), id});
+    if (old_runtime_dir.empty())
+        ::unsetenv("XDG_RUNTIME_DIR");
+    else
+        ::setenv("XDG_RUNTIME_DIR", old_runtime_dir.c_str(), 1);
+    if (!old_address.empty()) ::setenv("DBUS_SESSION_BUS_ADDRESS", old_address.c_str(), 1);
+    INFO(run.err);
+    CHECK(run.exit_code == 1);
+    if (ocirt::cgroups::Hierarchy::detect().mode() == ocirt::cgroups::Hierarchy::Mode::v2) {
+        // Not the system's instance: the user's, on $XDG_RUNTIME_DIR/systemd/private, then its session bus.
+        CHECK(run.err.find("--systemd-cgroup: the user's systemd instance does not answer to create unit \"ocirt-" + id +
+                           ".scope\"") != std::string::npos);
+        CHECK(run.err.find(runtime_dir.path() + "/systemd/private: connect") != std::string::npos);
+        CHECK(run.err.find("unix:path=" + runtime_dir.path() + "/bus: connect") != std::string::npos);
+    } else {
+        CHECK(run.err.find("/linux/cgroupsPath: --systemd-cgroup: a rootless container's unit needs a cgroup v2 host") !=
+              std::string::npos);
+    }
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+    CHECK(cgroups_named("ocirt-" + id + ".scope").empty());
+}
+
 TEST_CASE("cgroups v1: update: runc's flags write memory, cpu quota/period/shares, cpuset, pids and blkio weight, read back") {
     OCIRT_SKIP_IF_LACKING(lacking_v1({"memory", "cpu", "cpuset", "pids"}));
     Ocirt ocirt;

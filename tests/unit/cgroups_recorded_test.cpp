@@ -49,6 +49,15 @@ TEST_CASE("cgroup record: the typed form names the driver and each hierarchy's m
     CHECK(state["cgroup"]["driver"] == "systemd");
     CHECK(state["cgroup"]["unit"] == "ocirt-c1.scope");
     CHECK(RecordedCgroup::read_from(state).systemd_unit == "ocirt-c1.scope");
+    CHECK_FALSE(state["cgroup"].contains("instance"));  // the system's, as every older record's
+    CHECK_FALSE(RecordedCgroup::read_from(state).systemd_user);
+
+    r.systemd_user = true;  // a rootless container's unit, in the user's own systemd
+    state = state_of(r);
+    CHECK(state["cgroup"]["instance"] == "user");
+    CHECK(RecordedCgroup::read_from(json::parse(state.dump())) == r);
+    state["cgroup"]["instance"] = "session";
+    CHECK_THROWS_WITH(RecordedCgroup::read_from(state), doctest::Contains("unknown systemd instance"));
 }
 
 TEST_CASE("cgroup record: a malformed typed record is an error") {

@@ -86,13 +86,46 @@ TEST_CASE("rootless: the state root defaults to $XDG_RUNTIME_DIR/ocirt for a non
     CHECK(runtime::default_state_root(1000, nullptr) == "/run/ocirt");
     CHECK(runtime::default_state_root(1000, "") == "/run/ocirt");
     CHECK(runtime::default_state_root(0, "/run/user/0") == "/run/ocirt");
+    // Root of a user namespace (rootless podman's conmon runs the runtime so) cannot write /run: runc's
+    // shouldHonorXDGRuntimeDir takes XDG_RUNTIME_DIR there unless $USER is root.
+    CHECK(runtime::default_state_root(0, "/run/user/1001", true, nullptr) == "/run/user/1001/ocirt");
+    CHECK(runtime::default_state_root(0, "/run/user/1001", true, "tester") == "/run/user/1001/ocirt");
+    CHECK(runtime::default_state_root(0, "/run/user/0", true, "root") == "/run/ocirt");
+    CHECK(runtime::default_state_root(0, nullptr, true, nullptr) == "/run/ocirt");
 }
 
 TEST_CASE("rootless: --rootless takes auto, true or false") {
     CHECK(runtime::rootless_mode("true"));
     CHECK_FALSE(runtime::rootless_mode("false"));
-    CHECK(runtime::rootless_mode("auto") == (::geteuid() != 0));
     CHECK_THROWS_AS(runtime::rootless_mode("yes"), Error);
+    const auto initial = linux_::parse_id_map("         0          0 4294967295\n");
+    CHECK(runtime::rootless_mode("auto", 1000, initial));
+    CHECK_FALSE(runtime::rootless_mode("auto", 0, initial));
+    CHECK_FALSE(runtime::rootless_mode("", 0, initial));
+    // Rootless podman's user namespace: 0 is the user, 1... its subordinate ids.
+    const auto podman = linux_::parse_id_map("         0       1001          1\n         1     100000      65536\n");
+    CHECK(runtime::rootless_mode("auto", 0, podman));
+    CHECK_FALSE(runtime::rootless_mode("false", 0, podman));
+    // A user namespace whose root is the host's root (made by root, mapping 0 to 0) is not rootless.
+    CHECK_FALSE(runtime::rootless_mode("auto", 0, linux_::parse_id_map("0 0 65536\n")));
+    CHECK(runtime::rootless_mode("auto", 0, linux_::parse_id_map("1 1000 1\n")));  // 0 unmapped
+}
+
+TEST_CASE("id maps: /proc/PID/uid_map text is parsed, the initial one recognised, ids mapped to the parent's") {
+    auto ranges = linux_::parse_id_map("         0       1001          1\n         1     100000      65536\n");
+    REQUIRE(ranges.size() == 2);
+    CHECK(ranges[1].container_id == 1);
+    CHECK(ranges[1].host_id == 100000);
+    CHECK(ranges[1].size == 65536);
+    CHECK(linux_::parent_id_of(0, ranges) == 1001u);
+    CHECK(linux_::parent_id_of(1000, ranges) == 100999u);
+    CHECK(linux_::parent_id_of(65536, ranges) == 165535u);
+    CHECK_FALSE(linux_::parent_id_of(65537, ranges));
+    CHECK_FALSE(linux_::is_initial_id_map(ranges));
+    CHECK(linux_::is_initial_id_map(linux_::parse_id_map("0 0 4294967295\n")));
+    CHECK(linux_::parse_id_map("garbage\n").empty());
+    // This test process: the initial namespace, unless the suite itself runs in one.
+    CHECK(runtime::in_user_namespace() == !linux_::is_initial_id_map(linux_::own_uid_map()));
 }
 
 TEST_CASE("spec --rootless: own ids mapped, no network namespace, /sys bound, no cgroup mount, devpts without gid") {

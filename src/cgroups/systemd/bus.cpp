@@ -26,22 +26,46 @@ Attempt open_bus(const std::string& address, bool bus_client) {
     return Attempt{std::move(bus), ""};
 }
 
+const char* set_variable(const char* name) {
+    const char* value = std::getenv(name);
+    return value && *value ? value : nullptr;
+}
+
 }  // namespace
 
 SystemdSockets default_systemd_sockets() {
     SystemdSockets s;
-    const char* address = std::getenv("DBUS_SYSTEM_BUS_ADDRESS");
-    s.system_bus = address && *address ? address : "unix:path=/run/dbus/system_bus_socket";
+    const char* address = set_variable("DBUS_SYSTEM_BUS_ADDRESS");
+    s.bus = address ? address : "unix:path=/run/dbus/system_bus_socket";
     return s;
 }
 
+SystemdSockets user_systemd_sockets() {
+    SystemdSockets s;
+    s.user = true;
+    const char* runtime_dir = set_variable("XDG_RUNTIME_DIR");
+    const char* address = set_variable("DBUS_SESSION_BUS_ADDRESS");
+    if (!runtime_dir && !address)
+        throw Error("--systemd-cgroup: a rootless container's unit is the user's own systemd's, and neither "
+                    "XDG_RUNTIME_DIR nor DBUS_SESSION_BUS_ADDRESS says where it listens");
+    // systemd(1) --user listens on $XDG_RUNTIME_DIR/systemd/private; without the variable, only the bus is tried.
+    s.private_socket = runtime_dir ? std::string(runtime_dir) + "/systemd/private" : std::string();
+    s.bus = address ? address : "unix:path=" + std::string(runtime_dir) + "/bus";
+    return s;
+}
+
+SystemdSockets systemd_sockets(bool user) { return user ? user_systemd_sockets() : default_systemd_sockets(); }
+
 BusPtr connect_systemd(const std::string& purpose, const SystemdSockets& sockets) {
-    Attempt direct = open_bus("unix:path=" + sockets.private_socket, false);
+    Attempt direct{nullptr, "XDG_RUNTIME_DIR is not set"};
+    if (!sockets.private_socket.empty()) direct = open_bus("unix:path=" + sockets.private_socket, false);
     if (direct.bus) return std::move(direct.bus);
-    Attempt bus = open_bus(sockets.system_bus, true);
+    Attempt bus = open_bus(sockets.bus, true);
     if (bus.bus) return std::move(bus.bus);
-    throw Error("--systemd-cgroup: no systemd answers to " + purpose + " (" + sockets.private_socket + ": " +
-                direct.failure + "; " + sockets.system_bus + ": " + bus.failure +
+    std::string nobody = sockets.user ? "the user's systemd instance does not answer" : "no systemd answers";
+    throw Error("--systemd-cgroup: " + nobody + " to " + purpose + " (" +
+                (sockets.private_socket.empty() ? std::string("its private socket") : sockets.private_socket) +
+                ": " + direct.failure + "; " + sockets.bus + ": " + bus.failure +
                 "); run without --systemd-cgroup to use cgroupfs");
 }
 

@@ -39,6 +39,7 @@ void SystemdManager::destroy() {
 RecordedCgroup SystemdManager::record() const {
     RecordedCgroup r = files_->record();
     r.systemd_unit = unit_.unit();
+    r.systemd_user = unit_.user_instance();
     return r;
 }
 

@@ -45,7 +45,8 @@ std::string expand_slice(const std::string& slice) {
     return path;
 }
 
-SystemdCgroup parse_systemd_cgroup(const std::optional<std::string>& cgroups_path, const std::string& id) {
+SystemdCgroup parse_systemd_cgroup(const std::optional<std::string>& cgroups_path, const std::string& id,
+                                   const std::string& default_slice) {
     std::string path = cgroups_path && !cgroups_path->empty() ? *cgroups_path : ":ocirt:" + id;
     auto parts = split(path, ':');
     if (parts.size() != 3)
@@ -61,7 +62,7 @@ SystemdCgroup parse_systemd_cgroup(const std::optional<std::string>& cgroups_pat
                             " must not contain '/'",
                         0, kPointer);
     SystemdCgroup c;
-    c.slice = parts[0].empty() ? "system.slice" : parts[0];
+    c.slice = parts[0].empty() ? default_slice : parts[0];
     // runc's rule: a scope unless the name asks for a slice.
     c.unit = ends_with(name, kSliceSuffix) ? name : prefix + "-" + name + ".scope";
     try {

@@ -7,7 +7,7 @@
 namespace ocirt::cgroups {
 
 struct SystemdCgroup {
-    std::string slice;   // the parent slice unit, "system.slice" when the path leaves it empty
+    std::string slice;   // the parent slice unit; the default one (system.slice) when the path leaves it empty
     std::string unit;    // "prefix-name.scope", or name itself when it ends in ".slice"
     std::string cgroup;  // absolute in every hierarchy: expanded slice + "/" + unit
 };
@@ -17,7 +17,9 @@ struct SystemdCgroup {
 std::string expand_slice(const std::string& slice);
 
 // `cgroups_path` "slice:prefix:name"; empty or absent gives ":ocirt:<id>" (runc uses its own name as the
-// prefix). Throws Error (JSON pointer /linux/cgroupsPath) naming the rule that is broken.
-SystemdCgroup parse_systemd_cgroup(const std::optional<std::string>& cgroups_path, const std::string& id);
+// prefix), and an empty slice is `default_slice` (runc: system.slice, user.slice for a rootless container).
+// Throws Error (JSON pointer /linux/cgroupsPath) naming the rule that is broken.
+SystemdCgroup parse_systemd_cgroup(const std::optional<std::string>& cgroups_path, const std::string& id,
+                                   const std::string& default_slice = "system.slice");
 
 }  // namespace ocirt::cgroups

@@ -159,6 +159,18 @@ void set_unit_properties(sd_bus* bus, const std::string& unit, const std::vector
     if (r < 0) throw Error(call_failure("SetUnitProperties", unit, error, r), -r);
 }
 
+std::string manager_control_group(sd_bus* bus) {
+    BusError error;
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_call_method(bus, kService, kPath, "org.freedesktop.DBus.Properties", "Get", error.get(), &raw, "ss",
+                               kManager, "ControlGroup");
+    if (r < 0) throw Error(call_failure("Get", std::string(kManager) + ".ControlGroup", error, r), -r);
+    MessagePtr reply(raw);
+    const char* cgroup = nullptr;
+    check(sd_bus_message_read(reply.get(), "v", "s", &cgroup), "Get ControlGroup reply");
+    return cgroup ? cgroup : "";
+}
+
 void stop_unit(sd_bus* bus, const std::string& unit, std::chrono::milliseconds timeout) {
     JobResults results;
     SlotPtr watch = watch_jobs(bus, results);

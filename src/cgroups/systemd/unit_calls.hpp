@@ -26,6 +26,10 @@ void stop_unit(sd_bus* bus, const std::string& unit, std::chrono::milliseconds t
 // old ones back when it reapplies the unit's cgroup settings (on daemon-reload, for one).
 void set_unit_properties(sd_bus* bus, const std::string& unit, const std::vector<UnitProperty>& properties);
 
+// The Manager's ControlGroup property: the cgroup of the systemd instance itself ("" for the system's,
+// "/user.slice/user-1000.slice/user@1000.service" for a user's), under which it makes its units' cgroups.
+std::string manager_control_group(sd_bus* bus);
+
 // Appends one a(sv) element per property to an open message.
 void append_properties(sd_bus_message* message, const std::vector<UnitProperty>& properties);
 
