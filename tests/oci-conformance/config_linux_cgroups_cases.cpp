@@ -77,6 +77,25 @@ TEST_CASE("config-linux.md#cgroups-path: the same relative cgroupsPath attaches 
     CHECK(places[0].find(relative) != std::string::npos);
 }
 
+TEST_CASE("config-linux.md#cgroups-path: the resources apply in the cgroup a relative cgroupsPath names [MUST]") {
+    // Where the runtime puts a relative path is its choice; a cgroup v2 runtime that picks its caller's own
+    // cgroup (one with processes: a systemd service or session scope) can enable no controller below it.
+    UniqueCgroupsPath unique;
+    Runtime runtime;
+    SpecBundle bundle;
+    limit(bundle, unique.path.substr(1), {{"pids", {{"limit", 17}}}, {"memory", {{"limit", 64 << 20}}}});
+    CreatedContainer container(runtime, bundle);
+    INFO(container.result.err);
+    REQUIRE(container.pid > 0);
+    auto pids = controller_cgroup(container.pid, "pids");
+    CAPTURE(pids.directory);
+    CHECK(pids.cgroup.find(unique.path) != std::string::npos);
+    CHECK(pids.value("pids.max") == "17");
+    auto memory = controller_cgroup(container.pid, "memory");
+    CAPTURE(memory.directory);
+    CHECK(memory.value(memory.v2 ? "memory.max" : "memory.limit_in_bytes") == std::to_string(64 << 20));
+}
+
 TEST_CASE("config-linux.md#memory: limit, reservation, swap, swappiness and disableOOMKiller are the memory cgroup's [MUST]") {
     const bool v2 = hierarchy_of("memory").v2;
     UniqueCgroupsPath unique;
