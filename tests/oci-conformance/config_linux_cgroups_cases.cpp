@@ -1,18 +1,25 @@
-// config-linux.md "Control groups": cgroupsPath and the resources this host's cgroup v1 hierarchies can
-// show, read from the host through the created container's pid (/proc/PID/cgroup) and its cgroup files.
-// Skipped (the host cannot): blkio weight and leafWeight (the blkio hierarchy has no weight files, BFQ
-// only), network (no net_cls/net_prio hierarchy), rdma (no controller), cpu idle (a cgroup2 file),
-// intelRdt (no RDT hardware). Skipped (not observable at create): the MAY "fit for purpose" check and
+// config-linux.md "Control groups": cgroupsPath and the resources, read from the host through the created
+// container's pid (/proc/PID/cgroup) and its cgroup files: a v1 controller's own hierarchy where the host has
+// one, else the cgroup2 hierarchy (/sys/fs/cgroup on a cgroup v2 host, /sys/fs/cgroup/unified on a hybrid one).
+// The spec words the resources in v1 terms; on cgroup2 a case reads the file that runc's and crun's conversion
+// writes (shares → cpu.weight, quota/period → cpu.max, burst → cpu.max.burst, limit → memory.max, reservation →
+// memory.low, swap → memory.swap.max as swap − limit, throttles → io.max, weights → io.bfq.weight). A v1 knob
+// cgroup2 has no file for (realtime, swappiness, disableOOMKiller) must then be refused: "If the conversion is
+// not possible the runtime MUST generate an error" (config-linux.md "Unified").
+// Skipped (the host cannot): a blkio weight without a block device on BFQ (the only weight files since CFQ
+// left the kernel in 5.0), network (no net_cls/net_prio hierarchy), rdma (no controller), cpu idle (a cgroup2
+// file), intelRdt (no RDT hardware). Skipped (not observable at create): the MAY "fit for purpose" check and
 // memory.checkBeforeUpdate (update). memory kernel/kernelTCP: NOT RECOMMENDED and gone from 6.x kernels.
-// The cgroup-v2 ownership rules do not apply here (v1), but the v1 SHOULD NOT is checked.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "conformance.hpp"
 #include "linux_support.hpp"
+#include "../support/skip.hpp"
 
 using namespace ocirt::conformance;
 namespace fs = std::filesystem;
@@ -39,6 +46,12 @@ TEST_CASE("config-linux.md#cgroups-path: an absolute cgroupsPath is the cgroup u
     INFO(container.result.err);
     REQUIRE(container.pid > 0);
     auto cgroups = cgroups_of(container.pid);
+    if (cgroup_v2_host()) {
+        // One hierarchy, mounted at /sys/fs/cgroup: the "0::PATH" line of /proc/PID/cgroup.
+        CHECK(cgroups[""] == path);
+        CHECK(fs::is_directory("/sys/fs/cgroup" + path));
+        return;
+    }
     for (const std::string controller : kV1Controllers) {
         CAPTURE(controller);
         CHECK(cgroups[controller] == path);
@@ -53,36 +66,74 @@ TEST_CASE("config-linux.md#cgroups-path: the same relative cgroupsPath attaches 
     std::string places[2];
     for (auto& place : places) {
         SpecBundle bundle;
-    limit(bundle, relative, nullptr);
+        limit(bundle, relative, nullptr);
         CreatedContainer container(runtime, bundle);
         INFO(container.result.err);
         REQUIRE(container.pid > 0);
-        place = cgroups_of(container.pid)["memory"];
+        place = controller_cgroup(container.pid, "memory").cgroup;
         CHECK(runtime({"delete", "--force", container.id}).exit_code == 0);
     }
     CHECK(places[0] == places[1]);
     CHECK(places[0].find(relative) != std::string::npos);
 }
 
-TEST_CASE("config-linux.md#memory: limit, reservation, swap, swappiness and disableOOMKiller are the memory cgroup's [MUST]") {
+TEST_CASE("config-linux.md#cgroups-path: the resources apply in the cgroup a relative cgroupsPath names [MUST]") {
+    // Where the runtime puts a relative path is its choice; a cgroup v2 runtime that picks its caller's own
+    // cgroup (one with processes: a systemd service or session scope) can enable no controller below it.
     UniqueCgroupsPath unique;
     Runtime runtime;
     SpecBundle bundle;
-    limit(bundle, unique.path, {{"memory",
-                                                          {{"limit", 64 << 20},
-                                                           {"reservation", 32 << 20},
-                                                           {"swap", 96 << 20},
-                                                           {"swappiness", 17},
-                                                           {"disableOOMKiller", true}}}});
+    limit(bundle, unique.path.substr(1), {{"pids", {{"limit", 17}}}, {"memory", {{"limit", 64 << 20}}}});
     CreatedContainer container(runtime, bundle);
     INFO(container.result.err);
     REQUIRE(container.pid > 0);
-    std::string path = cgroups_of(container.pid)["memory"];
-    CHECK(cgroup_value("memory", path, "memory.limit_in_bytes") == std::to_string(64 << 20));
-    CHECK(cgroup_value("memory", path, "memory.soft_limit_in_bytes") == std::to_string(32 << 20));
-    CHECK(cgroup_value("memory", path, "memory.memsw.limit_in_bytes") == std::to_string(96 << 20));
-    CHECK(cgroup_value("memory", path, "memory.swappiness") == "17");
-    CHECK(lines_with(cgroup_value("memory", path, "memory.oom_control"), "oom_kill_disable 1").size() == 1);
+    auto pids = controller_cgroup(container.pid, "pids");
+    CAPTURE(pids.directory);
+    CHECK(pids.cgroup.find(unique.path) != std::string::npos);
+    CHECK(pids.value("pids.max") == "17");
+    auto memory = controller_cgroup(container.pid, "memory");
+    CAPTURE(memory.directory);
+    CHECK(memory.value(memory.v2 ? "memory.max" : "memory.limit_in_bytes") == std::to_string(64 << 20));
+}
+
+TEST_CASE("config-linux.md#memory: limit, reservation, swap, swappiness and disableOOMKiller are the memory cgroup's [MUST]") {
+    const bool v2 = hierarchy_of("memory").v2;
+    UniqueCgroupsPath unique;
+    Runtime runtime;
+    SpecBundle bundle;
+    nlohmann::json memory = {{"limit", 64 << 20}, {"reservation", 32 << 20}, {"swap", 96 << 20}};
+    if (!v2) {
+        memory["swappiness"] = 17;
+        memory["disableOOMKiller"] = true;
+    }
+    limit(bundle, unique.path, {{"memory", memory}});
+    CreatedContainer container(runtime, bundle);
+    INFO(container.result.err);
+    REQUIRE(container.pid > 0);
+    auto cgroup = controller_cgroup(container.pid, "memory");
+    CAPTURE(cgroup.directory);
+    if (!v2) {
+        CHECK(cgroup.value("memory.limit_in_bytes") == std::to_string(64 << 20));
+        CHECK(cgroup.value("memory.soft_limit_in_bytes") == std::to_string(32 << 20));
+        CHECK(cgroup.value("memory.memsw.limit_in_bytes") == std::to_string(96 << 20));
+        CHECK(cgroup.value("memory.swappiness") == "17");
+        CHECK(lines_with(cgroup.value("memory.oom_control"), "oom_kill_disable 1").size() == 1);
+        return;
+    }
+    // The spec's swap is memory+swap; memory.swap.max is swap alone (swap accounting is on by default since 5.8).
+    CHECK(cgroup.value("memory.max") == std::to_string(64 << 20));
+    CHECK(cgroup.value("memory.low") == std::to_string(32 << 20));
+    CHECK(cgroup.value("memory.swap.max") == std::to_string(32 << 20));
+    // cgroup v2 has neither memory.swappiness nor oom_control: each must be refused, naming the field.
+    for (const auto& [field, value] : {std::pair<const char*, nlohmann::json>{"swappiness", 17}, {"disableOOMKiller", true}}) {
+        CAPTURE(field);
+        UniqueCgroupsPath other;
+        SpecBundle refused_bundle;
+        limit(refused_bundle, other.path, {{"memory", {{"limit", 64 << 20}, {field, value}}}});
+        CreatedContainer refused(runtime, refused_bundle);
+        CHECK_REFUSED(refused.result);
+        CHECK(refused.result.err.find(field) != std::string::npos);
+    }
 }
 
 TEST_CASE("config-linux.md#cpu: shares, quota and period are the cpu cgroup's [MUST]") {
@@ -93,10 +144,18 @@ TEST_CASE("config-linux.md#cpu: shares, quota and period are the cpu cgroup's [M
     CreatedContainer container(runtime, bundle);
     INFO(container.result.err);
     REQUIRE(container.pid > 0);
-    std::string path = cgroups_of(container.pid)["cpu"];
-    CHECK(cgroup_value("cpu", path, "cpu.shares") == "512");
-    CHECK(cgroup_value("cpu", path, "cpu.cfs_quota_us") == "20000");
-    CHECK(cgroup_value("cpu", path, "cpu.cfs_period_us") == "50000");
+    auto cgroup = controller_cgroup(container.pid, "cpu");
+    CAPTURE(cgroup.directory);
+    if (!cgroup.v2) {
+        CHECK(cgroup.value("cpu.shares") == "512");
+        CHECK(cgroup.value("cpu.cfs_quota_us") == "20000");
+        CHECK(cgroup.value("cpu.cfs_period_us") == "50000");
+        return;
+    }
+    // shares [2, 262144] → cpu.weight [1, 10000]: runc before 1.3.2 and crun before 1.23 map linearly (512 → 20),
+    // later ones along a quadratic in log2(shares) that keeps the default 1024 at the default weight 100 (512 → 59).
+    CHECK_MESSAGE((cgroup.value("cpu.weight") == "20" || cgroup.value("cpu.weight") == "59"), "cpu.weight " << cgroup.value("cpu.weight"));
+    CHECK(cgroup.value("cpu.max") == "20000 50000");
 }
 
 TEST_CASE("config-linux.md#cpu: cpus and mems are the cpuset the process runs on [MUST]") {
@@ -107,9 +166,10 @@ TEST_CASE("config-linux.md#cpu: cpus and mems are the cpuset the process runs on
     CreatedContainer container(runtime, bundle);
     INFO(container.result.err);
     REQUIRE(container.pid > 0);
-    std::string path = cgroups_of(container.pid)["cpuset"];
-    CHECK(cgroup_value("cpuset", path, "cpuset.cpus") == "1");
-    CHECK(cgroup_value("cpuset", path, "cpuset.mems") == "0");
+    auto cgroup = controller_cgroup(container.pid, "cpuset");  // the same file names on cgroup2
+    CAPTURE(cgroup.directory);
+    CHECK(cgroup.value("cpuset.cpus") == "1");
+    CHECK(cgroup.value("cpuset.mems") == "0");
     auto status = ocirt::test::read_file("/proc/" + std::to_string(container.pid) + "/status");
     CHECK(lines_with(status, "Cpus_allowed_list:") == std::vector<std::string>{"Cpus_allowed_list:\t1"});
 }
@@ -122,7 +182,7 @@ TEST_CASE("config-linux.md#pids: limit is the pids cgroup's maximum [MUST]") {
     CreatedContainer container(runtime, bundle);
     INFO(container.result.err);
     REQUIRE(container.pid > 0);
-    CHECK(cgroup_value("pids", cgroups_of(container.pid)["pids"], "pids.max") == "17");
+    CHECK(controller_cgroup(container.pid, "pids").value("pids.max") == "17");  // pids.max on v1 and v2
 }
 
 TEST_CASE("config-linux.md#pids: a limit of 0 is the limit 0, not unlimited [SHOULD]") {
@@ -133,7 +193,7 @@ TEST_CASE("config-linux.md#pids: a limit of 0 is the limit 0, not unlimited [SHO
     CreatedContainer container(runtime, bundle);
     INFO(container.result.err);
     REQUIRE(container.pid > 0);
-    CHECK(cgroup_value("pids", cgroups_of(container.pid)["pids"], "pids.max") == "0");
+    CHECK(controller_cgroup(container.pid, "pids").value("pids.max") == "0");
 }
 
 TEST_CASE("config-linux.md#cpu: burst is the cpu cgroup's CFS burst [MUST]") {
@@ -144,7 +204,9 @@ TEST_CASE("config-linux.md#cpu: burst is the cpu cgroup's CFS burst [MUST]") {
     CreatedContainer container(runtime, bundle);
     INFO(container.result.err);
     REQUIRE(container.pid > 0);
-    CHECK(cgroup_value("cpu", cgroups_of(container.pid)["cpu"], "cpu.cfs_burst_us") == "10000");
+    auto cgroup = controller_cgroup(container.pid, "cpu");
+    CAPTURE(cgroup.directory);
+    CHECK(cgroup.value(cgroup.v2 ? "cpu.max.burst" : "cpu.cfs_burst_us") == "10000");
 }
 
 TEST_CASE("config-linux.md#cpu: realtimeRuntime and realtimePeriod are the cpu cgroup's RT budget [MUST]") {
@@ -154,42 +216,88 @@ TEST_CASE("config-linux.md#cpu: realtimeRuntime and realtimePeriod are the cpu c
     limit(bundle, unique.path, {{"cpu", {{"realtimeRuntime", 1000}, {"realtimePeriod", 500000}}}});
     CreatedContainer container(runtime, bundle);
     INFO(container.result.err);
+    if (hierarchy_of("cpu").v2) {
+        // cgroup2's cpu controller has no RT budget (cgroup-v2.rst "CPU": realtime processes are not controlled),
+        // so the conversion is not possible and the runtime MUST generate an error (config-linux.md "Unified").
+        CHECK_REFUSED(container.result);
+        CHECK(container.result.err.find("realtime") != std::string::npos);
+        return;
+    }
     REQUIRE(container.pid > 0);
-    std::string path = cgroups_of(container.pid)["cpu"];
-    CHECK(cgroup_value("cpu", path, "cpu.rt_runtime_us") == "1000");
-    CHECK(cgroup_value("cpu", path, "cpu.rt_period_us") == "500000");
+    auto cgroup = controller_cgroup(container.pid, "cpu");
+    CHECK(cgroup.value("cpu.rt_runtime_us") == "1000");
+    CHECK(cgroup.value("cpu.rt_period_us") == "500000");
 }
 
 TEST_CASE("config-linux.md#block-io: the throttle device rates are the blkio cgroup's [MUST]") {
-    struct stat loop {};
-    REQUIRE(::stat("/dev/loop0", &loop) == 0);
-    std::string device = std::to_string(major(loop.st_rdev)) + ":" + std::to_string(minor(loop.st_rdev));
-    nlohmann::json numbers = {{"major", major(loop.st_rdev)}, {"minor", minor(loop.st_rdev)}};
+    BlockDevice device = block_device();
+    OCIRT_SKIP_IF(device.rdev == 0, "no block device in /sys/block to throttle");
+    CAPTURE(device.name);
+    nlohmann::json numbers = {{"major", major(device.rdev)}, {"minor", minor(device.rdev)}};
     auto rate = [&](int value) { auto entry = numbers; entry["rate"] = value; return nlohmann::json::array({entry}); };
     UniqueCgroupsPath unique;
     Runtime runtime;
     SpecBundle bundle;
     limit(bundle, unique.path, {{"blockIO",
-                                                          {{"throttleReadBpsDevice", rate(1048576)},
-                                                           {"throttleWriteBpsDevice", rate(524288)},
-                                                           {"throttleReadIOPSDevice", rate(300)},
-                                                           {"throttleWriteIOPSDevice", rate(200)}}}});
+                                 {{"throttleReadBpsDevice", rate(1048576)},
+                                  {"throttleWriteBpsDevice", rate(524288)},
+                                  {"throttleReadIOPSDevice", rate(300)},
+                                  {"throttleWriteIOPSDevice", rate(200)}}}});
     CreatedContainer container(runtime, bundle);
     INFO(container.result.err);
     REQUIRE(container.pid > 0);
-    std::string path = cgroups_of(container.pid)["blkio"];
-    CHECK(cgroup_value("blkio", path, "blkio.throttle.read_bps_device") == device + " 1048576");
-    CHECK(cgroup_value("blkio", path, "blkio.throttle.write_bps_device") == device + " 524288");
-    CHECK(cgroup_value("blkio", path, "blkio.throttle.read_iops_device") == device + " 300");
-    CHECK(cgroup_value("blkio", path, "blkio.throttle.write_iops_device") == device + " 200");
+    auto cgroup = controller_cgroup(container.pid, "blkio");
+    CAPTURE(cgroup.directory);
+    const std::string dev = device.numbers();
+    if (cgroup.v2) {
+        // io.max: one line per device with the four keys (cgroup-v2.rst "IO Interface Files").
+        CHECK(lines_with(cgroup.value("io.max"), dev + " ") ==
+              std::vector<std::string>{dev + " rbps=1048576 wbps=524288 riops=300 wiops=200"});
+        return;
+    }
+    CHECK(cgroup.value("blkio.throttle.read_bps_device") == dev + " 1048576");
+    CHECK(cgroup.value("blkio.throttle.write_bps_device") == dev + " 524288");
+    CHECK(cgroup.value("blkio.throttle.read_iops_device") == dev + " 300");
+    CHECK(cgroup.value("blkio.throttle.write_iops_device") == dev + " 200");
+}
+
+TEST_CASE("config-linux.md#block-io: weight and weightDevice are the blkio cgroup's weights [MUST]") {
+    // Since CFQ left the kernel (5.0) only BFQ takes blkio weights: blkio.bfq.weight(_device) on v1,
+    // io.bfq.weight on cgroup2, whose per-device lines need a device that BFQ schedules.
+    BlockDevice device = block_device("bfq");
+    OCIRT_SKIP_IF(device.rdev == 0, "no block device here uses the BFQ I/O scheduler, the only one with weights");
+    CAPTURE(device.name);
+    UniqueCgroupsPath unique;
+    Runtime runtime;
+    SpecBundle bundle;
+    limit(bundle, unique.path, {{"blockIO",
+                                 {{"weight", 300},
+                                  {"weightDevice", {{{"major", major(device.rdev)}, {"minor", minor(device.rdev)}, {"weight", 700}}}}}}});
+    CreatedContainer container(runtime, bundle);
+    INFO(container.result.err);
+    REQUIRE(container.pid > 0);
+    auto cgroup = controller_cgroup(container.pid, "blkio");
+    CAPTURE(cgroup.directory);
+    const std::string device_line = device.numbers() + " 700";
+    if (cgroup.v2) {
+        // "default 300" then a "MAJ:MIN WEIGHT" line per device (Documentation/block/bfq-iosched.rst 4-2).
+        std::string weights = cgroup.value("io.bfq.weight");
+        CAPTURE(weights);
+        CHECK(lines_with(weights, "default") == std::vector<std::string>{"default 300"});
+        CHECK(lines_with(weights, device.numbers() + " ") == std::vector<std::string>{device_line});
+        return;
+    }
+    CHECK(cgroup.value("blkio.bfq.weight") == "300");
+    CHECK(lines_with(cgroup.value("blkio.bfq.weight_device"), device.numbers() + " ") == std::vector<std::string>{device_line});
 }
 
 TEST_CASE("config-linux.md#allowed-device-list: the entries apply in the listed order [MUST]") {
-    // A block device node in the rootfs that no default rule covers: /dev/loop0's numbers at /conformance-loop.
-    struct stat loop {};
-    REQUIRE(::stat("/dev/loop0", &loop) == 0);
+    // A block device node in the rootfs that no default rule covers: a host block device's numbers at /conformance-block.
+    BlockDevice device = block_device();
+    OCIRT_SKIP_IF(device.rdev == 0, "no block device in /sys/block to make a node of");
+    CAPTURE(device.name);
     nlohmann::json deny_all = {{"allow", false}, {"access", "rwm"}};
-    nlohmann::json allow = {{"allow", true}, {"type", "b"}, {"major", major(loop.st_rdev)}, {"minor", minor(loop.st_rdev)}, {"access", "r"}};
+    nlohmann::json allow = {{"allow", true}, {"type", "b"}, {"major", major(device.rdev)}, {"minor", minor(device.rdev)}, {"access", "r"}};
     nlohmann::json deny = allow;
     deny["allow"] = false;
     const std::pair<nlohmann::json, const char*> cases[] = {{{deny_all, allow, deny}, "denied"}, {{deny_all, deny, allow}, "opened"}};
@@ -197,15 +305,17 @@ TEST_CASE("config-linux.md#allowed-device-list: the entries apply in the listed 
         CAPTURE(rules.dump());
         Runtime runtime;
         SpecBundle bundle;
-        REQUIRE(::mknod((bundle.path() + "/rootfs/conformance-loop").c_str(), S_IFBLK | 0600, loop.st_rdev) == 0);
+        REQUIRE(::mknod((bundle.path() + "/rootfs/conformance-block").c_str(), S_IFBLK | 0600, device.rdev) == 0);
         bundle.config["linux"]["resources"]["devices"] = rules;
-        auto r = run_container(runtime, bundle, "if (exec 3</conformance-loop) 2>/dev/null; then echo opened; else echo denied; fi");
+        auto r = run_container(runtime, bundle, "if (exec 3</conformance-block) 2>/dev/null; then echo opened; else echo denied; fi");
         INFO(r.err);
         CHECK(r.out == std::string(expected) + "\n");
     }
 }
 
 TEST_CASE("config-linux.md#huge-page-limits: a hugepage limit is the hugetlb cgroup's [MUST]") {
+    OCIRT_SKIP_IF(hierarchy_of("hugetlb").mount_point.empty(), "no cgroup hierarchy here has the hugetlb controller");
+    OCIRT_SKIP_IF(!fs::exists("/sys/kernel/mm/hugepages/hugepages-2048kB"), "this kernel has no 2MB huge pages");
     UniqueCgroupsPath unique;
     Runtime runtime;
     SpecBundle bundle;
@@ -213,25 +323,37 @@ TEST_CASE("config-linux.md#huge-page-limits: a hugepage limit is the hugetlb cgr
     CreatedContainer container(runtime, bundle);
     INFO(container.result.err);
     REQUIRE(container.pid > 0);
-    auto cgroups = cgroups_of(container.pid);
-    // This host has hugetlb only on its cgroup2 hierarchy (mounted at /sys/fs/cgroup/unified).
-    std::string value = cgroups.count("hugetlb") ? cgroup_value("hugetlb", cgroups["hugetlb"], "hugetlb.2MB.limit_in_bytes")
-                                                 : cgroup_value("unified", cgroups[""], "hugetlb.2MB.max");
-    CHECK(value == std::to_string(4 << 20));
+    // A v1 hierarchy, or cgroup2 (this hybrid host has hugetlb only there, at /sys/fs/cgroup/unified).
+    auto cgroup = controller_cgroup(container.pid, "hugetlb");
+    CAPTURE(cgroup.directory);
+    CHECK(cgroup.value(cgroup.v2 ? "hugetlb.2MB.max" : "hugetlb.2MB.limit_in_bytes") == std::to_string(4 << 20));
 }
 
 TEST_CASE("config-linux.md#unified: a cgroup2 file of a controller cgroup2 does not have is an error [MUST]") {
+    // A controller the cgroup2 root does not list (on this hybrid host pids, bound to its v1 hierarchy), else
+    // net_cls, which only cgroup v1 has.
+    std::string controller = "net_cls";
+    auto listed = words(ocirt::test::read_file(cgroup2_mount() + "/cgroup.controllers"));
+    for (const char* name : {"pids", "memory", "cpu", "io", "cpuset"}) {
+        if (std::find(listed.begin(), listed.end(), name) != listed.end()) continue;
+        controller = name;
+        break;
+    }
+    CAPTURE(controller);
     UniqueCgroupsPath unique;
     Runtime runtime;
-    // pids is a v1 hierarchy on this host, so cgroup2 cannot enable it.
     SpecBundle bundle;
-    limit(bundle, unique.path, {{"unified", {{"pids.max", "10"}}}});
+    limit(bundle, unique.path, {{"unified", {{controller + ".max", "10"}}}});
     auto r = run_container(runtime, bundle, "echo ran");
     CHECK_REFUSED(r);
     CHECK(r.out.find("ran") == std::string::npos);
+    CHECK(r.err.find(controller) != std::string::npos);
 }
 
-TEST_CASE("config-linux.md#cgroup-ownership: a user-namespaced container's v1 cgroup keeps its owner [SHOULD]") {
+TEST_CASE("config-linux.md#cgroup-ownership: a user-namespaced container's cgroup keeps its owner on v1, and without a read-write cgroup mount [SHOULD]") {
+    // "Runtimes SHOULD NOT change the ownership of container cgroups when cgroups v1 is in use"; on cgroup2,
+    // "If the configuration does not specify such a mount [cgroup at /sys/fs/cgroup, not ro], the runtime
+    // SHOULD NOT change the cgroup ownership". This config has a user and a cgroup namespace and no such mount.
     UniqueCgroupsPath unique;
     Runtime runtime;
     SpecBundle bundle;
@@ -244,14 +366,15 @@ TEST_CASE("config-linux.md#cgroup-ownership: a user-namespaced container's v1 cg
     CreatedContainer container(runtime, bundle);
     INFO(container.result.err);
     REQUIRE(container.pid > 0);
-    auto cgroups = cgroups_of(container.pid);
     for (const std::string controller : {"memory", "pids", "cpu"}) {
         CAPTURE(controller);
+        auto cgroup = controller_cgroup(container.pid, controller);
+        CAPTURE(cgroup.directory);
         struct stat st {};
-        REQUIRE(::stat(("/sys/fs/cgroup/" + controller + cgroups[controller]).c_str(), &st) == 0);
+        REQUIRE(::stat(cgroup.directory.c_str(), &st) == 0);
         CHECK(st.st_uid == 0);
         struct stat procs {};
-        REQUIRE(::stat(("/sys/fs/cgroup/" + controller + cgroups[controller] + "/cgroup.procs").c_str(), &procs) == 0);
+        REQUIRE(::stat((cgroup.directory + "/cgroup.procs").c_str(), &procs) == 0);
         CHECK(procs.st_uid == 0);
     }
 }

@@ -6,7 +6,9 @@
 // master depends on the runtime's rootfsPropagation default); tmpcopyup (MAY); idmap/ridmap (need a user namespace:
 // config-linux.md territory).
 #include <doctest/doctest.h>
+#include <sys/mount.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "conformance.hpp"
@@ -32,6 +34,29 @@ std::vector<std::string> option_words(const nlohmann::json& report, const std::s
         }
     return found;
 }
+
+// A host directory with a tmpfs mounted on sub/ and another on sub/deeper/: a tree whose rbind copies
+// submounts on any host. The mounts are detached again on destruction.
+class TreeWithSubmounts {
+public:
+    TreeWithSubmounts() {
+        for (const std::string& point : {dir_.path() + "/sub", dir_.path() + "/sub/deeper"}) {
+            std::filesystem::create_directory(point);
+            REQUIRE(::mount("tmpfs", point.c_str(), "tmpfs", 0, "size=64k") == 0);
+            mounted_.insert(mounted_.begin(), point);
+        }
+    }
+    ~TreeWithSubmounts() {
+        for (const auto& point : mounted_) ::umount2(point.c_str(), MNT_DETACH);
+    }
+    TreeWithSubmounts(const TreeWithSubmounts&) = delete;
+    TreeWithSubmounts& operator=(const TreeWithSubmounts&) = delete;
+    const std::string& path() const { return dir_.path(); }
+
+private:
+    ocirt::test::TempDir dir_{"conformance-submounts"};
+    std::vector<std::string> mounted_;  // innermost first
+};
 
 bool has(const std::vector<std::string>& words, const std::string& word) {
     return std::find(words.begin(), words.end(), word) != words.end();
@@ -120,21 +145,21 @@ TEST_CASE("config.md#linux-mount-options: bind and propagation options (shared, 
 TEST_CASE("config.md#linux-mount-options: the recursive options (rro, rnosuid, rnoexec, rnodev) reach every submount [SHOULD]") {
     Runtime runtime;
     SpecBundle bundle;
-    // The host's /sys/fs/cgroup has a submount per hierarchy; an rbind copies them all.
-    bundle.config["mounts"].push_back({{"destination", "/hostcg"}, {"type", "none"}, {"source", "/sys/fs/cgroup"},
+    TreeWithSubmounts tree;
+    bundle.config["mounts"].push_back({{"destination", "/tree"}, {"type", "none"}, {"source", tree.path()},
                                        {"options", {"rbind", "rro", "rnosuid", "rnoexec", "rnodev"}}});
     auto report = probe_report(run_container(runtime, bundle, "/probe mounts").out);
     REQUIRE(report.contains("mounts"));
     int submounts = 0;
     for (const auto& mount : report["mounts"]) {
         std::string point = mount.value("mount_point", "");
-        if (point.rfind("/hostcg/", 0) != 0) continue;
+        if (point.rfind("/tree/", 0) != 0) continue;
         ++submounts;
         CAPTURE(point);
         auto words = option_words(report, point, "options");
         for (const char* flag : {"ro", "nosuid", "noexec", "nodev"}) CHECK_MESSAGE(has(words, flag), (point + " lacks " + flag));
     }
-    CHECK(submounts > 0);
+    CHECK(submounts == 2);
 }
 
 TEST_CASE("config.md#linux-mount-options: nosymfollow is set [SHOULD]") {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance.hpp"
+#include "linux_support.hpp"
 
 using namespace ocirt::conformance;
 using ocirt::test::read_file;
@@ -199,7 +200,8 @@ TEST_CASE("config.md#posix-platform-hooks: poststop runs after the container is 
     HookBundle b;
     std::string id = unique_id("poststopafter");
     b.bundle.config["linux"]["cgroupsPath"] = "/" + id;
-    std::string cgroup = "/sys/fs/cgroup/pids/" + id;
+    std::string cgroup = cgroup_directory("pids", "/" + id);
+    REQUIRE_FALSE(cgroup.empty());
     std::string script = "if test -e " + cgroup + "; then echo cgroup-still-there; else echo cgroup-gone; fi > " + b.file("poststop");
     b.bundle.config["hooks"] = {{"poststop", {{{"path", "/bin/sh"}, {"args", {"sh", "-c", script}}}}}};
     b.bundle.write();

@@ -1,10 +1,15 @@
 #include "linux_support.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <spawn.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,6 +17,28 @@
 extern char** environ;
 
 namespace ocirt::conformance {
+
+namespace {
+
+bool filesystem_is(const std::string& path, long magic) {
+    struct statfs st {};
+    return ::statfs(path.c_str(), &st) == 0 && static_cast<long>(st.f_type) == magic;
+}
+
+std::string text_of(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return "";
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string value = text.str();
+    while (!value.empty() && value.back() == '\n') value.pop_back();
+    return value;
+}
+
+// cgroup v2 renamed blkio to io (cgroup-v2.rst "IO"); the other controllers the cases use kept their names.
+std::string v2_name(const std::string& controller) { return controller == "blkio" ? "io" : controller; }
+
+}  // namespace
 
 CreatedContainer::CreatedContainer(const Runtime& runtime, const SpecBundle& bundle) : id(test::unique_id("conf")) {
     bundle.write();
@@ -40,13 +67,64 @@ std::map<std::string, std::string> cgroups_of(int pid) {
 }
 
 std::string cgroup_value(const std::string& controller, const std::string& path, const std::string& file) {
-    std::ifstream in("/sys/fs/cgroup/" + controller + path + "/" + file);
-    if (!in) return "";
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string value = text.str();
-    while (!value.empty() && value.back() == '\n') value.pop_back();
-    return value;
+    return text_of("/sys/fs/cgroup/" + controller + path + "/" + file);
+}
+
+std::string cgroup2_mount() {
+    for (const char* candidate : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"})
+        if (filesystem_is(candidate, CGROUP2_SUPER_MAGIC)) return candidate;
+    return "";
+}
+
+bool cgroup_v2_host() { return cgroup2_mount() == "/sys/fs/cgroup"; }
+
+ControllerHierarchy hierarchy_of(const std::string& controller) {
+    std::string v1 = "/sys/fs/cgroup/" + controller;
+    if (filesystem_is(v1, CGROUP_SUPER_MAGIC)) return {v1, false};
+    std::string unified = cgroup2_mount();
+    if (unified.empty()) return {};
+    std::stringstream listed(text_of(unified + "/cgroup.controllers"));
+    for (std::string name; listed >> name;)
+        if (name == v2_name(controller)) return {unified, true};
+    return {};
+}
+
+std::string ControllerCgroup::value(const std::string& file) const { return text_of(directory + "/" + file); }
+
+bool ControllerCgroup::has(const std::string& file) const {
+    return !directory.empty() && ::access((directory + "/" + file).c_str(), F_OK) == 0;
+}
+
+ControllerCgroup controller_cgroup(int pid, const std::string& controller) {
+    ControllerHierarchy hierarchy = hierarchy_of(controller);
+    ControllerCgroup found;
+    found.v2 = hierarchy.v2;
+    found.cgroup = cgroups_of(pid)[hierarchy.v2 ? "" : controller];
+    if (!hierarchy.mount_point.empty() && !found.cgroup.empty()) found.directory = hierarchy.mount_point + found.cgroup;
+    return found;
+}
+
+std::string cgroup_directory(const std::string& controller, const std::string& cgroups_path) {
+    std::string mount_point = hierarchy_of(controller).mount_point;
+    return mount_point.empty() ? "" : mount_point + cgroups_path;
+}
+
+std::string BlockDevice::numbers() const { return std::to_string(major(rdev)) + ":" + std::to_string(minor(rdev)); }
+
+BlockDevice block_device(const std::string& scheduler) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/sys/block", ec)) names.push_back(entry.path().filename());
+    std::sort(names.begin(), names.end());  // loop0 before vda: the same device on every run
+    for (const auto& name : names) {
+        std::string base = "/sys/block/" + name;
+        if (!scheduler.empty() && text_of(base + "/queue/scheduler").find("[" + scheduler + "]") == std::string::npos)
+            continue;
+        unsigned major_number = 0, minor_number = 0;
+        if (std::sscanf(text_of(base + "/dev").c_str(), "%u:%u", &major_number, &minor_number) != 2) continue;
+        return {name, makedev(major_number, minor_number)};
+    }
+    return {};
 }
 
 UniqueCgroupsPath::UniqueCgroupsPath() : path("/" + test::unique_id("conformance-cg")) {}
@@ -55,6 +133,7 @@ UniqueCgroupsPath::~UniqueCgroupsPath() {
     std::error_code ec;
     for (const auto& hierarchy : std::filesystem::directory_iterator("/sys/fs/cgroup", ec))
         ::rmdir((hierarchy.path().string() + path).c_str());
+    ::rmdir(("/sys/fs/cgroup" + path).c_str());  // a cgroup v2 host: /sys/fs/cgroup is the one hierarchy
 }
 
 test::Result run_with_open_fds(const std::vector<std::string>& argv, int extra_fds, const std::string& output_dir) {

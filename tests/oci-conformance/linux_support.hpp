@@ -1,6 +1,8 @@
 #pragma once
 // Helpers of the config-linux.md and runtime-linux.md cases: a created container whose cgroups and
 // namespaces are read from the host through its pid, and a runtime launched with extra open fds.
+#include <sys/types.h>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -25,6 +27,46 @@ std::map<std::string, std::string> cgroups_of(int pid);
 
 // The text of /sys/fs/cgroup/<controller><path>/<file> without its trailing newline, or "" if unreadable.
 std::string cgroup_value(const std::string& controller, const std::string& path, const std::string& file);
+
+// The cgroup2 hierarchy's mount point: /sys/fs/cgroup on a cgroup v2 host, /sys/fs/cgroup/unified on a
+// hybrid one (v1 controllers beside it), "" when there is none.
+std::string cgroup2_mount();
+
+// True on a cgroup v2 host: /sys/fs/cgroup is the cgroup2 hierarchy, and there is no v1 one.
+bool cgroup_v2_host();
+
+// Where a v1 controller's files are on this host: its own v1 hierarchy (/sys/fs/cgroup/<controller>), or,
+// when no v1 hierarchy has it, the cgroup2 hierarchy if its root lists the controller's cgroup v2 name
+// ("blkio" is "io" there). mount_point is "" when neither has it.
+struct ControllerHierarchy {
+    std::string mount_point;
+    bool v2 = false;
+};
+ControllerHierarchy hierarchy_of(const std::string& controller);
+
+// One controller's cgroup of a process, read from the host: the directory of its files and what they hold.
+struct ControllerCgroup {
+    std::string cgroup;     // its path in the hierarchy, as /proc/PID/cgroup shows it
+    std::string directory;  // mount point + cgroup, "" when no hierarchy has the controller
+    bool v2 = false;
+    // The text of <directory>/<file> without its trailing newlines, or "" if unreadable.
+    std::string value(const std::string& file) const;
+    bool has(const std::string& file) const;
+};
+ControllerCgroup controller_cgroup(int pid, const std::string& controller);
+
+// The directory an absolute cgroupsPath names in the hierarchy that has `controller` ("" if none has it).
+std::string cgroup_directory(const std::string& controller, const std::string& cgroups_path);
+
+// A block device of this host that the kernel lists in /sys/block (a loop device or a disk), to name in
+// blockIO and device rules; st_rdev 0 when there is none. `scheduler` (e.g. "bfq"), when given, is the
+// I/O scheduler the device must be using.
+struct BlockDevice {
+    std::string name;  // "loop0", "vda"
+    dev_t rdev = 0;
+    std::string numbers() const;  // "MAJOR:MINOR"
+};
+BlockDevice block_device(const std::string& scheduler = "");
 
 // A `cgroupsPath` that no other run uses ("/" + a unique id). On destruction it removes what a runtime
 // left of it in each hierarchy (a peer's failed create may leave its empty cgroups behind).

@@ -16,6 +16,7 @@
 #include <regex>
 
 #include "conformance.hpp"
+#include "linux_support.hpp"
 
 using namespace ocirt::conformance;
 using ocirt::test::read_file;
@@ -324,7 +325,8 @@ TEST_CASE("runtime.md#delete: delete removes what create made (the container's c
     std::string id = unique_id("delcgroup");
     b.bundle.config["linux"]["cgroupsPath"] = "/" + id;
     b.bundle.write();
-    std::string cgroup = "/sys/fs/cgroup/pids/" + id;
+    std::string cgroup = cgroup_directory("pids", "/" + id);
+    REQUIRE_FALSE(cgroup.empty());
     REQUIRE(runtime.to_files({"create", "--bundle", b.bundle.path(), id}).exit_code == 0);
     CHECK(fs::is_directory(cgroup));
     REQUIRE(runtime.to_files({"start", id}).exit_code == 0);
@@ -361,6 +363,10 @@ TEST_CASE("runtime.md#errors: a create that fails leaves nothing behind (state, 
     CHECK_REFUSED(runtime.to_files({"create", "--bundle", b.bundle.path(), id}));
     CHECK_REFUSED(runtime({"state", id}));
     CHECK(entries_in(runtime.root()) == 0);
-    CHECK_FALSE(fs::exists("/sys/fs/cgroup/pids/" + id));
-    CHECK_FALSE(fs::exists("/sys/fs/cgroup/memory/" + id));
+    for (const char* controller : {"pids", "memory"}) {
+        std::string cgroup = cgroup_directory(controller, "/" + id);
+        CAPTURE(cgroup);
+        REQUIRE_FALSE(cgroup.empty());
+        CHECK_FALSE(fs::exists(cgroup));
+    }
 }
