@@ -92,8 +92,9 @@ std::unique_ptr<Manager> open_recorded(const RecordedCgroup& recorded) {
     std::vector<Placement> placements = placements_of(recorded);
     if (!recorded.systemd_unit.empty()) {
         Hierarchy::Mode mode = mode_of(placements);
-        return std::make_unique<SystemdManager>(SystemdUnit::for_recorded(recorded.systemd_unit, mode, recorded.systemd_user),
-                                                cgroupfs_driver(std::move(placements)));
+        return std::make_unique<SystemdManager>(
+            SystemdUnit::for_recorded(recorded.systemd_unit, mode, recorded.systemd_user),
+            cgroupfs_driver(std::move(placements)));
     }
     if (placements.empty()) return no_cgroup();
     return cgroupfs_driver(std::move(placements));

@@ -105,8 +105,8 @@ int dispatch(int argc, char** argv) {
         po::store(po::command_line_parser(global_words).options(desc).run(), vm);
         po::notify(vm);
         if (g.root.empty())
-            g.root = runtime::default_state_root(::geteuid(), std::getenv("XDG_RUNTIME_DIR"), runtime::in_user_namespace(),
-                                                 std::getenv("USER"));
+            g.root = runtime::default_state_root(::geteuid(), std::getenv("XDG_RUNTIME_DIR"),
+                                                 runtime::in_user_namespace(), std::getenv("USER"));
         if (g.log_format != "text" && g.log_format != "json")
             throw UsageError("--log-format: must be \"text\" or \"json\", got " + ocirt::quoted(g.log_format));
     } catch (const po::error& e) {

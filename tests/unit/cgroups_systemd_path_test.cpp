@@ -121,8 +121,8 @@ TEST_CASE("systemd bus: a rootless unit goes to the user's instance, found as sd
     {
         ScopedEnv runtime_dir("XDG_RUNTIME_DIR", std::nullopt);
         ScopedEnv address("DBUS_SESSION_BUS_ADDRESS", std::nullopt);
-        CHECK(systemd_path_error([] { user_systemd_sockets(); }).find("neither XDG_RUNTIME_DIR nor DBUS_SESSION_BUS_ADDRESS") !=
-              std::string::npos);
+        std::string error = systemd_path_error([] { user_systemd_sockets(); });
+        CHECK(error.find("neither XDG_RUNTIME_DIR nor DBUS_SESSION_BUS_ADDRESS") != std::string::npos);
     }
     CHECK_FALSE(systemd_sockets(false).user);
     CHECK(systemd_sockets(false).private_socket == "/run/systemd/private");
@@ -131,7 +131,8 @@ TEST_CASE("systemd bus: a rootless unit goes to the user's instance, found as sd
 TEST_CASE("systemd bus: where the user's systemd does not answer, the error says it was the user's") {
     ScopedEnv runtime_dir("XDG_RUNTIME_DIR", "/nonexistent/ocirt-test/run");
     ScopedEnv address("DBUS_SESSION_BUS_ADDRESS", std::nullopt);
-    std::string error = systemd_path_error([] { connect_systemd("create unit \"ocirt-x.scope\"", user_systemd_sockets()); });
+    std::string error =
+        systemd_path_error([] { connect_systemd("create unit \"ocirt-x.scope\"", user_systemd_sockets()); });
     CHECK(error.find("--systemd-cgroup: the user's systemd instance does not answer to create unit \"ocirt-x.scope\"") !=
           std::string::npos);
     CHECK(error.find("/nonexistent/ocirt-test/run/systemd/private: connect") != std::string::npos);

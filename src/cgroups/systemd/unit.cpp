@@ -13,7 +13,8 @@ SystemdUnit SystemdUnit::for_new_unit(SystemdCgroup unit, std::string id, Hierar
     if (sockets.user) {
         std::string manager = with_context("systemd --user", [&] { return manager_control_group(d.bus_.get()); });
         if (manager.empty() || manager.front() != '/')
-            throw Error("systemd --user: the Manager's ControlGroup " + ocirt::quoted(manager) + " is not a cgroup path");
+            throw Error("systemd --user: the Manager's ControlGroup " + ocirt::quoted(manager) +
+                        " is not a cgroup path");
         unit.cgroup = (manager == "/" ? "" : manager) + unit.cgroup;
     }
     d.unit_ = std::move(unit);
