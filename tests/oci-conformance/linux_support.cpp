@@ -91,10 +91,6 @@ ControllerHierarchy hierarchy_of(const std::string& controller) {
 
 std::string ControllerCgroup::value(const std::string& file) const { return text_of(directory + "/" + file); }
 
-bool ControllerCgroup::has(const std::string& file) const {
-    return !directory.empty() && ::access((directory + "/" + file).c_str(), F_OK) == 0;
-}
-
 ControllerCgroup controller_cgroup(int pid, const std::string& controller) {
     ControllerHierarchy hierarchy = hierarchy_of(controller);
     ControllerCgroup found;

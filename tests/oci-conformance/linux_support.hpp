@@ -51,16 +51,15 @@ struct ControllerCgroup {
     bool v2 = false;
     // The text of <directory>/<file> without its trailing newlines, or "" if unreadable.
     std::string value(const std::string& file) const;
-    bool has(const std::string& file) const;
 };
 ControllerCgroup controller_cgroup(int pid, const std::string& controller);
 
 // The directory an absolute cgroupsPath names in the hierarchy that has `controller` ("" if none has it).
 std::string cgroup_directory(const std::string& controller, const std::string& cgroups_path);
 
-// A block device of this host that the kernel lists in /sys/block (a loop device or a disk), to name in
-// blockIO and device rules; st_rdev 0 when there is none. `scheduler` (e.g. "bfq"), when given, is the
-// I/O scheduler the device must be using.
+// A block device of this host that the kernel lists in /sys/block (a loop device or a disk; the first by
+// name), to name in blockIO and device rules; rdev 0 when there is none. `scheduler` (e.g. "bfq"), when
+// given, is the I/O scheduler the device must be using.
 struct BlockDevice {
     std::string name;  // "loop0", "vda"
     dev_t rdev = 0;
