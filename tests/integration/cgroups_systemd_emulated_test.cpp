@@ -46,6 +46,15 @@ struct SystemdBundle {
     pid_t pid() const { return std::stoi(read_file(files.path() + "/pid")); }
 };
 
+// The file of a limit in the container's cgroup: the v1 hierarchy of `controller` where the host has one, else
+// the cgroup2 mount's file.
+std::string limit_file(const ocirt::cgroups::Hierarchy& h, const std::string& cgroup, const char* controller,
+                       const char* v1_file, const char* v2_file) {
+    if (const auto* v1 = h.v1_with(controller)) return v1->mount_point + cgroup + "/" + v1_file;
+    REQUIRE_MESSAGE(h.unified(), "no hierarchy here has " << controller);
+    return h.unified()->mount_point + cgroup + "/" + v2_file;
+}
+
 void check_nothing_left(const Ocirt& ocirt, const SystemdBundle& b) {
     CHECK_FALSE(fs::exists(ocirt.state_dir(b.id)));
     CHECK(cgroups_named(b.unit).empty());
@@ -70,7 +79,10 @@ TEST_CASE("--systemd-cgroup (emulated systemd): create starts a scope holding th
     CHECK(start.properties["PIDs"] == "[" + std::to_string(pid) + "]");
     CHECK(start.properties["Delegate"] == "true");
     CHECK(start.properties["DefaultDependencies"] == "false");
-    CHECK(start.properties["MemoryLimit"] == "67108864");
+    auto hierarchy = ocirt::cgroups::Hierarchy::detect();
+    // runc's names: v1 (and hybrid) MemoryLimit, v2 MemoryMax (systemd.resource-control(5)).
+    bool v2 = hierarchy.mode() == ocirt::cgroups::Hierarchy::Mode::v2;
+    CHECK(start.properties[v2 ? "MemoryMax" : "MemoryLimit"] == "67108864");
     CHECK(start.properties["TasksMax"] == "42");
     CHECK_MESSAGE(!start.directories_existed, "ocirt made the unit's cgroup before systemd did");
 
@@ -79,10 +91,11 @@ TEST_CASE("--systemd-cgroup (emulated systemd): create starts a scope holding th
     size_t hierarchies = 0;
     for (std::string line; std::getline(lines, line); ++hierarchies)
         CHECK_MESSAGE(line.substr(line.find(':', line.find(':') + 1) + 1) == b.cgroup, line);
-    CHECK(hierarchies == ocirt::cgroups::Hierarchy::detect().all().size());
-    auto hierarchy = ocirt::cgroups::Hierarchy::detect();
-    CHECK(trim(read_file(hierarchy.v1_with("memory")->mount_point + b.cgroup + "/memory.limit_in_bytes")) == "67108864");
-    CHECK(trim(read_file(hierarchy.v1_with("pids")->mount_point + b.cgroup + "/pids.max")) == "42");
+    CHECK(hierarchies == hierarchy.all().size());
+    std::string memory_limit = limit_file(hierarchy, b.cgroup, "memory", "memory.limit_in_bytes", "memory.max");
+    std::string pids_max = limit_file(hierarchy, b.cgroup, "pids", "pids.max", "pids.max");
+    CHECK(trim(read_file(memory_limit)) == "67108864");
+    CHECK(trim(read_file(pids_max)) == "42");
     auto state = nlohmann::json::parse(read_file(ocirt.state_dir(b.id) + "/state.json"));
     CHECK(state["cgroup"]["driver"] == "systemd");
     CHECK(state["cgroup"]["unit"] == b.unit);
@@ -92,7 +105,7 @@ TEST_CASE("--systemd-cgroup (emulated systemd): create starts a scope holding th
 
     auto update = ocirt({"update", "--pids-limit", "50", b.id});
     CHECK_MESSAGE(update.exit_code == 0, update.err);
-    CHECK(trim(read_file(hierarchy.v1_with("pids")->mount_point + b.cgroup + "/pids.max")) == "50");
+    CHECK(trim(read_file(pids_max)) == "50");
     auto sets = systemd.calls_of("SetUnitProperties");
     REQUIRE(sets.size() == 1);
     CHECK(sets.front().unit == b.unit);

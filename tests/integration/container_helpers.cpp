@@ -70,7 +70,10 @@ std::vector<std::string> cgroups_named(const std::string& name) {
             it.disable_recursion_pending();
             continue;
         }
-        if (it->is_directory(ec) && it->path().filename() == name) found.push_back(it->path().string());
+        // With OCIRT_TEST_CGROUP_DRIVER=systemd the container named `name` lives in the scope named after it.
+        std::string file = it->path().filename().string();
+        if (it->is_directory(ec) && (file == name || (systemd_cgroup_driver() && file == systemd_scope_of(name))))
+            found.push_back(it->path().string());
     }
     return found;
 }

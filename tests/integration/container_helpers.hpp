@@ -41,7 +41,8 @@ bool process_exists(pid_t pid);
 std::vector<pid_t> processes_where(const std::function<bool(pid_t)>& match);
 // Processes whose command line contains `needle` (the test's own excluded).
 std::vector<pid_t> processes_mentioning(const std::string& needle);
-// Cgroup directories named `name` under /sys/fs/cgroup (every hierarchy, any depth up to 4).
+// Cgroup directories named `name` under /sys/fs/cgroup (every hierarchy, any depth up to 4); with
+// OCIRT_TEST_CGROUP_DRIVER=systemd also the scope systemd_scope_of(name).
 std::vector<std::string> cgroups_named(const std::string& name);
 
 // The v1 file a blkio weight goes to on this kernel: "blkio.weight" (CFQ), "blkio.bfq.weight" (BFQ), or ""

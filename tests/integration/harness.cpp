@@ -8,8 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -22,7 +25,51 @@ extern char** environ;
 namespace ocirt::test {
 namespace fs = std::filesystem;
 
-Result run_program(const std::vector<std::string>& argv, const std::string& input) {
+bool systemd_cgroup_driver() {
+    static const bool systemd = [] {
+        const char* env = std::getenv("OCIRT_TEST_CGROUP_DRIVER");
+        std::string driver = env ? env : "";
+        if (driver.empty() || driver == "cgroupfs") return false;
+        if (driver == "systemd") return true;
+        std::fprintf(stderr, "OCIRT_TEST_CGROUP_DRIVER=%s: must be \"cgroupfs\" or \"systemd\"\n", driver.c_str());
+        std::exit(2);
+    }();
+    return systemd;
+}
+
+std::string systemd_cgroups_path(const std::string& cgroups_path) {
+    if (cgroups_path.empty() || cgroups_path.find(':') != std::string::npos) return cgroups_path;
+    std::string name;
+    for (char c : cgroups_path) {
+        if (c == '/') {
+            if (!name.empty() && name.back() != '-') name += '-';
+        } else {
+            // systemd.unit(5): a unit name holds ASCII letters, digits, ":", "-", "_", ".", "\\"; ':' is taken.
+            name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ? c : '_';
+        }
+    }
+    while (!name.empty() && name.back() == '-') name.pop_back();
+    return "system.slice:ocirt:" + name;
+}
+
+std::string systemd_scope_of(const std::string& name) { return "ocirt-" + name + ".scope"; }
+
+namespace {
+
+// The runtime under test, run with the systemd driver when OCIRT_TEST_CGROUP_DRIVER=systemd asks for it.
+std::vector<std::string> with_driver_flag(std::vector<std::string> argv) {
+    if (!systemd_cgroup_driver() || argv.empty() || (argv[0] != ocirt_binary() && argv[0] != runtime_under_test()))
+        return argv;
+    // A case of the systemd driver itself gives the flag already; a second one is a usage error.
+    if (std::find(argv.begin(), argv.end(), "--systemd-cgroup") == argv.end())
+        argv.insert(argv.begin() + 1, "--systemd-cgroup");
+    return argv;
+}
+
+}  // namespace
+
+Result run_program(const std::vector<std::string>& given_argv, const std::string& input) {
+    const std::vector<std::string> argv = with_driver_flag(given_argv);
     int in[2], out[2], err[2];
     if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) throw std::runtime_error("pipe2");
     posix_spawn_file_actions_t fa;
@@ -85,7 +132,9 @@ Result run_program(const std::vector<std::string>& argv, const std::string& inpu
     return r;
 }
 
-pid_t spawn_to_files(const std::vector<std::string>& argv, const std::string& out_file, const std::string& err_file) {
+pid_t spawn_to_files(const std::vector<std::string>& given_argv, const std::string& out_file,
+                     const std::string& err_file) {
+    const std::vector<std::string> argv = with_driver_flag(given_argv);
     // stdin is an empty pipe, not /dev/null: crun fchowns a user-namespaced container's stdio to its root,
     // which would change the host's /dev/null.
     int empty_stdin[2];
@@ -189,6 +238,13 @@ Bundle::Bundle() : dir_("ocirt-bundle") {
 }
 
 void Bundle::write() const {
+    if (systemd_cgroup_driver() && systemd_path_rewrite && config.contains("linux") &&
+        config["linux"].contains("cgroupsPath") && config["linux"]["cgroupsPath"].is_string()) {
+        nlohmann::json rewritten = config;
+        rewritten["linux"]["cgroupsPath"] = systemd_cgroups_path(config["linux"]["cgroupsPath"].get<std::string>());
+        std::ofstream(path() + "/config.json") << rewritten.dump(2);
+        return;
+    }
     std::ofstream(path() + "/config.json") << config.dump(2);
 }
 

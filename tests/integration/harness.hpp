@@ -37,6 +37,18 @@ std::string runtime_under_test();
 std::string source_dir();           // the repository root
 std::string busybox_rootfs();       // <source>/bundles/busybox/rootfs (made by tools/mkrootfs)
 
+// OCIRT_TEST_CGROUP_DRIVER=systemd runs a suite with the systemd cgroup driver: every run of the runtime under
+// test (argv[0] is ocirt_binary() or runtime_under_test(), through run_program or spawn_to_files) gets the
+// global flag --systemd-cgroup, and Bundle::write() gives a cgroupsPath systemd's "slice:prefix:name" form.
+// Unset or "cgroupfs": everything runs as written. Any other value is refused (the suite exits).
+bool systemd_cgroup_driver();
+// The unit name and slice the systemd driver gets for a cgroupfs `cgroups_path` ("/a/b/c" and "a/b/c" →
+// "system.slice:ocirt:a-b-c"); empty stays empty (ocirt's default, ":ocirt:ID"), and a path already in the
+// slice:prefix:name form (it holds a ':') is kept.
+std::string systemd_cgroups_path(const std::string& cgroups_path);
+// The scope a container gets for its `name` (the ID, or the name part of the path above): "ocirt-NAME.scope".
+std::string systemd_scope_of(const std::string& name);
+
 class TempDir {
 public:
     explicit TempDir(const std::string& prefix = "ocirt-test");
@@ -54,6 +66,9 @@ class Bundle {
 public:
     Bundle();
     nlohmann::json config;  // edit, then write()
+    // With OCIRT_TEST_CGROUP_DRIVER=systemd, write() rewrites linux.cgroupsPath by systemd_cgroups_path() unless
+    // this is false (a test of the systemd driver's own path rules writes the path it means).
+    bool systemd_path_rewrite = true;
     void write() const;
     std::string path() const { return dir_.path(); }
     // Sets process.args to ["/bin/sh", "-c", script].

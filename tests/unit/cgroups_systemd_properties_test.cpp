@@ -146,3 +146,66 @@ TEST_CASE("systemd properties: an update sends only the limits systemd knows, no
     r.pids.reset();
     CHECK(resource_properties(r, Hierarchy::Mode::hybrid).empty());
 }
+
+TEST_CASE("systemd properties: on v2 the unified files systemd has a property for are sent as that property, overriding the spec's") {
+    Resources r;
+    r.memory = ocirt::config::Memory{};
+    r.memory->limit = 64 << 20;
+    r.unified = {{"memory.high", "50331648"}, {"memory.max", "max"}, {"memory.min", " 4096\n"},
+                 {"memory.low", "1"},         {"memory.swap.max", "0"}, {"pids.max", "0"},
+                 {"cpu.weight", "10001"},     {"cpuset.cpus", "1"},   {"cpuset.mems", "0"},
+                 {"cpu.max", "20000 50000"},  {"io.weight", "default 200"}, {"cpu.idle", "1"}};
+    auto props = by_name(resource_properties(r, Hierarchy::Mode::v2));
+    CHECK(value_of<uint64_t>(props, "MemoryHigh") == 50331648);
+    CHECK(value_of<uint64_t>(props, "MemoryMax") == kSystemdInfinity);  // the unified file, not the limit
+    CHECK(value_of<uint64_t>(props, "MemoryMin") == 4096);
+    CHECK(value_of<uint64_t>(props, "MemoryLow") == 1);
+    CHECK(value_of<uint64_t>(props, "MemorySwapMax") == 0);
+    CHECK(props.count("TasksMax") == 0);  // systemd refuses 0; the file still gets it
+    CHECK(value_of<uint64_t>(props, "CPUWeight") == 10001);  // systemd's range check, not ours
+    CHECK(value_of<std::vector<uint8_t>>(props, "AllowedCPUs") == std::vector<uint8_t>{0x02});
+    CHECK(value_of<std::vector<uint8_t>>(props, "AllowedMemoryNodes") == std::vector<uint8_t>{0x01});
+    CHECK(value_of<uint64_t>(props, "CPUQuotaPerSecUSec") == 400000);
+    CHECK(value_of<uint64_t>(props, "CPUQuotaPeriodUSec") == 50000);
+    CHECK(props.size() == 10);
+
+    r.unified = {{"cpu.max", "max"}, {"pids.max", "max"}};
+    props = by_name(resource_properties(r, Hierarchy::Mode::v2));
+    CHECK(value_of<uint64_t>(props, "CPUQuotaPerSecUSec") == kSystemdInfinity);
+    CHECK(value_of<uint64_t>(props, "CPUQuotaPeriodUSec") == 100000);
+    CHECK(value_of<uint64_t>(props, "TasksMax") == kSystemdInfinity);
+    // v1 and hybrid hosts have no unified files in the unit's properties (runc: v2 only).
+    CHECK(by_name(resource_properties(r, Hierarchy::Mode::hybrid)).count("TasksMax") == 0);
+}
+
+TEST_CASE("systemd properties: a unified value systemd's property cannot take is an error naming its key") {
+    for (const auto& [key, value] : std::map<std::string, std::string>{
+             {"memory.high", "lots"}, {"cpu.weight", "max"}, {"cpu.max", "1 2 3"}, {"cpuset.cpus", "x"}}) {
+        CAPTURE(key);
+        Resources r;
+        r.unified = {{key, value}};
+        try {
+            resource_properties(r, Hierarchy::Mode::v2);
+            FAIL("accepted " << value);
+        } catch (const ocirt::Error& e) {
+            CHECK(e.json_pointer() == "/linux/resources/unified/" + key);
+        }
+    }
+}
+
+TEST_CASE("systemd properties: the quota written to the files is the one systemd keeps, rounded up to a whole percent") {
+    Resources r;
+    r.cpu = ocirt::config::Cpu{};
+    r.cpu->quota = 33333;
+    r.cpu->period = 100000;
+    CHECK(with_systemd_cpu_quota(r).cpu->quota == 34000);
+    r.cpu->period.reset();
+    r.cpu->quota = 12345;
+    CHECK(with_systemd_cpu_quota(r).cpu->quota == 13000);
+    r.cpu->period = 50000;
+    r.cpu->quota = 25000;  // 50 %: nothing to round
+    CHECK(with_systemd_cpu_quota(r).cpu->quota == 25000);
+    r.cpu->quota = -1;
+    CHECK(with_systemd_cpu_quota(r).cpu->quota == -1);
+    CHECK_FALSE(with_systemd_cpu_quota(Resources{}).cpu);
+}

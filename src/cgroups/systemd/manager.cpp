@@ -1,5 +1,6 @@
 #include "cgroups/systemd/manager.hpp"
 
+#include "cgroups/systemd/properties.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::cgroups {
@@ -12,7 +13,7 @@ void SystemdManager::add_process(pid_t pid) {
     // the others are ocirt's, as runc's joinCgroups makes them.
     files_->create();
     files_->add_process(pid);
-    files_->apply(resources);
+    files_->apply(with_systemd_cpu_quota(resources));
     pending_.reset();
 }
 
@@ -22,7 +23,7 @@ void SystemdManager::apply(const config::Resources& resources) {
         return;
     }
     with_context("systemd", [&] { unit_.update(resources); });
-    files_->apply(resources);
+    files_->apply(with_systemd_cpu_quota(resources));
 }
 
 void SystemdManager::destroy() {

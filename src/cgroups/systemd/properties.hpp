@@ -36,7 +36,14 @@ inline constexpr uint64_t kSystemdInfinity = UINT64_MAX;
 std::vector<UnitProperty> transient_unit_properties(const SystemdCgroup& unit, const std::string& id, pid_t pid,
                                                     const config::Resources& resources, Hierarchy::Mode mode);
 
-// Only the limits of `resources` that systemd understands, for SetUnitProperties on update.
+// `resources` with the CPU quota systemd will hold: CPUQuotaPerSecUSec is kept in whole percents, so a quota
+// is rounded up to the next 10 ms per second. The driver writes this quota to the cgroup files too, as runc
+// does, so that the unit and the kernel agree and systemd's next write of the unit's files changes nothing.
+config::Resources with_systemd_cpu_quota(const config::Resources& resources);
+
+// Only the limits of `resources` that systemd understands, for SetUnitProperties on update. On v2 this
+// includes the linux.resources.unified files systemd has a property for (memory.high, memory.low, memory.min,
+// memory.max, memory.swap.max, pids.max, cpu.weight, cpu.max, cpuset.cpus, cpuset.mems), as runc sends them.
 std::vector<UnitProperty> resource_properties(const config::Resources& resources, Hierarchy::Mode mode);
 
 // cpuset(7) list "0-3,8" as systemd's AllowedCPUs= bitmask: byte i holds CPUs 8i..8i+7, lowest bit first.

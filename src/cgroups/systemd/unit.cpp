@@ -41,7 +41,7 @@ SystemdSockets SystemdUnit::sockets() const {
 void SystemdUnit::start(pid_t pid, const config::Resources& resources) {
     auto properties = transient_unit_properties(unit_, id_, pid, resources, mode_);
     if (!bus_) bus_ = connect_systemd("create unit " + ocirt::quoted(unit_.unit), sockets());
-    start_transient_unit(bus_.get(), unit_.unit, properties);
+    start_transient_unit(bus_.get(), unit_.unit, properties, job_queued_);
     started_ = true;
     bus_.reset();
 }
@@ -54,6 +54,9 @@ void SystemdUnit::update(const config::Resources& resources) {
 }
 
 void SystemdUnit::stop() {
+    // A unit of this name that systemd did not start for this container (it refused StartTransientUnit, or
+    // create failed before) belongs to someone else, or to nobody.
+    if (!started_ && !job_queued_) return;
     if (!bus_) bus_ = connect_systemd("stop unit " + ocirt::quoted(unit_.unit), sockets());
     stop_unit(bus_.get(), unit_.unit);
     started_ = false;

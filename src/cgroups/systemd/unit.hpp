@@ -33,7 +33,9 @@ public:
     void start(pid_t pid, const config::Resources& resources);
     // SetUnitProperties with the limits systemd understands (nothing is sent when there are none).
     void update(const config::Resources& resources);
-    void stop();  // StopUnit; a unit systemd does not know is no error
+    // StopUnit; a unit systemd does not know is no error. Nothing is stopped for a new unit whose start job
+    // systemd never took: that name may be another container's unit.
+    void stop();
 
 private:
     SystemdSockets sockets() const;  // sockets_, or those of the instance found now (a recorded unit)
@@ -44,6 +46,7 @@ private:
     SystemdSockets sockets_;
     BusPtr bus_;
     bool started_ = false;
+    bool job_queued_ = false;  // StartTransientUnit queued a job for this unit (whatever its result)
 };
 
 }  // namespace ocirt::cgroups

@@ -124,7 +124,7 @@ void append_properties(sd_bus_message* message, const std::vector<UnitProperty>&
 }
 
 void start_transient_unit(sd_bus* bus, const std::string& unit, const std::vector<UnitProperty>& properties,
-                          std::chrono::milliseconds timeout) {
+                          bool& job_queued, std::chrono::milliseconds timeout) {
     JobResults results;
     SlotPtr watch = watch_jobs(bus, results);
     std::optional<std::string> job;
@@ -137,6 +137,7 @@ void start_transient_unit(sd_bus* bus, const std::string& unit, const std::vecto
             throw Error(call_failure("StartTransientUnit", unit, error, r), -r);
         reset_failed_unit(bus, unit);
     }
+    job_queued = true;
     std::string result = with_context("StartTransientUnit " + ocirt::quoted(unit),
                                       [&] { return wait_for_job(bus, results, *job, timeout); });
     if (result != "done") {

@@ -14,9 +14,11 @@ inline constexpr std::chrono::seconds kSystemdJobTimeout{30};
 
 // StartTransientUnit(unit, "replace", properties, []). A unit of that name left over (UnitExists) is reset
 // (ResetFailedUnit) and the call made once more, as runc does. Throws Error naming the call, the unit and
-// the D-Bus error, or the job's result when it is not "done".
+// the D-Bus error, or the job's result when it is not "done". `job_queued` is set once systemd has taken
+// the job: before that, a refusal (UnitExists of a unit another container holds, say) leaves nothing of
+// ours to stop.
 void start_transient_unit(sd_bus* bus, const std::string& unit, const std::vector<UnitProperty>& properties,
-                          std::chrono::milliseconds timeout = kSystemdJobTimeout);
+                          bool& job_queued, std::chrono::milliseconds timeout = kSystemdJobTimeout);
 
 // StopUnit(unit, "replace"): systemd kills what is left in the unit and removes its cgroup. A unit systemd
 // does not know (NoSuchUnit) is already gone. A failed unit is then reset so that systemd forgets it.
