@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string>
 
 #include "linux/procfs.hpp"
+#include "util/fs.hpp"
 #include "util/error.hpp"
 
 namespace ocirt::linux_ {
@@ -21,9 +23,17 @@ void set_rlimit(int resource, const std::string& name, uint64_t soft, uint64_t h
     rlimit current{};
     ::getrlimit(resource, &current);
     std::string what = "setrlimit " + name + " to soft " + std::to_string(soft) + ", hard " + std::to_string(hard);
-    // setrlimit(2): raising the hard limit needs CAP_SYS_RESOURCE; RLIMIT_NOFILE is also capped by fs.nr_open.
+    // setrlimit(2): RLIMIT_NOFILE is capped by fs.nr_open even with CAP_SYS_RESOURCE (proc(5)); raising any other
+    // hard limit needs that capability.
+    if (err == EPERM && resource == RLIMIT_NOFILE) {
+        auto nr_open = try_read_file("/proc/sys/fs/nr_open");
+        if (nr_open && !nr_open->empty() && hard > std::stoull(*nr_open)) {
+            what += ": RLIMIT_NOFILE cannot exceed fs.nr_open (" + nr_open->substr(0, nr_open->find('\n')) + ")";
+            throw SysError(what, err);
+        }
+    }
     if (err == EPERM && hard > current.rlim_max)
-        what += ": the hard limit cannot be raised above " + std::to_string(current.rlim_max);
+        what += ": the hard limit cannot be raised above " + std::to_string(current.rlim_max) + " without CAP_SYS_RESOURCE";
     throw SysError(what, err);
 }
 

@@ -135,12 +135,11 @@ TEST_CASE("exec process attributes: an unknown capability in process.json of a 1
 TEST_CASE("exec process attributes: a failure only the process sees, before or after it joins the cgroup, is its own error with exit code 1, as create reports it") {
     Ocirt ocirt;
     Running container(ocirt);
-    rlimit current{};
-    getrlimit(RLIMIT_NOFILE, &current);
     // The child cannot raise the hard limit to this (setrlimit(2)), after CgroupReady.
     const uint64_t above = unraisable_nofile_hard_limit();
     const std::string rlimit_error = "/process/rlimits/0: setrlimit RLIMIT_NOFILE to soft 64, hard " + std::to_string(above) +
-                                     ": the hard limit cannot be raised above " + std::to_string(current.rlim_max);
+                                     ": RLIMIT_NOFILE cannot exceed fs.nr_open (" +
+                                     std::to_string(std::stoull(read_file("/proc/sys/fs/nr_open"))) + ")";
     auto process = shell_process("true");
     process["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 64}, {"hard", above}}};
     Result r = container.exec(process);

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 #include "linux/ioprio.hpp"
+#include <linux/capability.h>
 #include <linux/sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -67,11 +68,23 @@ void check_failed_create_left_nothing(const Ocirt& ocirt, const std::string& id)
 
 Result create_expecting_failure(const Ocirt& ocirt, Bundle& bundle, const std::string& id) {
     bundle.write();
-    Result r = ocirt({"create", "--bundle", bundle.path(), id});
+    // Output to files: a create that wrongly succeeded would leave its init holding pipes open.
+    TempDir files("ocirt-create-failure");
+    Result r = run_to_files(ocirt, {"create", "--bundle", bundle.path(), id}, files.path() + "/out", files.path() + "/err");
     CAPTURE(r.err);
     CHECK(r.exit_code == 1);
+    if (r.exit_code == 0) ocirt({"delete", "--force", id});
     check_failed_create_left_nothing(ocirt, id);
     return r;
+}
+
+// Whether this process holds `capability` in its permitted set (/proc/self/status CapPrm), as the runtime it
+// starts will.
+bool holds_capability(int capability) {
+    std::istringstream status(read_file("/proc/self/status"));
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("CapPrm:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) >> capability) & 1;
+    return false;
 }
 
 // Fields of /proc/<pid>/stat after the command name; proc(5) numbers them from 1, so field N is [N - 3].
@@ -183,11 +196,7 @@ TEST_CASE("process attributes: an effective capability that is not permitted fai
 }
 
 TEST_CASE("process attributes: a capability the runtime does not hold fails create naming it") {
-    std::istringstream status(read_file("/proc/self/status"));
-    uint64_t held = 0;
-    for (std::string line; std::getline(status, line);)
-        if (line.rfind("CapPrm:", 0) == 0) held = std::stoull(line.substr(7), nullptr, 16);
-    OCIRT_SKIP_IF(held & (1ull << 24), "this host gives the runtime CAP_SYS_RESOURCE, so nothing is missing");
+    OCIRT_SKIP_IF(holds_capability(CAP_SYS_RESOURCE), "this host gives the runtime CAP_SYS_RESOURCE, so nothing is missing");
     Ocirt ocirt;
     Bundle bundle;
     bundle.config["process"]["capabilities"] = {{"bounding", {"CAP_KILL", "CAP_SYS_RESOURCE"}},
@@ -222,16 +231,28 @@ TEST_CASE("process attributes: several rlimits as /proc/self/limits shows them")
 TEST_CASE("process attributes: a hard rlimit above what the runtime may raise fails create naming it") {
     Ocirt ocirt;
     Bundle bundle;
+    // setrlimit(2): no process raises RLIMIT_NOFILE above fs.nr_open, CAP_SYS_RESOURCE or not.
+    const uint64_t nr_open = std::stoull(read_file("/proc/sys/fs/nr_open"));
+    bundle.config["process"]["rlimits"] = {{{"type", "RLIMIT_CORE"}, {"soft", 0}, {"hard", 0}},
+                                           {{"type", "RLIMIT_NOFILE"}, {"soft", 1024}, {"hard", nr_open + 1}}};
+    auto r = create_expecting_failure(ocirt, bundle, unique_id("rlimit"));
+    CHECK(r.err.find("/process/rlimits/1: setrlimit RLIMIT_NOFILE to soft 1024, hard " + std::to_string(nr_open + 1) +
+                     ": RLIMIT_NOFILE cannot exceed fs.nr_open (" + std::to_string(nr_open) + ")") != std::string::npos);
+
+    // Without CAP_SYS_RESOURCE even root cannot raise a hard limit above the one it has.
+    if (holds_capability(CAP_SYS_RESOURCE)) {
+        MESSAGE("this host gives the runtime CAP_SYS_RESOURCE: raising a hard limit is allowed, so only fs.nr_open was checked");
+        return;
+    }
     rlimit current{};
     getrlimit(RLIMIT_NOFILE, &current);
-    uint64_t above = static_cast<uint64_t>(current.rlim_max) + 1;
-    bundle.config["process"]["rlimits"] = {{{"type", "RLIMIT_CORE"}, {"soft", 0}, {"hard", 0}},
-                                           {{"type", "RLIMIT_NOFILE"}, {"soft", 1024}, {"hard", above}}};
-    std::string id = unique_id("rlimit");
-    auto r = create_expecting_failure(ocirt, bundle, id);
-    // This host lacks CAP_SYS_RESOURCE, so even root cannot raise a hard limit (setrlimit(2)).
-    CHECK(r.err.find("/process/rlimits/1: setrlimit RLIMIT_NOFILE to soft 1024, hard " + std::to_string(above) +
-                     ": the hard limit cannot be raised above " + std::to_string(current.rlim_max)) != std::string::npos);
+    REQUIRE(current.rlim_max < nr_open);
+    const uint64_t above = static_cast<uint64_t>(current.rlim_max) + 1;
+    bundle.config["process"]["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 1024}, {"hard", above}}};
+    r = create_expecting_failure(ocirt, bundle, unique_id("rlimit"));
+    CHECK(r.err.find("/process/rlimits/0: setrlimit RLIMIT_NOFILE to soft 1024, hard " + std::to_string(above) +
+                     ": the hard limit cannot be raised above " + std::to_string(current.rlim_max) +
+                     " without CAP_SYS_RESOURCE") != std::string::npos);
 }
 
 TEST_CASE("process attributes: oomScoreAdj and umask as the process reads them") {

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 #include <sys/resource.h>
 
+#include <algorithm>
+
 #include "container_helpers.hpp"
 #include "harness.hpp"
 
@@ -51,9 +53,10 @@ TEST_CASE("process: rlimits are applied, and one above the hard limit fails nami
     CHECK(r.exit_code == 0);
     CHECK(r.out == "512\n768\n0\n");
 
+    // setrlimit(2): above fs.nr_open even CAP_SYS_RESOURCE cannot raise it; above the current hard limit, only it can.
     rlimit current{};
     getrlimit(RLIMIT_NOFILE, &current);
-    uint64_t above = static_cast<uint64_t>(current.rlim_max) * 2;
+    uint64_t above = std::max<uint64_t>(current.rlim_max, std::stoull(read_file("/proc/sys/fs/nr_open"))) + 1;
     bundle.config["process"]["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", above}, {"hard", above}}};
     auto refused = run_script(ocirt, bundle, "true");
     CHECK(refused.exit_code == 1);
