@@ -186,6 +186,10 @@ def lifecycle(env, handler):
             check(cstatus.state == pb.CONTAINER_RUNNING, "state %s" % cstatus.state)
             check(cstatus.started_at > 0, "no started_at")
             pid = cinfo["pid"]
+            # The handler's runtime runs it: the shim's binary, and the runtime's state under its --root.
+            check(cinfo["runtimeOptions"].get("binary_name") == ctd.handlers[handler],
+                  "runtime options %s" % cinfo["runtimeOptions"])
+            check(os.path.isdir(os.path.join(ctd.runtime_root(handler), cid)), "no runtime state for the container")
             cgroups = host_cgroup_dirs(pid)
             check(any(cid in d for d in cgroups), "container cgroup not named after it: %s" % cgroups)
             # Network: the host's own namespace, or one that has lo and nothing else.
@@ -210,8 +214,9 @@ def lifecycle(env, handler):
                   "log: %r" % log_lines())
             env.cri.call("StopContainer", container_id=cid, timeout=10)
             cstatus, _ = pod.container_info(cid)
-            check(cstatus.state == pb.CONTAINER_EXITED and cstatus.exit_code == 3,
-                  "after stop: state %s exit %d" % (cstatus.state, cstatus.exit_code))
+            check(cstatus.state == pb.CONTAINER_EXITED and cstatus.exit_code == 3 and cstatus.reason == "Error"
+                  and cstatus.finished_at >= cstatus.started_at,
+                  "after stop: state %s exit %d reason %r" % (cstatus.state, cstatus.exit_code, cstatus.reason))
             check(eventually(lambda: "stdout F got-term" in log_lines()), "no got-term: %r" % log_lines())
             check(not alive(pid), "container process %d still running" % pid)
             env.cri.call("RemoveContainer", container_id=cid)
@@ -268,6 +273,23 @@ def shared_namespaces(env, handler):
         check(code == 0 and out == "shared\n", "/dev/shm not shared: %r" % out)
         code, out, _ = env.cri.exec_sync(second, ["/bin/hostname"])
         check(out.strip() == pod.name, "hostname %r" % out)
+        # Stopping one container of a shared-PID pod ends every process of its cgroup, not only its first
+        # (the shim asks the runtime to kill them all: the container has no PID namespace of its own).
+        code, _, err = env.cri.exec_sync(first, ["/bin/sh", "-c", "sleep 1003 >/dev/null 2>&1 &"])
+        check(code == 0, err)
+        code, out, _ = env.cri.exec_sync(second, ["/bin/ps", "-o", "args"])
+        check("sleep 1003" in out, "the exec'd process is not running:\n%s" % out)
+        began = time.monotonic()
+        env.cri.call("StopContainer", container_id=first, timeout=10)
+        took = time.monotonic() - began
+        check(env.cri.status(first).status.state == pb.CONTAINER_EXITED, "first did not stop")
+        # Its shell exits on SIGTERM at once; the shim then runs "kill --all" and reports the exit when the
+        # container's stdio is closed. A process left alive holds it open, until the shim gives up after 2 s.
+        check(took < 1.9, "StopContainer took %.1f s: the init's children outlived it" % took)
+
+        def gone():
+            return "sleep 1003" not in env.cri.exec_sync(second, ["/bin/ps", "-o", "args"])[1]
+        check(eventually(gone, timeout=5, step=0.2), "a process of the stopped container is left in the pod")
 
 
 # ---------------------------------------------------------------------------------------------- case 3 --

@@ -63,6 +63,8 @@ class Containerd:
         self.log = os.path.join(work, "containerd.log")
         self.stream_port = free_port()
         self.pid = None
+        # The shims put their sockets in /run/containerd/s whatever the state dir; made by us, removed by us.
+        self.shim_dirs = [d for d in ("/run/containerd", "/run/containerd/s") if not os.path.exists(d)]
         # The pods' cgroup parent: a path of our own under every hierarchy (cgroupfs), or a slice of our own
         # (systemd, where the parent must be a slice name and the runtime asks systemd for a scope).
         tag = "ocirtcri%d" % os.getpid()
@@ -193,18 +195,10 @@ class Containerd:
         return found
 
     def leftover_cgroups(self):
-        """Our cgroup parent's directories still present, in any hierarchy."""
-        found = []
-        name = self.cgroup_parent.lstrip("/")
-        for point in cgroup_mounts():
-            for root, dirs, _ in os.walk(point):
-                # The systemd driver nests a slice by its dashes, cgroupfs puts it at the hierarchy's top.
-                if os.path.basename(root).startswith(name.replace(".slice", "")):
-                    found.append(root)
-                    dirs[:] = []
-                elif root != point and not self.systemd:
-                    dirs[:] = []
-        return found
+        """Our cgroup parent's directories still present, in any hierarchy: at each hierarchy's top, as
+        cgroupfs makes "/ocirtcri<PID>" and systemd puts the dashless slice "ocirtcri<PID>.slice"."""
+        name = os.path.basename(self.cgroup_parent)
+        return [os.path.join(point, name) for point in cgroup_mounts() if os.path.isdir(os.path.join(point, name))]
 
     def stop(self):
         """Stops containerd by pid, then its leftover shims, and removes everything the instance made.
@@ -232,6 +226,14 @@ class Containerd:
             if subprocess.run(["umount", point], capture_output=True).returncode != 0:
                 subprocess.run(["umount", "-l", point], capture_output=True)
         shutil.rmtree(self.work, ignore_errors=True)
+        for d in reversed(self.shim_dirs):
+            try:
+                os.rmdir(d)
+            except OSError:  # another containerd uses it now
+                pass
+        if self.systemd:
+            # The runtimes asked systemd for the pods' slices; it keeps them (and their cgroups) until stopped.
+            subprocess.run(["systemctl", "stop", self.cgroup_parent], capture_output=True)
         for path in sorted(self.leftover_cgroups(), key=len, reverse=True):
             for root, dirs, _ in os.walk(path, topdown=False):
                 try:

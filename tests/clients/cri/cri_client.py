@@ -46,7 +46,12 @@ class Client:
 
     def call(self, name, deadline=60, **fields):
         request = getattr(self.pb, name + "Request")(**fields)
-        return getattr(self.runtime, name)(request, timeout=deadline)
+        began = time.monotonic()
+        try:
+            return getattr(self.runtime, name)(request, timeout=deadline)
+        finally:
+            if os.environ.get("OCIRT_CRI_TRACE"):
+                print("  %s %.3f s" % (name, time.monotonic() - began), file=sys.stderr)
 
     def wait_ready(self, deadline_s=20):
         """Waits until the CRI plugin answers Status with RuntimeReady (NetworkReady needs a CNI config)."""
