@@ -13,7 +13,18 @@ namespace ocirt::runtime {
 
 void kill_container(const KillRequest& request) {
     state::OpenedContainer c = state::Store(request.root).open_for_change(request.id);
-    if (c.status == state::Status::stopped) throw state::not_running(request.id);
+    if (c.status == state::Status::stopped) {
+        if (!request.all) throw state::not_running(request.id);
+        // A container without a PID namespace of its own (a pod's shared one) leaves its init's children
+        // running in its cgroup when the init exits. runc 1.1 signals them on "kill --all" of the stopped
+        // container and exits 0, also when none is left; containerd's shim sends exactly that once the init
+        // has exited, and waits for them to close the container's stdio before it reports the exit.
+        if (!c.record.cgroup.empty()) {
+            auto cgroup = cgroups::open_recorded(c.record.cgroup);
+            if (!cgroup->pids().empty()) cgroup->signal_all(request.signal);
+        }
+        return;
+    }
     log::debug("kill: " + signal_name(request.signal) + " to " + (request.all ? "every process of " : "the init of ") +
                ocirt::quoted(request.id));
     if (request.all && !c.record.cgroup.empty()) {

@@ -106,6 +106,31 @@ TEST_CASE("kill --all: reaches nested processes outside the init's reach, then d
     CHECK(cgroups_named(container.id()).empty());
 }
 
+TEST_CASE("kill --all of a stopped container signals what its init left in the cgroup, and exits 0 as runc does") {
+    Ocirt ocirt;
+    Bundle bundle;
+    // No PID namespace of its own, like a container in a Kubernetes pod that shares the pod's: the init's
+    // child outlives the init.
+    drop_namespace(bundle, "pid");
+    bundle.shell("sleep 7321 </dev/null >/dev/null 2>&1 & exit 0");
+    RunningContainer container(ocirt, bundle, "kill-all-stopped");
+    REQUIRE(eventually([&] { return status_of(ocirt, container.id()) == "stopped"; }));
+    REQUIRE(eventually([&] { return processes_with("7321") == 1; }));
+
+    auto kill = ocirt({"kill", "--all", container.id(), "9"});
+    INFO(kill.err);
+    CHECK(kill.exit_code == 0);
+    CHECK(eventually([&] { return processes_with("7321") == 0; }));
+    // Nothing left to signal: still no error (containerd's shim sends it whether or not anything is left).
+    auto again = ocirt({"kill", "--all", container.id(), "9"});
+    INFO(again.err);
+    CHECK(again.exit_code == 0);
+    // Without --all, a stopped container is still "not running".
+    CHECK(ocirt({"kill", container.id(), "9"}).exit_code != 0);
+    REQUIRE(ocirt({"delete", container.id()}).exit_code == 0);
+    CHECK(cgroups_named(container.id()).empty());
+}
+
 namespace {
 
 // state.json as an ocirt before the typed cgroup record wrote it: "cgroupPath" one path when every hierarchy

@@ -146,9 +146,9 @@ TEST_CASE("client phrases: kill of a stopped container says \"container not runn
     REQUIRE(eventually([&] { return status_of_container(ocirt, container.id()) == "stopped"; }));
     // containerd's checkKillError: "container not running" → "process already finished" (ErrNotFound), which
     // the CRI plugin's StopContainer and StopPodSandbox take as done.
+    // (kill --all is not refused: it signals what is left in the cgroup, see cgroups_commands_test.cpp.)
     for (const auto& args : std::vector<std::vector<std::string>>{{"kill", container.id(), "15"},
-                                                                  {"kill", container.id(), "9"},
-                                                                  {"kill", "--all", container.id(), "9"}}) {
+                                                                  {"kill", container.id(), "9"}}) {
         Logged r = run_logged(ocirt, args);
         check_phrase(r, "container not running", Compare::as_is);
         CHECK(r.result.err.find("\"" + container.id() + "\"") != std::string::npos);
