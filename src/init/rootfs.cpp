@@ -7,6 +7,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "init/cgroup_entry.hpp"
@@ -174,6 +175,28 @@ void mount_cgroups(const InitContext& ctx, int root_fd, const MountStep& m) {
     if (m.flags & MS_RDONLY) linux_::remount_bind(linux_::fd_path(top.get()), m.destination, MS_RDONLY | flags);
 }
 
+// A "cgroup" mount on a cgroup v2 host. cgroup_namespaces(7): a user namespace may mount cgroup2 only in a
+// cgroup namespace it owns, so a container with a user namespace and no cgroup namespace gets a read-only
+// bind of its own cgroup directory instead (runc falls back to a bind there too, on EPERM or EBUSY).
+void mount_cgroup2(const InitContext& ctx, int root_fd, const MountStep& m) {
+    UniqueFd target = mount_target(root_fd, m, false);
+    if (::mount(m.source.c_str(), linux_::fd_path(target.get()).c_str(), "cgroup2", m.flags,
+                m.data.empty() ? nullptr : m.data.c_str()) == 0) {
+        finish_mount(root_fd, m);
+        return;
+    }
+    int err = errno;
+    auto v2 = std::find_if(ctx.plan.cgroup_hierarchies.begin(), ctx.plan.cgroup_hierarchies.end(),
+                           [](const plan::CgroupHierarchy& h) { return h.v2; });
+    if ((err != EPERM && err != EBUSY) || !ctx.plan.bind_host_cgroups || v2 == ctx.plan.cgroup_hierarchies.end() ||
+        v2->container_directory.empty())
+        throw SysError("mount " + quoted(m.source) + " on " + quoted(m.destination) + " (type \"cgroup2\")", err);
+    linux_::mount_at(v2->container_directory, linux_::fd_path(target.get()), m.destination, "", MS_BIND, "");
+    UniqueFd bound = linux_::open_in_root(root_fd, m.destination, O_PATH);
+    linux_::remount_bind(linux_::fd_path(bound.get()), m.destination, m.flags);
+    finish_mount(root_fd, m);
+}
+
 // CVE-2025-31133: the container's /dev/null may be a symlink, or be swapped for one by a container sharing its
 // /dev, so the mask source is opened once without following the last component, checked to be the null
 // device (devices(7): char 1:3) and bound by its fd.
@@ -212,7 +235,12 @@ void mount_all(const InitContext& ctx, int root_fd) {
         int source_tree = ctx.bind_trees && i < ctx.bind_trees->size() ? (*ctx.bind_trees)[i].get() : -1;
         if (mount_needs_cgroup(m)) enter_cgroup(ctx);
         switch (m.kind) {
-            case MountStep::Kind::filesystem: mount_filesystem(root_fd, m); break;
+            case MountStep::Kind::filesystem:
+                if (m.type == "cgroup2")
+                    mount_cgroup2(ctx, root_fd, m);
+                else
+                    mount_filesystem(root_fd, m);
+                break;
             case MountStep::Kind::bind: mount_bind(root_fd, m, source_tree); break;
             case MountStep::Kind::cgroup: mount_cgroups(ctx, root_fd, m); break;
         }

@@ -79,8 +79,9 @@ NewContainer::NewContainer(const CreateRequest& request)
     cleanup_.push("remove the state directory", [this] { container_->remove(); });
     cgroup_ = cgroups::container_cgroup(config_.linux_ ? config_.linux_->cgroupsPath : std::nullopt, request.id,
                                         request.systemd_cgroup, *hierarchy_, request.rootless);
-    // A create SIGKILLed before commit must still let delete --force find its cgroup.
-    if (!request.systemd_cgroup) container_->save_pending_cgroup(cgroup_->record().pending_text());
+    // A create SIGKILLed before commit must still let delete --force find its cgroup, and with the systemd
+    // driver its unit (stopping a unit systemd does not have is no error).
+    container_->save_pending_cgroup(cgroup_->record().pending_text());
     if (!plan_.has_mount_namespace) {
         record_.rootfs_mount_id_before = linux_::mount_id_of(plan_.rootfs);
         cleanup_.push("detach the rootfs from the host's mount namespace",

@@ -341,6 +341,7 @@ TEST_CASE("--systemd-cgroup: without systemd, create fails naming the flag and l
     CHECK(cgroups_named("ocirt-test.slice").empty());
 
     bundle.config["linux"]["cgroupsPath"] = "/not/systemd/" + id;
+    bundle.systemd_path_rewrite = false;
     bundle.write();
     auto bad = ocirt({"--systemd-cgroup", "create", "--bundle", bundle.path(), id});
     CHECK(bad.exit_code == 1);

@@ -109,7 +109,10 @@ TEST_CASE("cgroups v2: kill --all and delete --force of a container with several
         auto kill = ocirt({"kill", "--all", container.id(), "KILL"});
         REQUIRE_MESSAGE(kill.exit_code == 0, kill.err);
         CHECK(eventually([&] { return processes_with("7411") + processes_with("7412") + processes_with("7413") == 0; }));
-        CHECK(eventually([&] { return read_file(dir + "/cgroup.events").find("populated 0\n") != std::string::npos; }));
+        // systemd removes an emptied scope's cgroup itself (the systemd driver's case).
+        CHECK(eventually([&] {
+            return !fs::exists(dir) || read_file(dir + "/cgroup.events").find("populated 0\n") != std::string::npos;
+        }));
         CHECK(eventually([&] { return status_of(ocirt, container.id()) == "stopped"; }));
         REQUIRE(ocirt({"delete", container.id()}).exit_code == 0);
         CHECK(cgroups_named(container.id()).empty());

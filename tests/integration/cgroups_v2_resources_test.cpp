@@ -57,7 +57,8 @@ struct V2Container {
         REQUIRE_MESSAGE(created.exit_code == 0, created.err);
         pid = std::stoi(read_file(files.path() + "/pid"));
         dir = cgroup2_dir(pid);
-        REQUIRE(fs::path(dir).filename() == id);
+        // With no cgroupsPath: a directory named by the ID, or the systemd driver's scope for it.
+        REQUIRE(fs::path(dir).filename() == (systemd_cgroup_driver() ? systemd_scope_of(id) : id));
     }
     std::string file(const std::string& name) const { return cgroup_file(dir + "/" + name); }
     void start() const {
@@ -314,7 +315,9 @@ TEST_CASE("cgroups v2: what cgroup v2 has no file for, and values the kernel ref
         {{{"memory", {{"limit", 64 << 20}, {"swap", 32 << 20}}}}, "/linux/resources/memory/swap", "below memory.limit"},
         {{{"cpu", {{"realtimeRuntime", 1000}, {"realtimePeriod", 1000000}}}}, "/linux/resources/cpu/realtimeRuntime",
          "no realtime cpu controller"},
-        {{{"cpu", {{"cpus", "99999"}}}}, "/linux/resources/cpu/cpus", "cpuset.cpus"},
+        // The systemd driver sends the list as AllowedCPUs= first, a bitmask systemd caps.
+        {{{"cpu", {{"cpus", "99999"}}}}, "/linux/resources/cpu/cpus",
+         systemd_cgroup_driver() ? "99999 is above the highest CPU" : "cpuset.cpus"},
     };
     for (const auto& refusal : refusals) {
         CAPTURE(refusal.resources.dump());

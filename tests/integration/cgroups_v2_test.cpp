@@ -309,7 +309,7 @@ TEST_CASE("cgroups v2: hugepageLimits land in the container's unified cgroup, re
     {
         RunningContainer container(ocirt, bundle, "hugetlb");
         std::string host_dir = cgroup2_dir(container.pid());
-        CHECK(fs::path(host_dir).filename() == container.id());
+        CHECK(fs::path(host_dir).filename() == (systemd_cgroup_driver() ? systemd_scope_of(container.id()) : container.id()));
         for (const auto& [name, bytes] : sizes) {
             CHECK(read_file(host_dir + "/hugetlb." + name + ".max") == std::to_string(4 * bytes) + "\n");
             CHECK(read_file(host_dir + "/hugetlb." + name + ".rsvd.max") == std::to_string(4 * bytes) + "\n");

@@ -133,6 +133,12 @@ TEST_CASE("systemd properties: a cpu list that is not one is an error naming its
             CHECK(e.json_pointer() == "/linux/resources/cpu/cpus");
         }
     }
+    try {
+        cpu_list_bitmask("0,99999", "/linux/resources/cpu/cpus");
+        FAIL("accepted 99999");
+    } catch (const ocirt::Error& e) {
+        CHECK(std::string(e.what()).find("99999 is above the highest CPU or memory node") != std::string::npos);
+    }
 }
 
 TEST_CASE("systemd properties: an update sends only the limits systemd knows, nothing for the rest") {

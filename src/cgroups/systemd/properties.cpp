@@ -24,8 +24,12 @@ uint64_t limit_or_infinity(int64_t value) { return value < 0 ? kSystemdInfinity 
 unsigned parse_cpu(std::string_view text, const std::string& list, const std::string& pointer) {
     unsigned value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || text.empty() || value >= kMaxCpu)
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty())
         throw ConfigError(pointer, ocirt::quoted(list) + " is not a list of CPUs or memory nodes");
+    if (value >= kMaxCpu)
+        throw ConfigError(pointer, ocirt::quoted(list) + ": " + std::to_string(value) +
+                                       " is above the highest CPU or memory node systemd's AllowedCPUs= and "
+                                       "AllowedMemoryNodes= take (" + std::to_string(kMaxCpu - 1) + ")");
     return value;
 }
 
