@@ -30,7 +30,9 @@ plan::HostFacts host_facts(const cgroups::Hierarchy& hierarchy) {
         for (const auto& c : h.controllers) options += (options.empty() ? "" : ",") + c;
         facts.cgroup_hierarchies.push_back({base_name(h.mount_point), options, false, ""});
     }
-    if (hierarchy.unified() && !facts.cgroup2_only)
+    // On a cgroup2-only host the "cgroup" mount is a cgroup2 mount, and the entry names the directory it binds
+    // where a user namespace may not mount cgroup2 (init/rootfs.cpp).
+    if (hierarchy.unified())
         facts.cgroup_hierarchies.push_back({base_name(hierarchy.unified()->mount_point), "", true, ""});
     facts.security = read_security_facts();
     return facts;

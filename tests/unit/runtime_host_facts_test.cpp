@@ -83,3 +83,16 @@ TEST_CASE("host facts: with a cgroup namespace the cgroup mount binds nothing: n
     plan_cgroup_binds(p, *cgroupfs_cgroup(std::string("/ocirt/c1"), "c1", host.hierarchy), host.hierarchy);
     for (const auto& h : p.cgroup_hierarchies) CHECK(h.container_directory.empty());
 }
+
+TEST_CASE("host facts: on a cgroup2-only host the plan names the container's cgroup2 directory") {
+    ocirt::unit_test::TempTree tree("ocirt-host-facts-v2");
+    Hierarchy v2 = Hierarchy::parse("30 25 0:26 / " + tree.path + " rw - cgroup2 cgroup2 rw,nsdelegate\n",
+                                    "0::/system.slice/job.service\n", tree.path);
+    ocirt::plan::InitPlan p;
+    p.bind_host_cgroups = true;
+    p.cgroup_hierarchies = ocirt::runtime::host_facts(v2).cgroup_hierarchies;
+    REQUIRE(p.cgroup_hierarchies.size() == 1);
+    CHECK(p.cgroup_hierarchies[0].v2);
+    plan_cgroup_binds(p, *cgroupfs_cgroup(std::string("/ocirt/c1"), "c1", v2), v2);
+    CHECK(p.cgroup_hierarchies[0].container_directory == tree.path + "/ocirt/c1");
+}
