@@ -176,8 +176,8 @@ void mount_cgroups(const InitContext& ctx, int root_fd, const MountStep& m) {
 }
 
 // A "cgroup" mount on a cgroup v2 host. cgroup_namespaces(7): a user namespace may mount cgroup2 only in a
-// cgroup namespace it owns, so a container with a user namespace and no cgroup namespace gets a read-only
-// bind of its own cgroup directory instead (runc falls back to a bind there too, on EPERM or EBUSY).
+// cgroup namespace it owns, so a container with a user namespace and no cgroup namespace gets a bind of its
+// own cgroup directory instead, with the mount's flags (runc falls back to a bind there too, on EPERM or EBUSY).
 void mount_cgroup2(const InitContext& ctx, int root_fd, const MountStep& m) {
     UniqueFd target = mount_target(root_fd, m, false);
     if (::mount(m.source.c_str(), linux_::fd_path(target.get()).c_str(), "cgroup2", m.flags,

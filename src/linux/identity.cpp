@@ -11,8 +11,8 @@
 #include <string>
 
 #include "linux/procfs.hpp"
-#include "util/fs.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace ocirt::linux_ {
 
