@@ -68,7 +68,16 @@ void make_device(int root_fd, const std::string& path, mode_t type, dev_t number
     auto [dir, name] = split_parent(path);
     if (name.empty() || name == "." || name == "..") throw Error("device path " + quoted(path) + " names no file");
     UniqueFd parent = make_in_root(root_fd, dir, false);
-    if (::unlinkat(parent.get(), name.c_str(), 0) < 0 && errno != ENOENT) throw SysError("remove " + quoted(path));
+    if (::unlinkat(parent.get(), name.c_str(), 0) < 0 && errno != ENOENT) {
+        // unlink(2): EBUSY on a mount point, which a default device is in a user namespace (the host's node
+        // bound there). A listed device at that path that is the same device is then already in place.
+        int err = errno;
+        struct stat st {};
+        if (err == EBUSY && ::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            (st.st_mode & S_IFMT) == type && st.st_rdev == number)
+            return;
+        throw SysError("remove " + quoted(path), err);
+    }
     if (::mknodat(parent.get(), name.c_str(), type | mode, number) < 0) {
         // mknod(2): EPERM without CAP_MKNOD in the initial user namespace: bind the host's node instead.
         if (errno != EPERM) throw SysError("mknod " + quoted(path));
