@@ -340,7 +340,10 @@ Result run(const std::string& criu_path, Action action, const Options& options, 
         Result result;
         if (action == Action::restore && response->restore) result.restored_pid = response->restore->pid;
         sockets.ours.reset();
-        if (std::string exit = criu_exit(criu); !exit.empty()) throw request_failed(action, nullptr, options, exit);
+        std::string exit = criu_exit(criu);
+        // After a pre-dump criu waits on the socket for the next one (iterative pre-dumps); closing it ends
+        // criu with "Can't recv request" and status 255, after it answered success.
+        if (!exit.empty() && action != Action::pre_dump) throw request_failed(action, nullptr, options, exit);
         return result;
     }
 }
