@@ -26,7 +26,7 @@ struct ExternalMount {
 // "pipe:[1234]") is given this descriptor of ours at restore.
 struct InheritedFd {
     std::string key;
-    int fd;
+    int fd;  // ours: criu is given a copy
 };
 // criu(8) --cgroup-root [CONTROLLER:]PATH: where the restored tasks go in a hierarchy ("" = every other one).
 struct CgroupRoot {
@@ -35,8 +35,8 @@ struct CgroupRoot {
 };
 
 struct Options {
-    int images_dir_fd = -1;  // ours: criu is given a copy
-    int work_dir_fd = -1;    // ours; -1: the images directory
+    int images_dir_fd = -1;  // ours: criu opens it through /proc/<our pid>/fd
+    int work_dir_fd = -1;    // ours, the same way; -1: the images directory
     std::string work_dir;    // its path, for messages
     std::string log_file;    // in the work directory
     pid_t pid = 0;           // dump: the tree's root

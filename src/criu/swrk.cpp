@@ -170,10 +170,12 @@ char* c_string(const std::string& s) { return const_cast<char*>(s.c_str()); }
 class OptsMessage {
 public:
     OptsMessage(const Options& options, PassedFds& passed) {
-        opts_.images_dir_fd = passed.add(options.images_dir_fd);
+        // criu opens these two as /proc/<its peer>/fd/N, the peer being us (SO_PEERCRED of the socket pair):
+        // they keep our numbers. The inherited descriptors below are criu's own, so they are passed.
+        opts_.images_dir_fd = options.images_dir_fd;
         if (options.work_dir_fd >= 0) {
             opts_.has_work_dir_fd = true;
-            opts_.work_dir_fd = passed.add(options.work_dir_fd);
+            opts_.work_dir_fd = options.work_dir_fd;
         }
         // criu(8) -v4: the log keeps what a failed request needs explained.
         opts_.has_log_level = true;

@@ -23,6 +23,7 @@ void build_filesystem(const InitContext& ctx) {
     setup_console(ctx, root.get());
     run_create_hooks(ctx);
     enter_root(ctx, root.get());
+    reopen_null_stdio(ctx);
     make_cwd(ctx.plan.process);
     mask_paths(ctx);
     make_paths_readonly(ctx);

@@ -29,10 +29,10 @@ UniqueFd open_directory(const std::string& path) {
 
 void make_directories(const std::string& path) {
     std::error_code ec;
-    std::filesystem::create_directories(path, ec);
+    bool made = std::filesystem::create_directories(path, ec);
     if (ec) throw Error("make " + ocirt::quoted(path) + ": " + ec.message());
-    // criu(8): the images hold the memory of every process: readable by their owner alone.
-    if (::chmod(path.c_str(), 0700) < 0) throw SysError("chmod " + ocirt::quoted(path));
+    // The images hold the memory of every process: a directory made here is its owner's alone.
+    if (made && ::chmod(path.c_str(), 0700) < 0) throw SysError("chmod " + ocirt::quoted(path));
 }
 
 // criu(8) --empty-ns takes the network namespace only.
@@ -58,7 +58,7 @@ CriuDirectories open_criu_directories(const CriuRequest& request, bool create_im
     if (create_images) make_directories(dirs.images_path);
     dirs.images = with_context("image path", [&] { return open_directory(dirs.images_path); });
     dirs.work_path = request.work_path.empty() ? dirs.images_path : absolute(request.work_path);
-    if (create_images && !request.work_path.empty()) make_directories(dirs.work_path);
+    if (!request.work_path.empty()) make_directories(dirs.work_path);
     dirs.work = with_context("work path", [&] { return open_directory(dirs.work_path); });
     return dirs;
 }

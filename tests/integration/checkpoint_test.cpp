@@ -176,9 +176,11 @@ TEST_CASE("checkpoint and restore: a counter is checkpointed, killed, restored a
     std::string image = images.path() + "/img";
 
     int at_dump = count_in(pid);
-    Result dumped = checkpoint(ocirt, id, image);
+    // Work paths apart from the image path, as podman gives them: CRIU's logs go there.
+    Result dumped = checkpoint(ocirt, id, image, {"--work-path", images.path() + "/work-dump"});
     INFO("checkpoint: " << dumped.err);
     REQUIRE(dumped.exit_code == 0);
+    CHECK(fs::exists(images.path() + "/work-dump/dump.log"));
     // CRIU killed the tree; the container is deleted as runc deletes it.
     CHECK(eventually([&] { return !process_exists(pid); }));
     CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
@@ -186,10 +188,12 @@ TEST_CASE("checkpoint and restore: a counter is checkpointed, killed, restored a
     CHECK(fs::exists(image + "/descriptors.json"));
 
     std::string pid_file = images.path() + "/restored.pid";
-    PipedProcess restored = restore_detached(ocirt, bundle, id, image, {"--pid-file", pid_file});
+    PipedProcess restored =
+        restore_detached(ocirt, bundle, id, image, {"--pid-file", pid_file, "--work-path", images.path() + "/work-restore"});
     int code = wait_exit_code(restored.pid);
     INFO("restore: " << restored.read_err());
     REQUIRE(code == 0);
+    CHECK(fs::exists(images.path() + "/work-restore/restore.log"));
     nlohmann::json state = state_of(ocirt, id);
     CHECK(state.value("status", "") == "running");
     pid_t new_pid = state.value("pid", 0);
