@@ -28,7 +28,7 @@ void for_net_device(const plan::NetDevice& device, F&& f) {
     }
 }
 
-std::string name_pointer(const plan::NetDevice& device) {
+std::string device_name_pointer(const plan::NetDevice& device) {
     return device.name != device.host_name ? device.pointer + "/name" : device.pointer;
 }
 
@@ -90,7 +90,7 @@ void move_net_devices(const std::vector<plan::NetDevice>& devices, int init_pidf
         bool taken = false;
         for_net_device(device, [&] { taken = !device.pattern && linux_::find_link(container, device.name); });
         if (taken)
-            throw ConfigError(name_pointer(device), "a network device " + quoted(device.name) +
+            throw ConfigError(device_name_pointer(device), "a network device " + quoted(device.name) +
                                                         " already exists in the container's network namespace (only a name with \"%d\" may clash)");
         links.push_back(*link);
     }
