@@ -149,7 +149,13 @@ bool NetlinkSocket::query(NetlinkRequest& request, const std::function<void(cons
                 if (static_cast<const nlmsgerr*>(NLMSG_DATA(h))->error != 0) throw_netlink_error(*h, what);
                 return consistent;  // the acknowledgement: the end of the answer
             }
-            if (h->nlmsg_type == NLMSG_DONE) return consistent;
+            if (h->nlmsg_type == NLMSG_DONE) {
+                // netlink(7): a dump that failed on the way ends with a negative error in NLMSG_DONE.
+                int err = 0;
+                if (h->nlmsg_len >= NLMSG_LENGTH(sizeof err)) std::memcpy(&err, NLMSG_DATA(h), sizeof err);
+                if (err < 0) throw Error(what + ": the dump ended early", -err);
+                return consistent;
+            }
             on_reply(NetlinkReply{*h});
             if (!dump && !ack) return consistent;
         }

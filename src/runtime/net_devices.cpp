@@ -3,6 +3,7 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
+#include <climits>
 #include <string>
 
 #include "linux/net_devices.hpp"
@@ -52,7 +53,7 @@ std::string label_after_move(const InterfaceAddress& a, const std::string& old_n
 // else the next free one: asked for explicitly (IFLA_NEW_IFINDEX), the index finds the device after the move
 // whatever name a "%d" template gave it.
 int index_in_container(NetlinkSocket& container, int host_index) {
-    for (int candidate = host_index; candidate > 0; ++candidate)
+    for (int candidate = host_index; candidate > 0 && candidate < INT_MAX; ++candidate)
         if (!linux_::find_link(container, candidate)) return candidate;
     throw Error("no free interface index in the container's network namespace");
 }
