@@ -30,11 +30,23 @@ void build_filesystem(const InitContext& ctx) {
     make_root_readonly(ctx);
 }
 
+// config-linux.md "Network Devices": the parent moves linux.netDevices into this process's network namespace,
+// which exists now that the namespaces are made or joined; before the hostname, the sysctls (a
+// net.ipv4.conf.<device> key needs the device), the mounts (sysfs shows the namespace's devices) and the
+// createRuntime hooks, which may look at the device.
+void await_net_devices(const InitContext& ctx) {
+    if (ctx.plan.net_devices.empty()) return;
+    ctx.channel.send(sync::Message::plain(sync::MsgType::NetDevicesPlease));
+    ctx.channel.expect(sync::MsgType::NetDevicesMoved);
+    ctx.step("network devices moved in");
+}
+
 }  // namespace
 
 void run_init(const InitContext& ctx) {
     // keyrings(7): before anything else, so that no key the container's setup adds lands in the caller's.
     join_session_keyring(ctx.plan, ctx.channel);
+    await_net_devices(ctx);
     set_hostname(ctx);
     apply_sysctls(ctx);
     build_filesystem(ctx);

@@ -93,6 +93,9 @@ ojson linux_features() {
     linux_["apparmor"] = {{"enabled", true}};
     linux_["selinux"] = {{"enabled", false}};
     linux_["intelRdt"] = {{"enabled", false}};
+    // linux.netDevices: moved into the container's network namespace (runtime/net_devices.cpp); runtime-spec
+    // 1.3's features-linux.md "NetDevices", which config.json's linux.netDevices came with.
+    linux_["netDevices"] = {{"enabled", true}};
     // mounts[].uidMappings/gidMappings and idmap/ridmap: idmapped bind mounts (init/bind_trees.cpp).
     linux_["mountExtensions"] = {{"idmap", {{"enabled", true}}}};
     return linux_;

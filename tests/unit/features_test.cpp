@@ -82,7 +82,7 @@ TEST_CASE("features: the document validates against schemas/features-schema.json
                             "/linux/cgroup/rdma", "/linux/seccomp/enabled", "/linux/seccomp/actions",
                             "/linux/seccomp/operators", "/linux/seccomp/archs", "/linux/seccomp/knownFlags",
                             "/linux/seccomp/supportedFlags", "/linux/apparmor/enabled", "/linux/selinux/enabled",
-                            "/linux/intelRdt/enabled", "/linux/mountExtensions/idmap/enabled"}) {
+                            "/linux/intelRdt/enabled", "/linux/netDevices/enabled", "/linux/mountExtensions/idmap/enabled"}) {
         CAPTURE(key);
         CHECK(document().contains(json::json_pointer(key)));
     }
@@ -126,7 +126,7 @@ TEST_CASE("features: the schema takes the spec's minimal document and nulls, and
 
     // features.md: "MUST NOT contain properties that are not defined in this version".
     json extra = document();
-    extra["linux"]["netDevices"] = {{"enabled", true}};
+    extra["linux"]["memoryPolicy"] = {{"enabled", true}};
     CHECK(problems(extra).size() == 1);
     json not_bool = document();
     not_bool["linux"]["cgroup"]["v2"] = "yes";
@@ -343,12 +343,25 @@ TEST_CASE("features: the booleans match what the code does") {
     CHECK(linux_["intelRdt"]["enabled"] == false);
     CHECK(planning_error(config, resctrl_host).find("not supported by ocirt") != std::string::npos);
 
+    // netDevices: each linux.netDevices entry reaches the plan, renamed or not (runtime/net_devices.cpp moves it).
+    config = busybox();
+    config["linux"]["netDevices"] = {{"veth7", {{"name", "eth%d"}}}, {"veth8", json::object()}};
+    plan::InitPlan made = plan_of(config);
+    REQUIRE(made.net_devices.size() == 2);
+    CHECK(linux_["netDevices"]["enabled"] == true);
+    CHECK(made.net_devices[0].host_name == "veth7");
+    CHECK(made.net_devices[0].name == "eth%d");
+    CHECK(made.net_devices[0].pattern);
+    CHECK(made.net_devices[0].pointer == "/linux/netDevices/veth7");
+    CHECK(made.net_devices[1].name == "veth8");
+    CHECK_FALSE(made.net_devices[1].pattern);
+
     // mountExtensions.idmap: mounts[].uidMappings make an idmapped bind.
     config = busybox();
     json ids = json::array({{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}});
     config["mounts"].push_back({{"destination", "/mnt"}, {"source", "/tmp"}, {"options", {"rbind"}},
                                 {"uidMappings", ids}, {"gidMappings", ids}});
-    plan::InitPlan made = plan_of(config);
+    made = plan_of(config);
     CHECK(linux_["mountExtensions"]["idmap"]["enabled"] == made.mounts.back().idmap);
     CHECK(made.mounts.back().uid_mappings.size() == 1);
 }
