@@ -101,6 +101,10 @@ int restore_container(const RestoreRequest& request) {
     state::Record record;
     {
         NewContainer container(create);
+        // CRIU makes the network namespace with the devices it dumped; a host device cannot be moved into it
+        // as create moves one.
+        if (!container.plan().net_devices.empty())
+            throw ConfigError("/linux/netDevices", "restore cannot move host devices into a restored container's network namespace");
         container.save_config();
         cgroups::Manager& cgroup = container.place();
         // Held after `container` is made, so that on failure the tree is killed before the cleanup unwinds.
