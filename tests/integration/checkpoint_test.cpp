@@ -310,3 +310,19 @@ TEST_CASE("checkpoint and restore: restore runs the prestart and createRuntime h
         CHECK(state.value("id", "") == id);
     }
 }
+
+TEST_CASE("restore: linux.netDevices is refused by its pointer before CRIU runs, and leaves nothing") {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.shell("sleep 100");
+    bundle.config["linux"]["netDevices"] = {{"veth-none", nlohmann::json::object()}};
+    bundle.write();
+    TempDir images("ocirt-cr-netdev");
+    std::string id = unique_id("cr-netdev");
+    Result r = ocirt({"restore", "-d", "--bundle", bundle.path(), "--image-path", images.path(), id});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("/linux/netDevices: restore cannot move host devices") != std::string::npos);
+    CHECK_FALSE(fs::exists(images.path() + "/restore.log"));
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+    CHECK(cgroups_named(id).empty());
+}
