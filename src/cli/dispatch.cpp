@@ -125,6 +125,7 @@ int dispatch(int argc, char** argv) {
         std::cout << "ocirt version " << OCIRT_VERSION << "\nspec: " << config::kOciVersion << "\n";
         // Whether /proc/self/exe could be written through (CVE-2019-5736): create, run and exec never run so.
         std::cout << "executable: " << (linux_::executable_is_protected() ? "protected" : "writable") << "\n";
+        std::cout << "checkpoint: criu\n";  // checkpoint and restore through criu(8)'s RPC
         return 0;
     }
     if (vm.count("help") || command.empty()) {

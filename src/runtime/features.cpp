@@ -113,6 +113,7 @@ ojson features_document() {
     doc["annotations"] = {
         {kVersionAnnotation, OCIRT_VERSION},
         {kLibseccompVersionAnnotation, linux_::libseccomp_version()},
+        {kCheckpointAnnotation, "true"},
     };
     // features-linux.md: the config annotations that change what the runtime does in a way that can weaken
     // the container. run.oci.keep_original_groups keeps the caller's supplementary groups in the container.

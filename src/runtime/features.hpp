@@ -11,6 +11,8 @@ namespace ocirt::runtime {
 
 // Keys of the document's "annotations".
 inline constexpr const char* kVersionAnnotation = "io.github.ocirt.version";
+// "true": `checkpoint` and `restore` drive CRIU (runc and crun report theirs under their own prefixes).
+inline constexpr const char* kCheckpointAnnotation = "io.github.ocirt.checkpoint.enabled";
 // The key the runtime-spec's own example (features.md) gives libseccomp's version under.
 inline constexpr const char* kLibseccompVersionAnnotation = "io.github.seccomp.libseccomp.version";
 

@@ -326,3 +326,13 @@ TEST_CASE("restore: linux.netDevices is refused by its pointer before CRIU runs,
     CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
     CHECK(cgroups_named(id).empty());
 }
+
+TEST_CASE("checkpoint: features and --version report checkpoint support") {
+    Ocirt ocirt;
+    Result features = ocirt({"features"});
+    REQUIRE(features.exit_code == 0);
+    CHECK(nlohmann::json::parse(features.out)["annotations"].value("io.github.ocirt.checkpoint.enabled", "") == "true");
+    Result version = ocirt({"--version"});
+    CHECK(version.exit_code == 0);
+    CHECK(version.out.find("\ncheckpoint: criu\n") != std::string::npos);
+}

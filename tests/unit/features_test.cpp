@@ -366,9 +366,10 @@ TEST_CASE("features: the booleans match what the code does") {
     CHECK(made.mounts.back().uid_mappings.size() == 1);
 }
 
-TEST_CASE("features: annotations name this build and its libseccomp; the one config annotation acted on is listed") {
+TEST_CASE("features: annotations name this build, its libseccomp and checkpoint support; the one config annotation acted on is listed") {
     const json& a = document()["annotations"];
     CHECK(a.at(runtime::kVersionAnnotation) == OCIRT_VERSION);
+    CHECK(a.at(runtime::kCheckpointAnnotation) == "true");
     const scmp_version* v = seccomp_version();
     CHECK(a.at(runtime::kLibseccompVersionAnnotation) ==
           std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro));
