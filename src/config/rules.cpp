@@ -476,9 +476,11 @@ void other_platform(const RuleInput& in, Out& out) {
             report(out, "/process/user/username", "is for Windows users: on Linux the user is process.user.uid and gid",
                    "other-platform");
     }
-    for (const auto& platform : in.config.otherPlatforms)
-        report(out, "/" + platform, "is the " + platform + " platform's section: this is not a Linux setting and ocirt runs Linux containers",
-               "other-platform");
+    for (const auto& platform : in.config.otherPlatforms) {
+        std::string what = platform == "vm" ? "is for runtimes that run the container in a virtual machine"
+                                            : "is the " + platform + " platform's section";
+        report(out, "/" + platform, what + ": not a Linux setting, and ocirt runs the container on this Linux kernel", "other-platform");
+    }
 }
 
 constexpr Rule kRules[] = {

@@ -180,15 +180,17 @@ struct Outcome {
     std::string start_err;          // start or delete failing after a successful create
 };
 
-// A veth-free network device for linux.netDevices: a dummy link (ip-link(8) "type dummy") that the kernel
-// destroys with the container's network namespace; removed here if it is still in the host.
-class DummyLink {
+// A network device for linux.netDevices: one end of a veth pair (ip-link(8) "type veth"), the other staying
+// in the host. Deleting either end deletes both, and the kernel deletes the pair with the container's network
+// namespace; what is left in the host is removed here.
+class HostVeth {
 public:
-    explicit DummyLink(std::string name) : name_(std::move(name)) {
-        ok_ = run_program({"/usr/sbin/ip", "link", "add", name_, "type", "dummy"}).exit_code == 0;
+    explicit HostVeth(std::string name) : name_(std::move(name)) {
+        ok_ = run_program({"/usr/sbin/ip", "link", "add", name_, "type", "veth", "peer", "name", name_ + "p"}).exit_code == 0;
     }
-    ~DummyLink() {
-        if (ok_ && fs::exists("/sys/class/net/" + name_)) run_program({"/usr/sbin/ip", "link", "del", name_});
+    ~HostVeth() {
+        for (const auto& end : {name_, name_ + "p"})
+            if (ok_ && fs::exists("/sys/class/net/" + end)) run_program({"/usr/sbin/ip", "link", "del", end});
     }
     bool ok() const { return ok_; }
     const std::string& name() const { return name_; }
@@ -208,7 +210,7 @@ public:
         std::map<std::string, std::string> placeholders{{"${ID}", id_}};
         std::unique_ptr<SeccompAgent> agent;
         std::unique_ptr<ConsoleReceiver> console;
-        std::unique_ptr<DummyLink> link;
+        std::unique_ptr<HostVeth> link;
         if (needs == "disk") {
             std::string disk = disk_device();
             if (disk.empty()) return "no disk block device on this host";
@@ -221,8 +223,8 @@ public:
         } else if (needs == "console-socket") {
             console = std::make_unique<ConsoleReceiver>();
         } else if (needs == "net-device") {
-            link = std::make_unique<DummyLink>("walk" + std::to_string(getpid() % 100000));
-            if (!link->ok()) return "cannot make a dummy network device (ip link add ... type dummy)";
+            link = std::make_unique<HostVeth>("walk" + std::to_string(getpid() % 100000));
+            if (!link->ok()) return "cannot make a veth pair (ip link add ... type veth)";
             placeholders["${NET_DEVICE}"] = link->name();
         } else {
             REQUIRE_MESSAGE(needs.empty(), "unknown needs " << needs);
