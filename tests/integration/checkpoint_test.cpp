@@ -336,3 +336,26 @@ TEST_CASE("checkpoint: features and --version report checkpoint support") {
     CHECK(version.exit_code == 0);
     CHECK(version.out.find("\ncheckpoint: criu\n") != std::string::npos);
 }
+
+TEST_CASE("checkpoint and restore: restore in the foreground waits for the restored init, exits with its status and deletes the container") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    std::string id = unique_id("cr-fg");
+    PipedProcess run = start_counter(ocirt, bundle, id);
+    pid_t pid = pid_of(ocirt, id);
+    REQUIRE(counts_past(pid, 3));
+    TempDir images("ocirt-cr-images");
+    REQUIRE(checkpoint(ocirt, id, images.path() + "/img").exit_code == 0);
+
+    PipedProcess restore = spawn_with_pipes(
+        ocirt_args(ocirt, {"restore", "--bundle", bundle.path(), "--image-path", images.path() + "/img", id}));
+    REQUIRE(eventually([&] { return state_of(ocirt, id).is_object() && state_of(ocirt, id).value("status", "") == "running"; }, 20000));
+    pid_t new_pid = pid_of(ocirt, id);
+    CHECK(counts_past(new_pid, count_in(new_pid)));
+    CHECK(::kill(restore.pid, 0) == 0);  // still waiting
+    REQUIRE(ocirt({"kill", id, "KILL"}).exit_code == 0);
+    CHECK(wait_exit_code(restore.pid) == 137);
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+    CHECK(cgroups_named(id).empty());
+}
