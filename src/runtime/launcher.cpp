@@ -78,7 +78,7 @@ StartedChild start_exec_child(const init::ExecTarget& target, const plan::InitPl
     std::optional<linux_::ThreadCpuAffinity> initial;
     if (!plan.process.exec_cpu_affinity.initial.empty()) {
         try {
-            with_context("execCPUAffinity initial", [&] { initial.emplace(plan.process.exec_cpu_affinity.initial); });
+            initial.emplace(plan.process.exec_cpu_affinity.initial);
         } catch (const Error& e) {
             throw Error(e.frames(), e.message(), e.errno_value(), "/process/execCPUAffinity/initial");
         }
