@@ -65,6 +65,11 @@ std::optional<MemoryPolicy> plan_memory_policy(const config::Config& config) {
     if (mode->nodes == MempolicyNodes::at_least_one && out.nodes.empty())
         throw ConfigError(base + "/nodes", in.mode + " needs at least one node (set_mempolicy(2))" +
                                                (in.nodes ? ", got " + quoted(*in.nodes) : std::string()));
+    // set_mempolicy(2) MPOL_PREFERRED: "If nodemask specifies more than one node ID, the first node in the
+    // mask will be selected": the rest would be dropped without a word.
+    if (mode->mode == linux_::kMpolPreferred && out.nodes.size() > 1)
+        throw ConfigError(base + "/nodes", "MPOL_PREFERRED takes one node (the kernel would use only the first of " +
+                                               quoted(*in.nodes) + "); MPOL_PREFERRED_MANY takes several");
 
     for (size_t i = 0; i < in.flags.size(); ++i) {
         std::string pointer = config::pointer_join(base + "/flags", i);

@@ -25,7 +25,7 @@ struct MemoryPolicy {
 
 // Throws ConfigError naming /linux/memoryPolicy/mode, /nodes or /flags/N for what the spec or set_mempolicy(2)
 // rules out whatever the host: MPOL_DEFAULT and MPOL_LOCAL take no nodes, MPOL_BIND, MPOL_INTERLEAVE,
-// MPOL_WEIGHTED_INTERLEAVE and MPOL_PREFERRED_MANY at least one; MPOL_F_STATIC_NODES and
+// MPOL_WEIGHTED_INTERLEAVE and MPOL_PREFERRED_MANY at least one, MPOL_PREFERRED at most one; MPOL_F_STATIC_NODES and
 // MPOL_F_RELATIVE_NODES exclude each other and need a mode that takes nodes. What depends on the kernel
 // (which nodes exist, which modes and flags it knows) is left to set_mempolicy(2) at create.
 std::optional<MemoryPolicy> plan_memory_policy(const config::Config& config);

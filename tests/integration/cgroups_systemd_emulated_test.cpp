@@ -188,7 +188,7 @@ TEST_CASE("--systemd-cgroup (emulated systemd): pids.limit 0 is the kernel's lim
         CAPTURE(c.pids.dump());
         EmulatedSystemd systemd;
         Ocirt ocirt;
-        SystemdBundle b({{"pids", c.pids}});
+        SystemdBundle b(nlohmann::json{{"pids", c.pids}});
         auto created = b.create(ocirt);
         REQUIRE_MESSAGE(created.exit_code == 0, created.err);
         auto starts = systemd.calls_of("StartTransientUnit");

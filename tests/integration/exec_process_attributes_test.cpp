@@ -102,7 +102,7 @@ TEST_CASE("exec process attributes: execCPUAffinity final is the affinity the pr
     process["execCPUAffinity"] = {{"initial", "1"}, {"final", " 0-0, ,"}};
     r = container.exec(process);
     REQUIRE(r.exit_code == 0);
-    CHECK(container.out() == "Cpus_allowed_list:\t0\n");
+    CHECK(container.out() == "Cpus_allowed_list:\t1\nCpus_allowed_list:\t0\n");  // the output file is appended to
 }
 
 TEST_CASE("exec process attributes: config.json's execCPUAffinity is what an exec'd process gets unless its own process says otherwise; the init keeps its affinity") {
@@ -125,20 +125,20 @@ TEST_CASE("exec process attributes: config.json's execCPUAffinity is what an exe
     CHECK(eventually([&] { return read_file(files.path() + "/init-out") == "Cpus_allowed_list:\t0-1\n"; }));
     std::string file = files.path() + "/process.json";
     std::ofstream(file) << shell_process("grep Cpus_allowed_list /proc/self/status").dump();
-    Result r = run_to_files(ocirt, {"exec", "--process", file, id}, files.path() + "/out", files.path() + "/err");
+    Result r = run_to_files(ocirt, {"exec", "--process", file, id}, files.path() + "/out1", files.path() + "/err");
     CHECK(r.exit_code == 0);
-    CHECK(read_file(files.path() + "/out") == "Cpus_allowed_list:\t1\n");
+    CHECK(read_file(files.path() + "/out1") == "Cpus_allowed_list:\t1\n");
     auto process = shell_process("grep Cpus_allowed_list /proc/self/status");
     process["execCPUAffinity"] = {{"final", "0"}};
     std::ofstream(file) << process.dump();
-    r = run_to_files(ocirt, {"exec", "--process", file, id}, files.path() + "/out", files.path() + "/err");
+    r = run_to_files(ocirt, {"exec", "--process", file, id}, files.path() + "/out2", files.path() + "/err");
     CHECK(r.exit_code == 0);
-    CHECK(read_file(files.path() + "/out") == "Cpus_allowed_list:\t0\n");
+    CHECK(read_file(files.path() + "/out2") == "Cpus_allowed_list:\t0\n");
     // Without --process, the config's process with the command line's changes (runc's exec).
-    r = run_to_files(ocirt, {"exec", id, "grep", "Cpus_allowed_list", "/proc/self/status"}, files.path() + "/out",
+    r = run_to_files(ocirt, {"exec", id, "grep", "Cpus_allowed_list", "/proc/self/status"}, files.path() + "/out3",
                      files.path() + "/err");
     CHECK(r.exit_code == 0);
-    CHECK(read_file(files.path() + "/out") == "Cpus_allowed_list:\t1\n");
+    CHECK(read_file(files.path() + "/out3") == "Cpus_allowed_list:\t1\n");
     CHECK(ocirt({"delete", "--force", id}).exit_code == 0);
 }
 

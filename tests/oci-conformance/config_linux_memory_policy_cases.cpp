@@ -17,7 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string lacking_numa() {
+std::string conformance_lacking_numa() {
     if (!fs::exists("/proc/self/numa_maps")) return "kernel without NUMA support (no /proc/self/numa_maps)";
     if (!fs::exists("/sys/devices/system/node/node0")) return "no NUMA node 0";
     return "";
@@ -35,7 +35,7 @@ std::string policy_seen(const Runtime& runtime, const json& policy) {
     return line.substr(line.find(' ') == std::string::npos ? line.size() : line.find(' ')) + " ";
 }
 
-test::Result create_with(const Runtime& runtime, const json& policy) {
+ocirt::test::Result create_with(const Runtime& runtime, const json& policy) {
     SpecBundle bundle;
     bundle.config["ociVersion"] = "1.3.0";
     bundle.config["linux"]["memoryPolicy"] = policy;
@@ -45,7 +45,7 @@ test::Result create_with(const Runtime& runtime, const json& policy) {
 }  // namespace
 
 TEST_CASE("config-linux.md#memory-policy: mode and nodes are the container process's NUMA memory policy [MUST]") {
-    OCIRT_SKIP_IF_LACKING(lacking_numa());
+    OCIRT_SKIP_IF_LACKING(conformance_lacking_numa());
     Runtime runtime;
     CHECK(policy_seen(runtime, {{"mode", "MPOL_BIND"}, {"nodes", "0"}}).find(" bind:0 ") != std::string::npos);
     CHECK(policy_seen(runtime, {{"mode", "MPOL_INTERLEAVE"}, {"nodes", "0"}}).find(" interleave:0 ") != std::string::npos);
@@ -56,7 +56,7 @@ TEST_CASE("config-linux.md#memory-policy: mode and nodes are the container proce
 }
 
 TEST_CASE("config-linux.md#memory-policy: flags are the policy's mode flags [MUST]") {
-    OCIRT_SKIP_IF_LACKING(lacking_numa());
+    OCIRT_SKIP_IF_LACKING(conformance_lacking_numa());
     Runtime runtime;
     CHECK(policy_seen(runtime, {{"mode", "MPOL_BIND"}, {"nodes", "0"}, {"flags", {"MPOL_F_STATIC_NODES"}}}).find(" bind=static:0 ") !=
           std::string::npos);
@@ -81,7 +81,7 @@ TEST_CASE("config-linux.md#memory-policy: a mode or flag that is not one of the 
 }
 
 TEST_CASE("config-linux.md#memory-policy: a node the host does not have is an error [MUST]") {
-    OCIRT_SKIP_IF_LACKING(lacking_numa());
+    OCIRT_SKIP_IF_LACKING(conformance_lacking_numa());
     OCIRT_SKIP_IF(fs::exists("/sys/devices/system/node/node63"), "this host has a NUMA node 63");
     Runtime runtime;
     CHECK_REFUSED(create_with(runtime, {{"mode", "MPOL_BIND"}, {"nodes", "63"}}));

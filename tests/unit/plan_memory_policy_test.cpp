@@ -67,6 +67,7 @@ TEST_CASE("plan memory policy: what the spec and set_mempolicy(2) rule out is re
         CHECK(pointer_of_refusal(with_policy(mode)) == "/linux/memoryPolicy/nodes");
         CHECK(pointer_of_refusal(with_policy(mode, "")) == "/linux/memoryPolicy/nodes");
     }
+    CHECK(pointer_of_refusal(with_policy("MPOL_PREFERRED", "0,1")) == "/linux/memoryPolicy/nodes");
     for (const char* bad : {"x", "1-0", "-1", ",", "40000"}) {
         CAPTURE(bad);
         CHECK(pointer_of_refusal(with_policy("MPOL_BIND", bad)) == "/linux/memoryPolicy/nodes");
