@@ -14,6 +14,7 @@ struct GlobalOptions {
     bool debug = false;
     bool systemd_cgroup = false;
     std::string rootless;    // --rootless auto|true|false
+    std::string criu;        // --criu: the criu binary of checkpoint and restore
 };
 
 using Args = std::vector<std::string>;  // the subcommand's own arguments (after its name)
@@ -53,5 +54,7 @@ int cmd_resume(const GlobalOptions&, const Args&);
 int cmd_update(const GlobalOptions&, const Args&);
 int cmd_events(const GlobalOptions&, const Args&);
 int cmd_features(const GlobalOptions&, const Args&);
+int cmd_checkpoint(const GlobalOptions&, const Args&);
+int cmd_restore(const GlobalOptions&, const Args&);
 
 }  // namespace ocirt::cli

@@ -28,6 +28,7 @@ struct CommandEntry {
 
 const std::map<std::string, CommandEntry>& commands() {
     static const std::map<std::string, CommandEntry> table = {
+        {"checkpoint", {cmd_checkpoint, "dump a running container with CRIU"}},
         {"check", {cmd_check, "validate a bundle's config.json and print every problem"}},
         {"create", {cmd_create, "create a container"}},
         {"events", {cmd_events, "print a container's resource usage and OOM events as JSON lines"}},
@@ -39,6 +40,7 @@ const std::map<std::string, CommandEntry>& commands() {
         {"pause", {cmd_pause, "freeze every process of a container"}},
         {"ps", {cmd_ps, "list the processes running inside a container"}},
         {"resume", {cmd_resume, "thaw every process of a paused container"}},
+        {"restore", {cmd_restore, "make a container from a bundle and a checkpoint, and run it"}},
         {"run", {cmd_run, "create and start a container"}},
         {"spec", {cmd_spec, "write a new default config.json"}},
         {"start", {cmd_start, "run the user process of a created container"}},
@@ -57,6 +59,7 @@ po::options_description global_options(GlobalOptions& g) {
         ("debug", po::bool_switch(&g.debug), "log debug messages")
         ("systemd-cgroup", po::bool_switch(&g.systemd_cgroup), "use the systemd cgroup driver")
         ("rootless", po::value(&g.rootless)->default_value("auto"), "rootless mode: auto, true or false")
+        ("criu", po::value(&g.criu)->default_value("criu"), "the criu binary checkpoint and restore run")
         ("help,h", "show this help")
         ("version,v", "print the version");
     return d;
@@ -64,7 +67,7 @@ po::options_description global_options(GlobalOptions& g) {
 
 void print_help(const po::options_description& d) {
     std::cout << "usage: ocirt [global options] <command> [command options]\n\nCommands:\n";
-    for (const auto& [name, entry] : commands()) std::printf("  %-8s %s\n", name.c_str(), entry.summary);
+    for (const auto& [name, entry] : commands()) std::printf("  %-10s %s\n", name.c_str(), entry.summary);
     std::cout << "\n" << d << "\nRun 'ocirt <command> --help' for a command's options.\n";
 }
 

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cctype>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -420,15 +421,48 @@ bool interface_name(const std::string& name) {
     return std::none_of(name.begin(), name.end(), [](char ch) { return ch == '/' || ch == ':' || std::isspace(static_cast<unsigned char>(ch)); });
 }
 
+// The kernel's name template (dev_alloc_name, IFLA_IFNAME): one '%', followed by 'd'.
+bool interface_name_template(const std::string& name) {
+    auto percent = name.find('%');
+    return percent == std::string::npos || (name.compare(percent, 2, "%d") == 0 && name.find('%', percent + 1) == std::string::npos);
+}
+
+// config-linux.md "Network Devices": each device moves into the container's network namespace, so there must be
+// one. A device's name in use there is an error unless it is a "%d" template, so names that are bound to clash
+// are refused here: every network namespace has its own "lo" (and the host's cannot move: the loopback device is
+// NETIF_F_NETNS_LOCAL), and two devices cannot take one name.
 void net_devices(const RuleInput& in, Out& out) {
     if (!in.config.linux_ || in.config.linux_->netDevices.empty()) return;
     const Namespace* net = find_namespace(in.config, "network");
-    if (!net) report(out, "/linux/netDevices", "needs a network namespace in /linux/namespaces", "net-devices");
+    std::map<std::string, std::string> taken;  // a name in the container → the device that takes it
     for (const auto& [host, dev] : in.config.linux_->netDevices) {
         std::string p = pointer_join("/linux/netDevices", host);
-        if (!interface_name(host)) report(out, p, "is not a network interface name: " + ocirt::quoted(host), "net-devices");
-        if (dev.name && !interface_name(*dev.name))
-            report(out, p + "/name", "is not a network interface name: " + ocirt::quoted(*dev.name), "net-devices");
+        if (!net) report(out, p, "needs a network namespace in /linux/namespaces to move the device into", "net-devices");
+        bool host_named = interface_name(host) && host.find('%') == std::string::npos;
+        if (!host_named)
+            report(out, p, "is not a network interface name: " + ocirt::quoted(host), "net-devices");
+        else if (host == "lo")
+            report(out, p, "the loopback device cannot leave its network namespace", "net-devices");
+        if (!host_named && !dev.name) continue;
+        std::string name_pointer = dev.name ? p + "/name" : p;
+        const std::string& name = dev.name ? *dev.name : host;
+        if (dev.name && !interface_name(*dev.name)) {
+            report(out, name_pointer, "is not a network interface name: " + ocirt::quoted(*dev.name), "net-devices");
+            continue;
+        }
+        if (!interface_name_template(name)) {
+            report(out, name_pointer, "a name template holds one '%', as \"%d\": " + ocirt::quoted(name), "net-devices");
+            continue;
+        }
+        if (name == "lo" && host != "lo") {
+            report(out, name_pointer, "\"lo\" already exists in every network namespace", "net-devices");
+            continue;
+        }
+        if (name.find("%d") != std::string::npos) continue;
+        auto [first, fresh] = taken.emplace(name, p);
+        if (!fresh)
+            report(out, name_pointer, "the container's network namespace would get " + ocirt::quoted(name) + " twice: " + first->second +
+                   " has that name too", "net-devices");
     }
 }
 

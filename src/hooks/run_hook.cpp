@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "linux/child_process.hpp"
+#include "linux/spawn.hpp"
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
 
@@ -59,30 +60,6 @@ UniqueFd state_pipe(const std::string& state) {
     return std::move(p.read);
 }
 
-class SpawnActions {
-public:
-    SpawnActions() { ::posix_spawn_file_actions_init(&actions_); }
-    ~SpawnActions() { ::posix_spawn_file_actions_destroy(&actions_); }
-    SpawnActions(const SpawnActions&) = delete;
-    SpawnActions& operator=(const SpawnActions&) = delete;
-    posix_spawn_file_actions_t* get() { return &actions_; }
-
-private:
-    posix_spawn_file_actions_t actions_;
-};
-
-class SpawnAttributes {
-public:
-    SpawnAttributes() { ::posix_spawnattr_init(&attributes_); }
-    ~SpawnAttributes() { ::posix_spawnattr_destroy(&attributes_); }
-    SpawnAttributes(const SpawnAttributes&) = delete;
-    SpawnAttributes& operator=(const SpawnAttributes&) = delete;
-    posix_spawnattr_t* get() { return &attributes_; }
-
-private:
-    posix_spawnattr_t attributes_;
-};
-
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     std::vector<char*> out;
     for (const auto& s : strings) out.push_back(const_cast<char*>(s.c_str()));
@@ -96,12 +73,12 @@ pid_t spawn(const config::Hook& hook, int in, int out, int err, const std::strin
     std::vector<std::string> args = hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
     std::vector<char*> argv = c_strings(args);
     std::vector<char*> envp = c_strings(hook.env);
-    SpawnActions actions;
+    linux_::SpawnActions actions;
     ::posix_spawn_file_actions_adddup2(actions.get(), in, STDIN_FILENO);
     ::posix_spawn_file_actions_adddup2(actions.get(), out, STDOUT_FILENO);
     ::posix_spawn_file_actions_adddup2(actions.get(), err, STDERR_FILENO);
     if (!cwd.empty()) ::posix_spawn_file_actions_addchdir_np(actions.get(), cwd.c_str());
-    SpawnAttributes attributes;
+    linux_::SpawnAttributes attributes;
     sigset_t none, all;
     sigemptyset(&none);
     sigfillset(&all);

@@ -17,6 +17,9 @@ namespace ocirt::init {
 
 void finish_process(const InitContext& ctx, const char* who, ExecGate gate) {
     const auto& p = ctx.plan.process;
+    // setsid(2): a session of its own, as runc gives every container process (with a terminal the console
+    // step made it already); CRIU refuses to dump a tree whose session leader is outside its PID namespace.
+    if (!p.terminal && ::setsid() < 0) throw SysError("setsid");
     // Inside the container's root and before seccomp and the uid change: /etc/passwd is the container's.
     const std::vector<std::string> env = process_environment(p);
     apply_privileged_attributes(p);

@@ -313,6 +313,34 @@ void enter_root(const InitContext& ctx, int root_fd) {
     if (ctx.plan.root_propagation_after_pivot) apply_root_propagation(ctx);
 }
 
+void reopen_null_stdio(const InitContext& ctx) {
+    if (!ctx.plan.has_mount_namespace) return;
+    // A stdin, stdout or stderr the caller gave as its /dev/null (conmon, for a container without -i) is
+    // a file on a mount outside the container's namespace, which CRIU cannot find to checkpoint: the
+    // container's own null device takes its place, as runc does.
+    int null = -1;
+    for (int fd = 0; fd <= 2; ++fd) {
+        struct stat st {};
+        if (::fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) continue;
+        if (null < 0) {
+            null = ::open("/dev/null", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+            if (null < 0 && errno == ENOENT) return;  // a rootfs without /dev/null keeps the caller's
+            if (null < 0) throw SysError("open the container's /dev/null");
+            struct stat own {};
+            if (::fstat(null, &own) < 0 || !S_ISCHR(own.st_mode) || own.st_rdev != makedev(1, 3)) {
+                ::close(null);
+                throw Error("/dev/null in the container is not the null device (char 1:3)");
+            }
+        }
+        if (::dup3(null, fd, 0) < 0) {
+            ::close(null);
+            throw SysError("put the container's /dev/null on fd " + std::to_string(fd));
+        }
+    }
+    if (null >= 0) ::close(null);
+    ctx.step("stdio on the container's /dev/null");
+}
+
 void mask_paths(const InitContext& ctx) {
     UniqueFd null_device;
     for (const auto& path : ctx.plan.masked_paths) {

@@ -61,7 +61,7 @@ void run_child(const plan::InitPlan& plan, const sync::Channel& channel, InitFds
             ctx.step("unshared " + linux_::clone_flag_names(plan.unshare_flags));
             write_time_offsets(ctx);
             if (plan.second_fork) {
-                continue_in_sibling(channel, "the container's init");
+                continue_in_sibling(channel, "the container's init", !plan.net_devices.empty());
                 ctx.step("init forked");
             }
         }

@@ -74,6 +74,15 @@ struct DeviceNode {
     gid_t host_gid = 0;
 };
 
+// A device of linux.netDevices (config-linux.md "Network Devices"): the parent moves it from its own network
+// namespace into the container's once that exists (runtime/net_devices.hpp).
+struct NetDevice {
+    std::string host_name;   // the key: the device in the runtime's network namespace
+    std::string name;        // its name in the container: linux.netDevices[key].name, else the key
+    bool pattern = false;    // `name` holds "%d": the kernel picks the number (a name in use is then no error)
+    std::string pointer;     // "/linux/netDevices/<key>"
+};
+
 struct TimeOffset {
     std::string clock;  // "monotonic" or "boottime" (time_namespaces(7))
     int64_t secs = 0;
@@ -160,6 +169,9 @@ struct InitPlan {
     std::vector<std::string> readonly_paths;
     bool no_pivot = false;
 
+    // Moved in after the namespaces are made and before the hostname, the sysctls (a net.ipv4.conf.<device>
+    // key needs the device), the mounts and the createRuntime hooks: NetDevicesPlease → NetDevicesMoved.
+    std::vector<NetDevice> net_devices;
     std::vector<Sysctl> sysctls;                 // written in this order
     std::optional<unsigned long> personality;    // personality(2) persona, from linux.personality
     std::optional<MemoryPolicy> memory_policy;   // linux.memoryPolicy, for the init and each exec'd process

@@ -8,6 +8,7 @@
 #include "plan/mount_options.hpp"
 #include "plan/mount_plan.hpp"
 #include "plan/names.hpp"
+#include "plan/net_devices.hpp"
 #include "plan/process_plan.hpp"
 #include "plan/user_namespace.hpp"
 #include "plan/terminal_plan.hpp"
@@ -129,6 +130,7 @@ InitPlan make_init_plan(const config::Config& config, const HostFacts& host, con
     plan.masked_paths = linux_config.maskedPaths;
     plan.readonly_paths = linux_config.readonlyPaths;
     plan.no_pivot = options.no_pivot;
+    plan.net_devices = plan_net_devices(linux_config, options);
     plan_kernel_settings(config, host, plan);
     plan.process = make_process_plan(config, host.security);
     plan.preserve_fds = options.preserve_fds;

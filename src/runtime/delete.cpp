@@ -70,6 +70,9 @@ void delete_container(const DeleteRequest& request) {
     else if (!cgroup->pids().empty())
         with_context("kill the processes left in the cgroup", [&] { cgroup->signal_all(SIGKILL); });
     with_context("remove cgroup", [&] { cgroup->destroy(); });
+    // linux.netDevices stay where they are: config-linux.md "Namespace Lifecycle and Container Termination",
+    // the runtime MUST NOT move them out of the namespace; the kernel returns physical devices to the initial
+    // network namespace and destroys virtual ones when the namespace goes (runtime/net_devices.hpp).
     if (record.rootfs_mount_id_before)
         with_context("detach the rootfs from the host's mount namespace",
                      [&] { linux_::detach_mounts_over(record.rootfs, record.rootfs_mount_id_before); });

@@ -98,6 +98,9 @@ ojson linux_features() {
     // whether or not this host's kernel knows them.
     linux_["memoryPolicy"] = {{"modes", plan::memory_policy_mode_names()}, {"flags", plan::memory_policy_flag_names()}};
     linux_["intelRdt"] = {{"enabled", false}, {"schemata", false}, {"monitoring", false}};
+    // linux.netDevices: moved into the container's network namespace (runtime/net_devices.cpp); runtime-spec
+    // 1.3's features-linux.md "NetDevices", which config.json's linux.netDevices came with.
+    linux_["netDevices"] = {{"enabled", true}};
     // mounts[].uidMappings/gidMappings and idmap/ridmap: idmapped bind mounts (init/bind_trees.cpp).
     linux_["mountExtensions"] = {{"idmap", {{"enabled", true}}}};
     return linux_;

@@ -7,6 +7,7 @@
 #include "init/stage1.hpp"
 #include "linux/fork_into_cgroup.hpp"
 #include "linux/scheduling.hpp"
+#include "runtime/net_devices.hpp"
 #include "runtime/seccomp_listener.hpp"
 #include "runtime/user_namespace_maps.hpp"
 #include "sync/await_child.hpp"
@@ -48,6 +49,10 @@ linux_::ChildProcess drive_to_ready(const plan::InitPlan& plan, StartedChild& st
     map_user_namespace(channel, started.first, plan);
     linux_::ChildProcess process = take_second_child(plan, started, names);
     sync::log_step(names.log_as, std::string(names.child) + " is pid " + std::to_string(process.pid()));
+    // The init asks once it is in all its namespaces, before it sets any of them up; so the devices are in
+    // place before the prestart and createRuntime hooks (as runc moves them before it sends its init the
+    // config), and the cgroup waits a little.
+    if (!plan.net_devices.empty()) answer_net_devices_please(channel, process, plan.net_devices);
     with_context("join cgroup", [&] { cgroup.add_process(process.pid()); });
     sync::send_to_child(channel, process, sync::Message::plain(sync::MsgType::CgroupReady), names.child);
     sync::log_step(names.log_as, "cgroup ready");

@@ -4,6 +4,7 @@
 // launch() then follows it through the protocol of src/sync/protocol.hpp to Ready:
 //   the id maps (UsernsReady → MapsWritten, with a new user namespace)
 //   → InitPid when the process is a second child (a PID namespace), and the first child reaped
+//   → linux.netDevices moved into its network namespace (NetDevicesPlease → NetDevicesMoved, create only)
 //   → the process joins its cgroup → CgroupReady
 //   → the prestart and createRuntime hooks (HooksPlease → HooksDone, when the plan asks for them)
 //   → the seccomp notify fd to its listener (SeccompFd, with a listenerPath) → Ready.

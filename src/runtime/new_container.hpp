@@ -12,13 +12,13 @@
 // caller holds it (linux_::ChildProcess kills and reaps it when dropped) in an object made after this one,
 // so that it is gone before the stack unwinds.
 //
-// `launch` is the seam a `restore` (CRIU) would replace. It would take prepare, save_config, place and
+// `launch` is the seam `restore` (runtime/restore.cpp) replaces. It takes prepare, save_config, place and
 // commit as they are, with its own launch in between: CRIU recreating the checkpointed process tree in the
 // placed cgroup (its cgroup root) and the container's namespaces, and running the prestart and
 // createRuntime hooks (runtime_hooks()) where CRIU reports the namespaces set up, instead of forking the
-// init and answering HooksPlease. It would make no exec.fifo (a restored container is running, not
-// created: state::derive_status reads that from the fifo's absence) and would always place the init after
-// its cgroup exists (Placement::join_after_fork).
+// init and answering HooksPlease. It makes no exec.fifo (a restored container is running, not created:
+// state::derive_status reads that from the fifo's absence), and CRIU's process joins the cgroup once it
+// exists, as with Placement::join_after_fork.
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,6 +67,9 @@ public:
     NewContainer& operator=(const NewContainer&) = delete;
 
     const plan::InitPlan& plan() const { return plan_; }
+    const config::Config& config() const { return config_; }
+    const std::string& bundle() const { return bundle_; }
+    const state::Record& record() const { return record_; }  // complete once committed
     Placement placement() const { return placement_; }
     const state::Container& state_dir() const { return *container_; }
     int console_socket() const;  // for the init: --console-socket, or the tty proxy's end; -1 when none

@@ -99,7 +99,7 @@ std::optional<Message> Channel::receive_with(int flags, bool* would_block) const
     Header header;
     std::memcpy(&header, buffer.get(), sizeof header);
     if (header.length != static_cast<size_t>(n) - sizeof header) throw Error("receive a message: bad length");
-    if (header.type < static_cast<uint16_t>(MsgType::UsernsReady) || header.type > static_cast<uint16_t>(MsgType::Fail))
+    if (header.type < static_cast<uint16_t>(MsgType::UsernsReady) || header.type > static_cast<uint16_t>(MsgType::NetDevicesMoved))
         throw Error("receive a message: unknown type " + std::to_string(header.type));
     message.type = static_cast<MsgType>(header.type);
     if (header.length > 0) {

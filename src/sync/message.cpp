@@ -14,6 +14,8 @@ std::string_view to_string(MsgType type) {
         case MsgType::Ready: return "Ready";
         case MsgType::Log: return "Log";
         case MsgType::Fail: return "Fail";
+        case MsgType::NetDevicesPlease: return "NetDevicesPlease";
+        case MsgType::NetDevicesMoved: return "NetDevicesMoved";
     }
     return "unknown message";
 }

@@ -11,6 +11,9 @@
 // | 1 | UsernsReady                 | S → P     | only with a new user namespace (create): P writes the id maps,  |
 // |   | MapsWritten                 | P → S     | then tells S to go on                                           |
 // | 2 | InitPid {pid}               | S → P     | only when I ≠ S: S exits; P reaps S and holds I by a pidfd      |
+// | 2a| NetDevicesPlease            | I → P     | only with linux.netDevices (create): I is in all its namespaces |
+// |   | NetDevicesMoved             | P → I     | P has moved the devices into I's network namespace; I goes on   |
+// |   |                             |           | with the hostname, the sysctls and the mounts                   |
 // | 3 | CgroupReady                 | P → I     | I is in its cgroup; I may now unshare the cgroup namespace      |
 // | 4 | HooksPlease                 | I → P     | create, mounts done, before pivot_root: P runs                  |
 // |   | HooksDone                   | P → I     | prestart/createRuntime, then lets I go on                       |
@@ -39,6 +42,8 @@ enum class MsgType : uint16_t {
     Ready,
     Log,
     Fail,
+    NetDevicesPlease,
+    NetDevicesMoved,  // the last: channel.cpp accepts UsernsReady..NetDevicesMoved
 };
 
 std::string_view to_string(MsgType type);

@@ -162,6 +162,62 @@ pid_t spawn_to_files(const std::vector<std::string>& given_argv, const std::stri
     return pid;
 }
 
+PipedProcess spawn_with_pipes(const std::vector<std::string>& given_argv) {
+    const std::vector<std::string> argv = with_driver_flag(given_argv);
+    int in[2], out[2], err[2];
+    if (::pipe2(in, O_CLOEXEC) < 0 || ::pipe2(out, O_CLOEXEC) < 0 || ::pipe2(err, O_CLOEXEC) < 0)
+        throw std::runtime_error("pipe2 failed");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    PipedProcess p;
+    int rc = posix_spawn(&p.pid, args[0], &fa, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(in[0]);
+    ::close(out[1]);
+    ::close(err[1]);
+    p.in = in[1];
+    p.out = out[0];
+    p.err = err[0];
+    ::fcntl(p.out, F_SETFL, O_NONBLOCK);
+    ::fcntl(p.err, F_SETFL, O_NONBLOCK);
+    if (rc != 0) throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::to_string(rc));
+    return p;
+}
+
+PipedProcess::PipedProcess(PipedProcess&& other) noexcept { *this = std::move(other); }
+
+PipedProcess& PipedProcess::operator=(PipedProcess&& other) noexcept {
+    std::swap(pid, other.pid);
+    std::swap(in, other.in);
+    std::swap(out, other.out);
+    std::swap(err, other.err);
+    return *this;
+}
+
+PipedProcess::~PipedProcess() {
+    for (int fd : {in, out, err})
+        if (fd >= 0) ::close(fd);
+}
+
+namespace {
+std::string read_available(int fd) {
+    std::string text;
+    char buffer[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
+    return text;
+}
+}  // namespace
+
+std::string PipedProcess::read_out() { return read_available(out); }
+std::string PipedProcess::read_err() { return read_available(err); }
+
 int wait_exit_code(pid_t pid) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0)

@@ -27,6 +27,21 @@ Result run_program_to_files(const std::vector<std::string>& argv, const std::str
 // Spawns `argv` with stdin an empty pipe and stdout/stderr appended to files; returns the pid (reap it with
 // wait_exit_code).
 pid_t spawn_to_files(const std::vector<std::string>& argv, const std::string& out_file, const std::string& err_file);
+// A process whose stdin, stdout and stderr are pipes the caller holds the other ends of (non-blocking, closed
+// with it): what a shim or conmon gives a runtime, and what a container's init then keeps.
+struct PipedProcess {
+    pid_t pid = -1;
+    int in = -1;   // write end of its stdin
+    int out = -1;  // read end of its stdout
+    int err = -1;  // read end of its stderr
+    PipedProcess() = default;
+    PipedProcess(PipedProcess&& other) noexcept;
+    PipedProcess& operator=(PipedProcess&& other) noexcept;
+    ~PipedProcess();
+    std::string read_out();  // what is there now
+    std::string read_err();
+};
+PipedProcess spawn_with_pipes(const std::vector<std::string>& argv);
 // waitpid's status as Result::exit_code has it: 128+N when killed by signal N.
 int wait_exit_code(pid_t pid);
 

@@ -83,7 +83,8 @@ TEST_CASE("features: the document validates against schemas/features-schema.json
                             "/linux/seccomp/operators", "/linux/seccomp/archs", "/linux/seccomp/knownFlags",
                             "/linux/seccomp/supportedFlags", "/linux/apparmor/enabled", "/linux/selinux/enabled",
                             "/linux/intelRdt/enabled", "/linux/intelRdt/schemata", "/linux/intelRdt/monitoring",
-                            "/linux/memoryPolicy/modes", "/linux/memoryPolicy/flags", "/linux/mountExtensions/idmap/enabled"}) {
+                            "/linux/memoryPolicy/modes", "/linux/memoryPolicy/flags", "/linux/netDevices/enabled",
+                            "/linux/mountExtensions/idmap/enabled"}) {
         CAPTURE(key);
         CHECK(document().contains(json::json_pointer(key)));
     }
@@ -380,12 +381,25 @@ TEST_CASE("features: the booleans match what the code does") {
     }
     CHECK(flag_values.size() == linux_["memoryPolicy"]["flags"].size());
 
+    // netDevices: each linux.netDevices entry reaches the plan, renamed or not (runtime/net_devices.cpp moves it).
+    config = busybox();
+    config["linux"]["netDevices"] = {{"veth7", {{"name", "eth%d"}}}, {"veth8", json::object()}};
+    plan::InitPlan made = plan_of(config);
+    REQUIRE(made.net_devices.size() == 2);
+    CHECK(linux_["netDevices"]["enabled"] == true);
+    CHECK(made.net_devices[0].host_name == "veth7");
+    CHECK(made.net_devices[0].name == "eth%d");
+    CHECK(made.net_devices[0].pattern);
+    CHECK(made.net_devices[0].pointer == "/linux/netDevices/veth7");
+    CHECK(made.net_devices[1].name == "veth8");
+    CHECK_FALSE(made.net_devices[1].pattern);
+
     // mountExtensions.idmap: mounts[].uidMappings make an idmapped bind.
     config = busybox();
     json ids = json::array({{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}});
     config["mounts"].push_back({{"destination", "/mnt"}, {"source", "/tmp"}, {"options", {"rbind"}},
                                 {"uidMappings", ids}, {"gidMappings", ids}});
-    plan::InitPlan made = plan_of(config);
+    made = plan_of(config);
     CHECK(linux_["mountExtensions"]["idmap"]["enabled"] == made.mounts.back().idmap);
     CHECK(made.mounts.back().uid_mappings.size() == 1);
 }

@@ -207,3 +207,27 @@ TEST_CASE("plan: the plan carries the session keyring when the options name the 
     REQUIRE(u.session_keyring);
     CHECK(u.session_keyring->add_permissions == 0x00000008u);
 }
+
+TEST_CASE("plan: linux.netDevices become the devices the parent moves, into a new or a joined network namespace") {
+    auto c = busybox_like();
+    c.linux_->netDevices["veth3"] = config::NetDevice{std::string("eth%d")};
+    c.linux_->netDevices["eth1"] = config::NetDevice{std::nullopt};
+    auto p = plan::make_init_plan(c, hybrid_host(), {"/bundle", false, 0});
+    REQUIRE(p.net_devices.size() == 2);
+    CHECK(p.net_devices[0].host_name == "eth1");
+    CHECK(p.net_devices[0].name == "eth1");
+    CHECK_FALSE(p.net_devices[0].pattern);
+    CHECK(p.net_devices[0].pointer == "/linux/netDevices/eth1");
+    CHECK(p.net_devices[1].name == "eth%d");
+    CHECK(p.net_devices[1].pattern);
+    // A path-joined network namespace is the container's too.
+    c.linux_->namespaces[1].path = "/proc/1/ns/net";
+    CHECK(plan::make_init_plan(c, hybrid_host(), {"/bundle", false, 0}).net_devices.size() == 2);
+    // Without uid 0 the runtime has no CAP_NET_ADMIN over its own network namespace to move a device out of.
+    Error rootless = error_of([&] { plan::make_init_plan(c, hybrid_host(), {"/bundle", false, 0, true}); });
+    CHECK(rootless.json_pointer() == "/linux/netDevices/eth1");
+    CHECK(rootless.message().find("CAP_NET_ADMIN") != std::string::npos);
+    // The rule net-devices refuses it at load; the plan never moves a device into the runtime's own namespace.
+    c.linux_->namespaces.erase(c.linux_->namespaces.begin() + 1);
+    CHECK(error_of([&] { plan::make_init_plan(c, hybrid_host(), {"/bundle", false, 0}); }).json_pointer() == "/linux/netDevices/eth1");
+}

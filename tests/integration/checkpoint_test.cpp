@@ -1,0 +1,328 @@
+// checkpoint and restore through CRIU. The cases named "checkpoint and restore:" need a kernel CRIU runs on
+// (criu check passes): Debian's 6.1 in tools/testvm's guests (ctest testvm-smoke runs them there); on this
+// project's 6.18 host criu 3.17 stops at its vDSO check, where they skip with criu's reason and the
+// "checkpoint:" case checks that ocirt fails at once and leaves the container running.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "../support/skip.hpp"
+#include "container_helpers.hpp"
+#include "harness.hpp"
+#include "leftovers.hpp"
+
+using namespace ocirt::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CriuCheck {
+    bool works = false;
+    std::string reason;  // criu check's last line when it fails
+};
+
+const CriuCheck& criu_check() {
+    static const CriuCheck check = [] {
+        Result r = run_program({"/usr/sbin/criu", "check"});
+        std::string text = r.err.empty() ? r.out : r.err;
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+        // Its first error says why; the lines after it say what could not go on.
+        size_t error = text.find("Error (");
+        std::string first = error == std::string::npos ? text : text.substr(error, text.find('\n', error) - error);
+        return CriuCheck{r.exit_code == 0, "criu check fails on this kernel: " + first};
+    }();
+    return check;
+}
+
+// Counts up every 0.1 s into /tmp/count and onto stdout.
+constexpr const char* kCounter = "i=0; while :; do i=$((i+1)); echo $i > /tmp/count; echo $i; sleep 0.1; done";
+
+std::vector<std::string> ocirt_args(const Ocirt& ocirt, std::vector<std::string> args) {
+    args.insert(args.begin(), {ocirt_binary(), "--root", ocirt.root()});
+    return args;
+}
+
+// `ocirt run -d` of the counter with pipes as its stdio, as a shim or conmon starts a container (CRIU
+// cannot dump a descriptor of a file outside the container's mounts, such as the test's own files).
+PipedProcess start_counter(const Ocirt& ocirt, Bundle& bundle, const std::string& id) {
+    bundle.shell(kCounter);
+    bundle.write();
+    PipedProcess p = spawn_with_pipes(ocirt_args(ocirt, {"run", "-d", "--bundle", bundle.path(), id}));
+    int code = wait_exit_code(p.pid);
+    INFO("run -d: " << p.read_err());
+    REQUIRE(code == 0);
+    return p;
+}
+
+nlohmann::json state_of(const Ocirt& ocirt, const std::string& id) {
+    Result r = ocirt({"state", id});
+    if (r.exit_code != 0) return nullptr;
+    return nlohmann::json::parse(r.out);
+}
+
+pid_t pid_of(const Ocirt& ocirt, const std::string& id) {
+    nlohmann::json state = state_of(ocirt, id);
+    return state.is_object() ? state.value("pid", 0) : 0;
+}
+
+// The counter's value as the container's own /tmp has it; -1 when it cannot be read.
+int count_in(pid_t pid) {
+    std::string text = read_file("/proc/" + std::to_string(pid) + "/root/tmp/count");
+    try {
+        return std::stoi(text);
+    } catch (...) {
+        return -1;
+    }
+}
+
+// Waits until the counter has gone past `value`.
+bool counts_past(pid_t pid, int value) {
+    return eventually([&] { return count_in(pid) > value; }, 10000);
+}
+
+Result checkpoint(const Ocirt& ocirt, const std::string& id, const std::string& images, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"checkpoint", "--image-path", images};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(id);
+    return ocirt(args);
+}
+
+PipedProcess restore_detached(const Ocirt& ocirt, const Bundle& bundle, const std::string& id, const std::string& images,
+                              std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"restore", "-d", "--bundle", bundle.path(), "--image-path", images};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(id);
+    return spawn_with_pipes(ocirt_args(ocirt, args));
+}
+
+}  // namespace
+
+TEST_CASE("checkpoint: where CRIU cannot run, checkpoint fails at once with CRIU's reason and the container runs on") {
+    OCIRT_SKIP_IF(criu_check().works, "criu works on this kernel: the \"checkpoint and restore:\" cases run instead");
+    Ocirt ocirt;
+    Bundle bundle;
+    std::string id = unique_id("cr-fail");
+    PipedProcess run = start_counter(ocirt, bundle, id);
+    pid_t pid = pid_of(ocirt, id);
+    REQUIRE(counts_past(pid, 0));
+    TempDir images("ocirt-cr-images");
+    Result r = checkpoint(ocirt, id, images.path() + "/img");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("criu dump failed") != std::string::npos);
+    // CRIU's own words, and where its log is.
+    CHECK(r.err.find("Error (criu/") != std::string::npos);
+    CHECK(r.err.find("(log: " + images.path() + "/img/dump.log)") != std::string::npos);
+    CHECK(state_of(ocirt, id).value("status", "") == "running");
+    CHECK(pid_of(ocirt, id) == pid);
+    CHECK(counts_past(pid, count_in(pid)));
+}
+
+TEST_CASE("checkpoint: refused before CRIU runs: a created or unknown container, a bad cgroup mode, a namespace CRIU cannot empty") {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.shell("sleep 100");
+    bundle.write();
+    TempDir files("ocirt-cr-refused");
+    std::string id = unique_id("cr-created");
+    REQUIRE(run_to_files(ocirt, {"create", "--bundle", bundle.path(), id}, files.path() + "/out", files.path() + "/err").exit_code == 0);
+
+    Result created = checkpoint(ocirt, id, files.path() + "/img");
+    CHECK(created.exit_code == 1);
+    CHECK(created.err.find("is created, not running") != std::string::npos);
+    CHECK_FALSE(fs::exists(files.path() + "/img"));
+
+    Result unknown = checkpoint(ocirt, "no-such-container", files.path() + "/img");
+    CHECK(unknown.exit_code == 1);
+    CHECK(unknown.err.find("does not exist") != std::string::npos);
+
+    REQUIRE(ocirt({"start", id}).exit_code == 0);
+    Result mode = checkpoint(ocirt, id, files.path() + "/img", {"--manage-cgroups-mode", "sometimes"});
+    CHECK(mode.exit_code == 1);
+    CHECK(mode.err.find("--manage-cgroups-mode \"sometimes\": must be soft, full, strict or ignore") != std::string::npos);
+    Result empty_ns = checkpoint(ocirt, id, files.path() + "/img", {"--empty-ns", "ipc"});
+    CHECK(empty_ns.exit_code == 1);
+    CHECK(empty_ns.err.find("only the network namespace") != std::string::npos);
+    CHECK(state_of(ocirt, id).value("status", "") == "running");
+}
+
+TEST_CASE("restore: a missing image path fails before the container exists, and leaves nothing") {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.shell("sleep 100");
+    bundle.write();
+    std::string id = unique_id("cr-noimg");
+    Result r = ocirt({"restore", "-d", "--bundle", bundle.path(), "--image-path", "/nonexistent/images", id});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("image path: open \"/nonexistent/images\": No such file or directory") != std::string::npos);
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+    CHECK(cgroups_named(id).empty());
+}
+
+TEST_CASE("checkpoint and restore: a counter is checkpointed, killed, restored and counts on, in its cgroup, with its pid file and its output on the new pipes") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["linux"]["cgroupsPath"] = "/ocirt-test/" + unique_id("cr-cg");
+    std::string cgroups_path = bundle.config["linux"]["cgroupsPath"];
+    std::string id = unique_id("cr");
+    PipedProcess run = start_counter(ocirt, bundle, id);
+    pid_t pid = pid_of(ocirt, id);
+    REQUIRE(counts_past(pid, 3));
+    TempDir images("ocirt-cr-images");
+    std::string image = images.path() + "/img";
+
+    int at_dump = count_in(pid);
+    // Work paths apart from the image path, as podman gives them: CRIU's logs go there.
+    Result dumped = checkpoint(ocirt, id, image, {"--work-path", images.path() + "/work-dump"});
+    INFO("checkpoint: " << dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+    CHECK(fs::exists(images.path() + "/work-dump/dump.log"));
+    // CRIU killed the tree; the container is deleted as runc deletes it.
+    CHECK(eventually([&] { return !process_exists(pid); }));
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+    CHECK(fs::exists(image + "/inventory.img"));
+    CHECK(fs::exists(image + "/descriptors.json"));
+
+    std::string pid_file = images.path() + "/restored.pid";
+    PipedProcess restored =
+        restore_detached(ocirt, bundle, id, image, {"--pid-file", pid_file, "--work-path", images.path() + "/work-restore"});
+    int code = wait_exit_code(restored.pid);
+    INFO("restore: " << restored.read_err());
+    REQUIRE(code == 0);
+    CHECK(fs::exists(images.path() + "/work-restore/restore.log"));
+    nlohmann::json state = state_of(ocirt, id);
+    CHECK(state.value("status", "") == "running");
+    pid_t new_pid = state.value("pid", 0);
+    CHECK(new_pid > 0);
+    CHECK(read_file(pid_file) == std::to_string(new_pid));
+    // It goes on from where it was dumped, not from 1.
+    int first = count_in(new_pid);
+    CHECK(first >= at_dump);
+    CHECK(counts_past(new_pid, first));
+    // Its stdout is the pipe restore was given.
+    std::string out;
+    CHECK(eventually([&] { out += restored.read_out(); return out.find('\n') != std::string::npos; }));
+    CHECK(std::stoi(out.substr(0, out.find('\n'))) >= at_dump);
+    CHECK(read_file("/proc/" + std::to_string(new_pid) + "/cgroup").find(expected_cgroup(cgroups_path)) != std::string::npos);
+    // PID 1 of its own PID namespace again.
+    CHECK(read_file("/proc/" + std::to_string(new_pid) + "/status").find("NSpid:\t" + std::to_string(new_pid) + "\t1\n") != std::string::npos);
+
+    CHECK(ocirt({"delete", "-f", id}).exit_code == 0);
+    CHECK(eventually([&] { return !process_exists(new_pid); }));
+    CHECK(cgroups_named(id).empty());
+}
+
+TEST_CASE("checkpoint and restore: --leave-running keeps the container; its image restores the count it had then") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    std::string id = unique_id("cr-leave");
+    PipedProcess run = start_counter(ocirt, bundle, id);
+    pid_t pid = pid_of(ocirt, id);
+    REQUIRE(counts_past(pid, 3));
+    TempDir images("ocirt-cr-images");
+    std::string image = images.path() + "/img";
+
+    int before_dump = count_in(pid);
+    Result dumped = checkpoint(ocirt, id, image, {"--leave-running"});
+    INFO("checkpoint: " << dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+    CHECK(state_of(ocirt, id).value("status", "") == "running");
+    CHECK(pid_of(ocirt, id) == pid);
+    int after_dump = count_in(pid);
+    CHECK(counts_past(pid, after_dump + 20));  // two seconds on
+
+    int before_delete = count_in(pid);
+    REQUIRE(ocirt({"delete", "-f", id}).exit_code == 0);
+    PipedProcess restored = restore_detached(ocirt, bundle, id, image);
+    int code = wait_exit_code(restored.pid);
+    INFO("restore: " << restored.read_err());
+    REQUIRE(code == 0);
+    pid_t new_pid = pid_of(ocirt, id);
+    int first = count_in(new_pid);
+    // From the dump's count, not from where it was deleted.
+    CHECK(first >= before_dump);
+    CHECK(first <= after_dump + 1);
+    CHECK(first < before_delete);
+    CHECK(counts_past(new_pid, first));
+}
+
+TEST_CASE("checkpoint and restore: a pre-dump, then a dump on top of it with --parent-path, restores") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    std::string id = unique_id("cr-pre");
+    PipedProcess run = start_counter(ocirt, bundle, id);
+    pid_t pid = pid_of(ocirt, id);
+    REQUIRE(counts_past(pid, 3));
+    TempDir images("ocirt-cr-images");
+
+    Result pre = checkpoint(ocirt, id, images.path() + "/pre", {"--pre-dump"});
+    INFO("pre-dump: " << pre.err);
+    REQUIRE(pre.exit_code == 0);
+    CHECK(state_of(ocirt, id).value("status", "") == "running");
+    CHECK(counts_past(pid, count_in(pid)));
+
+    Result dump = checkpoint(ocirt, id, images.path() + "/dump", {"--parent-path", "../pre"});
+    INFO("dump: " << dump.err);
+    REQUIRE(dump.exit_code == 0);
+    CHECK(fs::is_symlink(images.path() + "/dump/parent"));
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+
+    PipedProcess restored = restore_detached(ocirt, bundle, id, images.path() + "/dump");
+    int code = wait_exit_code(restored.pid);
+    INFO("restore: " << restored.read_err());
+    REQUIRE(code == 0);
+    pid_t new_pid = pid_of(ocirt, id);
+    CHECK(counts_past(new_pid, count_in(new_pid)));
+}
+
+TEST_CASE("checkpoint and restore: restore runs the prestart and createRuntime hooks with the restored pid, and poststart after") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    TempDir files("ocirt-cr-hooks");
+    std::string id = unique_id("cr-hooks");
+    PipedProcess run = start_counter(ocirt, bundle, id);
+    pid_t pid = pid_of(ocirt, id);
+    REQUIRE(counts_past(pid, 3));
+    std::string image = files.path() + "/img";
+    REQUIRE(checkpoint(ocirt, id, image).exit_code == 0);
+
+    for (const char* point : {"prestart", "createRuntime", "poststart"})
+        bundle.config["hooks"][point] = {{{"path", "/bin/sh"},
+                                          {"args", {"sh", "-c", std::string("cat > ") + files.path() + "/" + point}}}};
+    bundle.write();
+    PipedProcess restored = restore_detached(ocirt, bundle, id, image);
+    int code = wait_exit_code(restored.pid);
+    INFO("restore: " << restored.read_err());
+    REQUIRE(code == 0);
+    pid_t new_pid = pid_of(ocirt, id);
+    for (const char* point : {"prestart", "createRuntime", "poststart"}) {
+        INFO(point);
+        nlohmann::json state = nlohmann::json::parse(read_file(files.path() + "/" + point), nullptr, false);
+        REQUIRE(state.is_object());
+        CHECK(state.value("pid", 0) == new_pid);
+        CHECK(state.value("id", "") == id);
+    }
+}
+
+TEST_CASE("restore: linux.netDevices is refused by its pointer before CRIU runs, and leaves nothing") {
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.shell("sleep 100");
+    bundle.config["linux"]["netDevices"] = {{"veth-none", nlohmann::json::object()}};
+    bundle.write();
+    TempDir images("ocirt-cr-netdev");
+    std::string id = unique_id("cr-netdev");
+    Result r = ocirt({"restore", "-d", "--bundle", bundle.path(), "--image-path", images.path(), id});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("/linux/netDevices: restore cannot move host devices") != std::string::npos);
+    CHECK_FALSE(fs::exists(images.path() + "/restore.log"));
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+    CHECK(cgroups_named(id).empty());
+}
