@@ -261,6 +261,13 @@ struct TimeOffset {
     uint32_t nanosecs = 0;
 };
 
+// config-linux.md "Memory policy" (1.3): set_mempolicy(2) for the container's processes.
+struct MemoryPolicy {
+    std::string mode;                  // MPOL_DEFAULT, MPOL_BIND, ... (REQUIRED)
+    std::optional<std::string> nodes;  // "0-3,7"
+    std::vector<std::string> flags;    // MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES
+};
+
 struct NetDevice {
     std::optional<std::string> name;
 };
@@ -282,6 +289,7 @@ struct Linux {
     std::optional<std::string> mountLabel;
     std::optional<IntelRdt> intelRdt;
     std::optional<Personality> personality;
+    std::optional<MemoryPolicy> memoryPolicy;
 };
 
 struct Config {

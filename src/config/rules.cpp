@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "config/hook_kinds.hpp"
@@ -524,12 +525,33 @@ constexpr Rule kRules[] = {
 
 }  // namespace
 
-bool unknown_capability_is_error(std::string_view oci_version) {
+namespace {
+
+// The minor number of a SemVer 1.x version, without a pre-release or build suffix (1.1.0-rc.1 already carries
+// the 1.1 text); nullopt for anything else.
+std::optional<unsigned> minor_of_1x(std::string_view oci_version) {
     std::string_view major;
-    if (!semver(oci_version, major) || major != "1") return true;
-    // The minor number, without a pre-release or build suffix: 1.1.0-rc.1 already carries the 1.1 text.
-    std::string_view rest = oci_version.substr(major.size() + 1);
-    return rest.substr(0, rest.find('.')) == "0";
+    if (!semver(oci_version, major) || major != "1") return std::nullopt;
+    std::string_view minor = oci_version.substr(major.size() + 1);
+    minor = minor.substr(0, minor.find('.'));
+    unsigned value = 0;
+    for (char ch : minor) {
+        if (value > 1000000) return value;  // large enough for any comparison made here
+        value = value * 10 + static_cast<unsigned>(ch - '0');
+    }
+    return value;
+}
+
+}  // namespace
+
+bool unknown_capability_is_error(std::string_view oci_version) {
+    auto minor = minor_of_1x(oci_version);
+    return !minor || *minor == 0;
+}
+
+bool poststart_failure_is_error(std::string_view oci_version) {
+    auto minor = minor_of_1x(oci_version);
+    return minor && *minor >= 3;
 }
 
 std::span<const Rule> rules() { return kRules; }

@@ -315,6 +315,8 @@ private:
             l.intelRdt = IntelRdt{opt_string(*rdt, "closID"), opt_string(*rdt, "l3CacheSchema"), opt_string(*rdt, "memBwSchema"),
                                   opt_bool(*rdt, "enableCMT"), opt_bool(*rdt, "enableMBM")};
         if (auto* pers = find(j, "personality")) l.personality = Personality{pers->value("domain", ""), strings(*pers, "flags")};
+        if (auto* mp = find(j, "memoryPolicy"))
+            l.memoryPolicy = MemoryPolicy{mp->value("mode", ""), opt_string(*mp, "nodes"), strings(*mp, "flags")};
         return l;
     }
 

@@ -77,11 +77,4 @@ struct Result {
 Result run(const std::string& criu_path, Action action, const Options& options, const Notify& notify = {},
            const std::function<void(pid_t criu_pid)>& started = {});
 
-struct Version {
-    int major = 0;
-    int minor = 0;
-    int sublevel = 0;
-};
-Version version(const std::string& criu_path);
-
 }  // namespace ocirt::criu

@@ -350,23 +350,4 @@ Result run(const std::string& criu_path, Action action, const Options& options, 
     }
 }
 
-Version version(const std::string& criu_path) {
-    SocketPair sockets = socket_pair();
-    PassedFds passed;
-    int socket_number = passed.add(sockets.criu_end.get());
-    linux_::ChildProcess criu = spawn_swrk(criu_path, passed, socket_number);
-    sockets.criu_end.reset();
-    passed.close_all();
-    CriuReq request = CRIU_REQ__INIT;
-    request.type = CRIU_REQ_TYPE__VERSION;
-    send_request(sockets.ours.get(), request);
-    Response response = receive_response(sockets.ours.get());
-    if (!response || !response->success || !response->version) throw Error("criu did not tell its version");
-    Version v{response->version->major_number, response->version->minor_number,
-              response->version->has_sublevel ? response->version->sublevel : 0};
-    sockets.ours.reset();
-    criu_exit(criu);
-    return v;
-}
-
 }  // namespace ocirt::criu

@@ -1,5 +1,6 @@
 #include "hooks/lifecycle_hooks.hpp"
 
+#include "config/rules.hpp"
 #include "hooks/run_hooks.hpp"
 
 namespace ocirt::hooks {
@@ -14,7 +15,8 @@ void run_create_runtime_hooks(const config::Hooks& hooks, const state::Record& r
 void run_poststart_hooks(const state::Record& record) {
     if (record.hooks.poststart.empty()) return;
     std::string state = state::oci_state(record, state::Status::running).dump();
-    run_hooks("poststart", record.hooks.poststart, state, OnFailure::warn, record.bundle);
+    run_hooks("poststart", record.hooks.poststart, state,
+              config::poststart_failure_is_error(record.oci_version) ? OnFailure::fail : OnFailure::warn, record.bundle);
 }
 
 void run_poststop_hooks(const state::Record& record) {

@@ -12,7 +12,8 @@ constexpr state::Status kStatusBeforeStart = state::Status::created;
 
 // prestart, then createRuntime, while the init waits before pivot_root; the first failure throws.
 void run_create_runtime_hooks(const config::Hooks& hooks, const state::Record& record);
-// After the user's program started (status "running"); a failure is a warning.
+// After the user's program started (status "running"). A failure is a warning for a config of ociVersion
+// 1.0 to 1.2; from 1.3.0 the first failure throws and the rest do not run (runtime.md "Lifecycle" step 9).
 void run_poststart_hooks(const state::Record& record);
 // After the container is deleted (status "stopped"); a failure is a warning.
 void run_poststop_hooks(const state::Record& record);

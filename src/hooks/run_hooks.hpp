@@ -11,7 +11,7 @@ namespace ocirt::hooks {
 
 enum class OnFailure {
     fail,  // the first failure throws "<point> hook #N (\"path\"): ..." and the rest do not run
-    warn,  // each failure is logged as a warning and the rest still run (poststart, poststop)
+    warn,  // each failure is logged as a warning and the rest still run (poststop; poststart of 1.0-1.2 configs)
 };
 
 void run_hooks(std::string_view point, const std::vector<config::Hook>& hooks, const std::string& state_json,

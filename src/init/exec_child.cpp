@@ -26,7 +26,7 @@ void enter_container(const ExecTarget& target) {
 
 [[noreturn]] void run_process(const ExecTarget& target, const InitContext& ctx) {
     const auto& p = ctx.plan.process;
-    apply_initial_cpu_affinity(p);
+    // execCPUAffinity `initial` came with fork(2) (runtime/launcher.cpp start_exec_child).
     ctx.channel.expect(sync::MsgType::CgroupReady);
     apply_final_cpu_affinity(p);
     setup_exec_terminal(p, target.console_socket);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "init/kernel_settings.hpp"
 #include "init/process_attributes.hpp"
 #include "init/process_env.hpp"
 #include "init/process_setup.hpp"
@@ -22,6 +23,7 @@ void finish_process(const InitContext& ctx, const char* who, ExecGate gate) {
     // Inside the container's root and before seccomp and the uid change: /etc/passwd is the container's.
     const std::vector<std::string> env = process_environment(p);
     apply_privileged_attributes(p);
+    apply_memory_policy(ctx);
     ctx.step("limits and scheduling set");
     load_seccomp(ctx, plan::SeccompStage::before_identity);
     apply_identity_and_capabilities(p);

@@ -64,11 +64,6 @@ void apply_identity_and_capabilities(const plan::ProcessPlan& p) {
     linux_::set_ambient_capabilities(caps.ambient);
 }
 
-void apply_initial_cpu_affinity(const plan::ProcessPlan& process) {
-    if (!process.exec_cpu_affinity.initial.empty())
-        with_context("execCPUAffinity initial", [&] { linux_::set_cpu_affinity(process.exec_cpu_affinity.initial); });
-}
-
 void apply_final_cpu_affinity(const plan::ProcessPlan& process) {
     if (!process.exec_cpu_affinity.final_.empty())
         with_context("execCPUAffinity final", [&] { linux_::set_cpu_affinity(process.exec_cpu_affinity.final_); });

@@ -12,9 +12,9 @@ void apply_privileged_attributes(const plan::ProcessPlan& process);
 // groups, gid, uid, umask, cwd, then the effective/permitted/inheritable sets and the ambient set.
 void apply_identity_and_capabilities(const plan::ProcessPlan& process);
 
-// process.execCPUAffinity, for `ocirt exec` only (config.md: not for the init): `initial` before the new
-// process joins the container's cgroup, `final` after it; an empty list leaves the affinity alone.
-void apply_initial_cpu_affinity(const plan::ProcessPlan& process);
+// process.execCPUAffinity `final`, for `ocirt exec` only (config.md: not for the init), once the process is
+// in the container's cgroup; an empty list leaves the affinity alone. `initial` is the parent's, set around
+// fork(2) (runtime/launcher.cpp).
 void apply_final_cpu_affinity(const plan::ProcessPlan& process);
 
 }  // namespace ocirt::init

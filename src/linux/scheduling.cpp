@@ -62,6 +62,23 @@ void set_cpu_affinity(const std::vector<int>& cpus) {
     if (::sched_setaffinity(0, sizeof set, &set) < 0) throw SysError("sched_setaffinity");
 }
 
+ThreadCpuAffinity::ThreadCpuAffinity(const std::vector<int>& cpus) {
+    cpu_set_t own;
+    if (::sched_getaffinity(0, sizeof own, &own) < 0) throw SysError("sched_getaffinity");
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+        if (CPU_ISSET(cpu, &own)) saved_.push_back(cpu);
+    set_cpu_affinity(cpus);
+}
+
+ThreadCpuAffinity::~ThreadCpuAffinity() {
+    // The mask the thread had a moment ago; should a cpuset change in between refuse it, the thread keeps
+    // the narrower one, which only concerns how the runtime itself is scheduled until it exits.
+    try {
+        set_cpu_affinity(saved_);
+    } catch (const Error&) {
+    }
+}
+
 void set_personality(unsigned long persona) {
     // personality(2): returns the previous persona, -1 on error.
     if (::personality(persona) < 0) throw SysError("personality " + std::to_string(persona));

@@ -29,6 +29,20 @@ struct IoPriority {
 void set_scheduler(const Scheduler& scheduler);
 void set_io_priority(const IoPriority& priority);
 void set_cpu_affinity(const std::vector<int>& cpus);
+
+// The calling thread's CPU affinity set to `cpus` for the object's lifetime, then put back: a child forked
+// meanwhile starts with it (sched_setaffinity(2): "A child created via fork(2) inherits its parent's CPU
+// affinity mask").
+class ThreadCpuAffinity {
+public:
+    explicit ThreadCpuAffinity(const std::vector<int>& cpus);
+    ~ThreadCpuAffinity();
+    ThreadCpuAffinity(const ThreadCpuAffinity&) = delete;
+    ThreadCpuAffinity& operator=(const ThreadCpuAffinity&) = delete;
+
+private:
+    std::vector<int> saved_;
+};
 void set_personality(unsigned long persona);
 
 }  // namespace ocirt::linux_

@@ -11,6 +11,7 @@
 #include "linux/idmap.hpp"
 #include "linux/scheduling.hpp"
 #include "plan/hook_plan.hpp"
+#include "plan/memory_policy.hpp"
 #include "plan/process_attributes.hpp"
 #include "plan/seccomp_plan.hpp"
 #include "config/config.hpp"
@@ -173,6 +174,7 @@ struct InitPlan {
     std::vector<NetDevice> net_devices;
     std::vector<Sysctl> sysctls;                 // written in this order
     std::optional<unsigned long> personality;    // personality(2) persona, from linux.personality
+    std::optional<MemoryPolicy> memory_policy;   // linux.memoryPolicy, for the init and each exec'd process
 
     ProcessPlan process;
     std::optional<SessionKeyring> session_keyring;  // none: the caller's session keyring is kept (--no-new-keyring)

@@ -53,6 +53,7 @@ void plan_kernel_settings(const config::Config& config, const HostFacts& host, I
         if (!domain) throw ConfigError("/linux/personality/domain", "unknown personality domain " + quoted(persona->domain));
         plan.personality = static_cast<unsigned long>(*domain);
     }
+    plan.memory_policy = plan_memory_policy(config);
     if (linux_config.intelRdt) {
         if (!host.security.resctrl)
             throw ConfigError("/linux/intelRdt", "Intel RDT needs the resctrl file system, which this host has not mounted");

@@ -1,6 +1,7 @@
 #pragma once
 // Per-container kernel settings: linux.sysctl (only keys that belong to one of the container's own
-// namespaces), linux.personality, and linux.intelRdt (refused: this runtime has no resctrl support).
+// namespaces), linux.personality, linux.memoryPolicy, and linux.intelRdt (refused: this runtime has no
+// resctrl support).
 #include "plan/init_plan.hpp"
 
 namespace ocirt::plan {

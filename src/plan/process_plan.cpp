@@ -2,10 +2,8 @@
 
 #include <sched.h>
 
-#include <algorithm>
-#include <charconv>
-
 #include "plan/capability_sets.hpp"
+#include "util/id_list.hpp"
 #include "plan/process_names.hpp"
 #include "config/json_pointer.hpp"
 #include "config/known_names.hpp"
@@ -73,29 +71,8 @@ void plan_security_labels(const config::Process& process, const SecurityFacts& h
 }  // namespace
 
 std::vector<int> parse_cpu_list(const std::string& text, const std::string& pointer) {
-    std::vector<int> cpus;
-    auto bad = [&] { return ConfigError(pointer, "is not a CPU list such as \"0-3,7\": " + quoted(text)); };
-    auto number = [&](const char*& p, const char* end) {
-        int value = -1;
-        auto [next, ec] = std::from_chars(p, end, value);
-        if (ec != std::errc() || next == p || value < 0 || value >= CPU_SETSIZE) throw bad();
-        p = next;
-        return value;
-    };
-    const char* p = text.data();
-    const char* end = p + text.size();
-    while (p < end) {
-        int first = number(p, end);
-        int last = first;
-        if (p < end && *p == '-') last = number(++p, end);
-        if (last < first) throw bad();
-        for (int cpu = first; cpu <= last; ++cpu) cpus.push_back(cpu);
-        if (p < end && *p++ != ',') throw bad();
-        if (p == end && text.back() == ',') throw bad();
-    }
-    std::sort(cpus.begin(), cpus.end());
-    cpus.erase(std::unique(cpus.begin(), cpus.end()), cpus.end());
-    return cpus;
+    // sched_setaffinity(2) takes a cpu_set_t of CPU_SETSIZE bits.
+    return parse_id_list(text, pointer, "CPU", CPU_SETSIZE - 1);
 }
 
 ProcessPlan plan_process(const config::Process& process, const SecurityFacts& host, const std::string& base,

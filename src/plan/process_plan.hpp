@@ -14,7 +14,8 @@ namespace ocirt::plan {
 ProcessPlan plan_process(const config::Process& process, const SecurityFacts& host, const std::string& base = "/process",
                          bool unknown_capability_is_error = true);
 
-// cpuset(7) "List format": "0-3,7" → {0, 1, 2, 3, 7}; throws Error naming `pointer`.
+// CPU numbers of process.execCPUAffinity, in plan/id_list.hpp's format: "0-3,7" → {0, 1, 2, 3, 7}; throws
+// Error naming `pointer`.
 std::vector<int> parse_cpu_list(const std::string& text, const std::string& pointer);
 
 }  // namespace ocirt::plan

@@ -1,5 +1,5 @@
 #pragma once
-// The config.json `spec` writes: runc's default (busybox-friendly: `sh` on a terminal), ociVersion 1.2.0.
+// The config.json `spec` writes: runc's default (busybox-friendly: `sh` on a terminal), ociVersion 1.3.0.
 #include <sys/types.h>
 
 #include <nlohmann/json.hpp>

@@ -91,6 +91,8 @@ plan::InitPlan plan_exec(const config::Config& config, const ExecRequest& reques
     plan.preserve_fds = request.preserve_fds;
     // init/exec_child.cpp forks once more, into the init's PID namespace: the process is a second child.
     plan.second_fork = true;
+    // runc applies the container's memory policy to an exec'd process as to the init.
+    plan.memory_policy = plan::plan_memory_policy(config);
     if (config.linux_ && config.linux_->seccomp) {
         plan.seccomp = plan::plan_seccomp(*config.linux_->seccomp, config, bundle);
         if (plan.seccomp->listener) plan.seccomp->listener->id = request.id;

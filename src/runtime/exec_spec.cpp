@@ -91,7 +91,14 @@ config::Config exec_config(const ExecRequest& request, const ConfigText& created
     json config = parse_or_throw(created.text, created.path);
     bool from_file = !request.process_file.empty();
     if (from_file) {
-        config["process"] = parse_or_throw(read_file(request.process_file), "process file " + ocirt::quoted(request.process_file));
+        json process = parse_or_throw(read_file(request.process_file), "process file " + ocirt::quoted(request.process_file));
+        // config.md: execCPUAffinity does not apply to the init; in config.json it is what exec'd processes
+        // get unless their own process says otherwise, as runc takes it (containerd and podman always exec
+        // with --process).
+        if (process.is_object() && !process.contains("execCPUAffinity") && config["process"].is_object() &&
+            config["process"].contains("execCPUAffinity"))
+            process["execCPUAffinity"] = config["process"]["execCPUAffinity"];
+        config["process"] = std::move(process);
     } else {
         if (!config["process"].is_object()) config["process"] = json::object();
         apply_flags(config["process"], request);

@@ -6,6 +6,7 @@
 
 #include "linux/capabilities.hpp"
 #include "linux/seccomp.hpp"
+#include "plan/memory_policy.hpp"
 #include "plan/mount_options.hpp"
 #include "plan/names.hpp"
 #include "plan/seccomp_plan.hpp"
@@ -89,10 +90,14 @@ ojson linux_features() {
         {"supportedFlags", supported_seccomp_flags()},
     };
     // process.apparmorProfile is applied (linux/apparmor.cpp); process.selinuxLabel is refused
-    // (plan/process_plan.cpp) and linux.intelRdt too (plan/kernel_settings.cpp).
+    // (plan/process_plan.cpp) and linux.intelRdt too (plan/kernel_settings.cpp), with its 1.3 schemata and
+    // enableMonitoring.
     linux_["apparmor"] = {{"enabled", true}};
     linux_["selinux"] = {{"enabled", false}};
-    linux_["intelRdt"] = {{"enabled", false}};
+    // features-linux.md MemoryPolicy: the modes and flags linux.memoryPolicy takes (plan/memory_policy.cpp),
+    // whether or not this host's kernel knows them.
+    linux_["memoryPolicy"] = {{"modes", plan::memory_policy_mode_names()}, {"flags", plan::memory_policy_flag_names()}};
+    linux_["intelRdt"] = {{"enabled", false}, {"schemata", false}, {"monitoring", false}};
     // linux.netDevices: moved into the container's network namespace (runtime/net_devices.cpp); runtime-spec
     // 1.3's features-linux.md "NetDevices", which config.json's linux.netDevices came with.
     linux_["netDevices"] = {{"enabled", true}};

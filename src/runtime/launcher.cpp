@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include <optional>
+
 #include "init/stage1.hpp"
 #include "linux/fork_into_cgroup.hpp"
+#include "linux/scheduling.hpp"
 #include "runtime/net_devices.hpp"
 #include "runtime/seccomp_listener.hpp"
 #include "runtime/user_namespace_maps.hpp"
@@ -73,6 +76,18 @@ StartedChild start_init(const plan::InitPlan& plan, const LaunchFds& fds, const 
 }
 
 StartedChild start_exec_child(const init::ExecTarget& target, const plan::InitPlan& plan, int lock_fd) {
+    // config.md execCPUAffinity `initial`: the CPUs "a runtime parent process to be run on initially, before
+    // the transition to container's cgroup". Set on this thread around fork(2), the child has them from its
+    // first instruction, whenever the parent moves it into the cgroup; the init/exec_child.cpp applies
+    // `final` once it is there.
+    std::optional<linux_::ThreadCpuAffinity> initial;
+    if (!plan.process.exec_cpu_affinity.initial.empty()) {
+        try {
+            initial.emplace(plan.process.exec_cpu_affinity.initial);
+        } catch (const Error& e) {
+            throw Error(e.frames(), e.message(), e.errno_value(), "/process/execCPUAffinity/initial");
+        }
+    }
     return fork_launched_child(kExecNames.log_as, std::nullopt, 0, [&](const sync::Channel& child_end) {
         ::close(lock_fd);
         init::run_exec_child(target, plan, child_end);

@@ -87,6 +87,17 @@ state::Record start_created(const std::string& root, const std::string& id) {
     return std::move(c.record);
 }
 
+// runtime.md "Lifecycle" steps 7 and 9 (1.3): a failing startContainer or poststart hook is an error, the
+// container is stopped and the lifecycle goes on at step 12 (destroy) and 13 (poststop hooks), as a forced
+// delete does; the hook's error is what start reports.
+void stop_and_destroy(const std::string& root, const std::string& id, std::string_view point) {
+    try {
+        delete_container({root, id, /*force=*/true});
+    } catch (const Error& e) {
+        log::warn("remove container " + ocirt::quoted(id) + " after its " + std::string(point) + " hook failed: " + e.full());
+    }
+}
+
 }  // namespace
 
 void start_container(const std::string& root, const std::string& id) {
@@ -94,18 +105,17 @@ void start_container(const std::string& root, const std::string& id) {
     try {
         record = start_created(root, id);
     } catch (const StartHooksFailed&) {
-        // runtime.md "Lifecycle" step 7: a failing startContainer hook is an error, the container is stopped
-        // and the lifecycle goes on at step 12 (destroy) and 13 (poststop hooks), as a delete would.
-        try {
-            delete_container({root, id, /*force=*/true});
-        } catch (const Error& e) {
-            log::warn("remove container " + ocirt::quoted(id) + " after its startContainer hook failed: " + e.full());
-        }
+        stop_and_destroy(root, id, "startContainer");
         throw;
     }
     // After the lock is let go: a poststart hook may run ocirt on this container itself.
     if (!record.hooks.poststart.empty()) wait_for_first_run(record.pid);
-    hooks::run_poststart_hooks(record);
+    try {
+        hooks::run_poststart_hooks(record);
+    } catch (const Error&) {
+        stop_and_destroy(root, id, "poststart");
+        throw;
+    }
 }
 
 }  // namespace ocirt::runtime

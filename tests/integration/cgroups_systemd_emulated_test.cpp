@@ -170,3 +170,33 @@ TEST_CASE("--systemd-cgroup (emulated systemd): a left-over unit is reset and st
                   denied.err);
     check_nothing_left(ocirt, refused);
 }
+
+TEST_CASE("--systemd-cgroup (emulated systemd): pids.limit 0 is the kernel's limit 0 (systemd takes no TasksMax=0), -1 is max, no limit leaves it alone") {
+    // config-linux.md 1.3 "pids": limit is OPTIONAL, -1 means max, and 0 is a real limit.
+    struct Case {
+        nlohmann::json pids;
+        std::string tasks_max;  // "" when no TasksMax property is sent
+        std::string file;
+    };
+    const Case cases[] = {
+        {{{"limit", 0}}, "", "0"},
+        {{{"limit", -1}}, "18446744073709551615", "max"},
+        {nlohmann::json::object(), "", "max"},
+    };
+    auto hierarchy = ocirt::cgroups::Hierarchy::detect();
+    for (const auto& c : cases) {
+        CAPTURE(c.pids.dump());
+        EmulatedSystemd systemd;
+        Ocirt ocirt;
+        SystemdBundle b(nlohmann::json{{"pids", c.pids}});
+        auto created = b.create(ocirt);
+        REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+        auto starts = systemd.calls_of("StartTransientUnit");
+        REQUIRE(starts.size() == 1);
+        CHECK(starts.front().properties.count("TasksMax") == (c.tasks_max.empty() ? 0u : 1u));
+        if (!c.tasks_max.empty()) CHECK(starts.front().properties["TasksMax"] == c.tasks_max);
+        CHECK(trim(read_file(limit_file(hierarchy, b.cgroup, "pids", "pids.max", "pids.max"))) == c.file);
+        CHECK(ocirt({"delete", "--force", b.id}).exit_code == 0);
+        check_nothing_left(ocirt, b);
+    }
+}

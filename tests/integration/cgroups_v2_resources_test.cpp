@@ -158,6 +158,10 @@ TEST_CASE("cgroups v2: pids.max from pids.limit: a number at create, then -1 as 
         CHECK_MESSAGE(update.exit_code == 0, update.err);
         CHECK(c.file("pids.max") == expected);
     }
+    // 1.3: limit is optional; pids without it changes nothing.
+    auto update = c.ocirt({"update", "--resources", "-", c.id}, json{{"pids", json::object()}}.dump());
+    CHECK_MESSAGE(update.exit_code == 0, update.err);
+    CHECK(c.file("pids.max") == "0");
     c.remove();
 }
 

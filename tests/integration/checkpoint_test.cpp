@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "../support/skip.hpp"
@@ -82,6 +83,23 @@ int count_in(pid_t pid) {
 // Waits until the counter has gone past `value`.
 bool counts_past(pid_t pid, int value) {
     return eventually([&] { return count_in(pid) > value; }, 10000);
+}
+
+// TCP sockets in `pid`'s network namespace in state ESTABLISHED (01 in the st column of /proc/net/tcp, and of
+// tcp6, where a socket accepted on a dual-stack listener is).
+int established_connections(pid_t pid) {
+    int established = 0;
+    for (const char* file : {"tcp", "tcp6"}) {
+        std::istringstream table(read_file("/proc/" + std::to_string(pid) + "/net/" + file));
+        std::string line;
+        std::getline(table, line);  // the header
+        while (std::getline(table, line)) {
+            std::istringstream fields(line);
+            std::string slot, local, remote, state;
+            if (fields >> slot >> local >> remote >> state && state == "01") ++established;
+        }
+    }
+    return established;
 }
 
 Result checkpoint(const Ocirt& ocirt, const std::string& id, const std::string& images, std::vector<std::string> extra = {}) {
@@ -335,4 +353,59 @@ TEST_CASE("checkpoint: features and --version report checkpoint support") {
     Result version = ocirt({"--version"});
     CHECK(version.exit_code == 0);
     CHECK(version.out.find("\ncheckpoint: criu\n") != std::string::npos);
+}
+
+TEST_CASE("checkpoint and restore: restore in the foreground waits for the restored init, exits with its status and deletes the container") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    std::string id = unique_id("cr-fg");
+    PipedProcess run = start_counter(ocirt, bundle, id);
+    pid_t pid = pid_of(ocirt, id);
+    REQUIRE(counts_past(pid, 3));
+    TempDir images("ocirt-cr-images");
+    REQUIRE(checkpoint(ocirt, id, images.path() + "/img").exit_code == 0);
+
+    PipedProcess restore = spawn_with_pipes(
+        ocirt_args(ocirt, {"restore", "--bundle", bundle.path(), "--image-path", images.path() + "/img", id}));
+    REQUIRE(eventually([&] { return state_of(ocirt, id).is_object() && state_of(ocirt, id).value("status", "") == "running"; }, 20000));
+    pid_t new_pid = pid_of(ocirt, id);
+    CHECK(counts_past(new_pid, count_in(new_pid)));
+    CHECK(::kill(restore.pid, 0) == 0);  // still waiting
+    REQUIRE(ocirt({"kill", id, "KILL"}).exit_code == 0);
+    CHECK(wait_exit_code(restore.pid) == 137);
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+    CHECK(cgroups_named(id).empty());
+}
+
+TEST_CASE("checkpoint and restore: an established TCP connection needs --tcp-established, and with it both ends are restored") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    std::string id = unique_id("cr-tcp");
+    // The container's own network namespace has its loopback down until the container brings it up.
+    for (const char* set : {"bounding", "effective", "permitted"}) bundle.config["process"]["capabilities"][set].push_back("CAP_NET_ADMIN");
+    bundle.shell("ip link set lo up; sleep 1000 | nc -l -p 5000 > /tmp/server & sleep 0.5; "
+                 "sleep 1000 | nc 127.0.0.1 5000 > /tmp/client & while :; do sleep 1; done");
+    bundle.write();
+    PipedProcess run = spawn_with_pipes(ocirt_args(ocirt, {"run", "-d", "--bundle", bundle.path(), id}));
+    REQUIRE(wait_exit_code(run.pid) == 0);
+    pid_t pid = pid_of(ocirt, id);
+    REQUIRE(eventually([&] { return established_connections(pid) == 2; }, 10000));
+    TempDir images("ocirt-cr-tcp");
+
+    Result refused = checkpoint(ocirt, id, images.path() + "/refused");
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("tcp-established") != std::string::npos);
+    CHECK(state_of(ocirt, id).value("status", "") == "running");
+
+    Result dumped = checkpoint(ocirt, id, images.path() + "/img", {"--tcp-established"});
+    INFO("checkpoint: " << dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+    PipedProcess restored = restore_detached(ocirt, bundle, id, images.path() + "/img", {"--tcp-established"});
+    int code = wait_exit_code(restored.pid);
+    INFO("restore: " << restored.read_err());
+    REQUIRE(code == 0);
+    // Both nc processes are back, and the connection between them: /proc/net/tcp lists it as ESTABLISHED (01).
+    CHECK(established_connections(pid_of(ocirt, id)) == 2);
 }

@@ -98,6 +98,48 @@ TEST_CASE("exec process attributes: execCPUAffinity final is the affinity the pr
     INFO(container.err());
     REQUIRE(r.exit_code == 0);
     CHECK(container.out() == "Cpus_allowed_list:\t1\n");
+    // The spec's list format ("0-3,7"), with the blanks and empty elements its schema and runc allow.
+    process["execCPUAffinity"] = {{"initial", "1"}, {"final", " 0-0, ,"}};
+    r = container.exec(process);
+    REQUIRE(r.exit_code == 0);
+    CHECK(container.out() == "Cpus_allowed_list:\t1\nCpus_allowed_list:\t0\n");  // the output file is appended to
+}
+
+TEST_CASE("exec process attributes: config.json's execCPUAffinity is what an exec'd process gets unless its own process says otherwise; the init keeps its affinity") {
+    OCIRT_SKIP_IF(::sysconf(_SC_NPROCESSORS_ONLN) < 2, "one CPU only, no affinity to tell apart");
+    cpu_set_t own;
+    REQUIRE(::sched_getaffinity(0, sizeof own, &own) == 0);
+    OCIRT_SKIP_IF(!CPU_ISSET(0, &own) || !CPU_ISSET(1, &own), "this process may not run on CPUs 0 and 1");
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["process"]["execCPUAffinity"] = {{"final", "1"}};
+    bundle.shell("grep Cpus_allowed_list /proc/self/status; exec sleep 1000");
+    bundle.write();
+    TempDir files("ocirt-exec-affinity");
+    std::string id = unique_id("exec-aff");
+    Result created = run_to_files(ocirt, {"create", "--bundle", bundle.path(), id}, files.path() + "/init-out",
+                                  files.path() + "/init-err");
+    REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+    REQUIRE(ocirt({"start", id}).exit_code == 0);
+    // config.md: "not applicable to the container's init process".
+    CHECK(eventually([&] { return read_file(files.path() + "/init-out") == "Cpus_allowed_list:\t0-1\n"; }));
+    std::string file = files.path() + "/process.json";
+    std::ofstream(file) << shell_process("grep Cpus_allowed_list /proc/self/status").dump();
+    Result r = run_to_files(ocirt, {"exec", "--process", file, id}, files.path() + "/out1", files.path() + "/err");
+    CHECK(r.exit_code == 0);
+    CHECK(read_file(files.path() + "/out1") == "Cpus_allowed_list:\t1\n");
+    auto process = shell_process("grep Cpus_allowed_list /proc/self/status");
+    process["execCPUAffinity"] = {{"final", "0"}};
+    std::ofstream(file) << process.dump();
+    r = run_to_files(ocirt, {"exec", "--process", file, id}, files.path() + "/out2", files.path() + "/err");
+    CHECK(r.exit_code == 0);
+    CHECK(read_file(files.path() + "/out2") == "Cpus_allowed_list:\t0\n");
+    // Without --process, the config's process with the command line's changes (runc's exec).
+    r = run_to_files(ocirt, {"exec", id, "grep", "Cpus_allowed_list", "/proc/self/status"}, files.path() + "/out3",
+                     files.path() + "/err");
+    CHECK(r.exit_code == 0);
+    CHECK(read_file(files.path() + "/out3") == "Cpus_allowed_list:\t1\n");
+    CHECK(ocirt({"delete", "--force", id}).exit_code == 0);
 }
 
 namespace {
@@ -156,16 +198,22 @@ TEST_CASE("exec process attributes: a failure only the process sees, before or a
     CHECK(created.exit_code == 1);
     CHECK_MESSAGE(created.err.find("init: " + rlimit_error) != std::string::npos, created.err);
 
-    // sched_setaffinity(2) on a CPU this host does not have: EINVAL in the child before it joins the cgroup,
-    // while the parent places it there and sends CgroupReady.
+    // sched_setaffinity(2) on a CPU this host does not have: EINVAL for `initial`, which the runtime sets on
+    // its own thread before it forks the process (so that the process has it before it joins the cgroup),
+    // and for `final`, which the process sets once in the cgroup, after CgroupReady.
     process.erase("rlimits");
     process["execCPUAffinity"] = {{"initial", std::to_string(CPU_SETSIZE - 1)}};
     for (int round = 0; round < 5; ++round) {
         CAPTURE(round);
         r = container.exec(process);
         CHECK(r.exit_code == 1);
-        CHECK_MESSAGE(container.err().find("process: execCPUAffinity initial: sched_setaffinity: Invalid argument") !=
+        CHECK_MESSAGE(container.err().find("/process/execCPUAffinity/initial: sched_setaffinity: Invalid argument") !=
                           std::string::npos,
                       container.err());
     }
+    process["execCPUAffinity"] = {{"initial", "0"}, {"final", std::to_string(CPU_SETSIZE - 1)}};
+    r = container.exec(process);
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(container.err().find("process: execCPUAffinity final: sched_setaffinity: Invalid argument") != std::string::npos,
+                  container.err());
 }

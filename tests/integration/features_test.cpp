@@ -32,7 +32,7 @@ TEST_CASE("features: `ocirt features` prints a features document that validates 
     CHECK(r.err.empty());
     json doc = json::parse(r.out);
     CHECK(schema_problems(doc) == std::vector<std::string>{});
-    CHECK(doc.at("ociVersionMax") == "1.2.0");
+    CHECK(doc.at("ociVersionMax") == "1.3.0");
     CHECK(doc.at("linux").at("seccomp").at("enabled") == true);
     // Pretty-printed as runc prints it (four-space indent, fields in the spec's order): the output is its own
     // document, re-read in order and indented again.

@@ -6,6 +6,7 @@
 
 #include "container_helpers.hpp"
 #include "harness.hpp"
+#include "leftovers.hpp"
 
 using namespace ocirt::test;
 namespace fs = std::filesystem;
@@ -211,10 +212,40 @@ TEST_CASE("hooks: a failing startContainer hook fails start, named, the user's p
     CHECK_FALSE(fs::exists(dir.path() + "/program"));
 }
 
-TEST_CASE("hooks: a failing poststart or poststop hook is only a warning, and the next hook still runs") {
+TEST_CASE("hooks: a failing poststart hook of a 1.3 config fails start, named; the next one does not run, the container is stopped and destroyed") {
     TempDir dir("ocirt-hooks");
     Ocirt ocirt;
     Bundle bundle;
+    bundle.config["ociVersion"] = "1.3.0";
+    bind_hook_dir(bundle, dir.path());
+    bundle.config["hooks"] = {
+        {"poststart", {recording_hook(dir.path(), "poststart", 5), recording_hook(dir.path(), "poststart2")}},
+        {"poststop", {recording_hook(dir.path(), "poststop")}}};
+    bundle.shell(std::string("echo ran > ") + kInside + "/program; exec sleep 100");
+    bundle.write();
+    std::string id = unique_id("poststart13");
+    Result created = to_files(ocirt, {"create", "--bundle", bundle.path(), id});
+    REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+    pid_t init = state_of(ocirt, id)["pid"].get<pid_t>();
+    Result started = to_files(ocirt, {"start", id});
+    CHECK(started.exit_code == 1);
+    CHECK(started.err.find("poststart hook #0 (\"/bin/sh\")") != std::string::npos);
+    CHECK(started.err.find("poststart says no") != std::string::npos);
+    // runtime.md "Lifecycle" step 9 (1.3): an error, the container stopped, then step 12 (destroy) and 13
+    // (poststop hooks). The user's program had run (step 8).
+    CHECK(read_file(dir.path() + "/program") == "ran\n");
+    CHECK(read_file(dir.path() + "/order") == "poststart\npoststop\n");
+    CHECK(saved_stdin(dir.path(), "poststop")["status"] == "stopped");
+    CHECK(eventually([&] { return process_is_zombie_or_gone(init); }));
+    check_nothing_left(ocirt, id);
+}
+
+TEST_CASE("hooks: a failing poststart (config ociVersion 1.2) or poststop hook is only a warning, and the next hook still runs") {
+    TempDir dir("ocirt-hooks");
+    Ocirt ocirt;
+    Bundle bundle;
+    // runtime.md 1.2 "Lifecycle" step 9: a warning, for configs written to that version.
+    bundle.config["ociVersion"] = "1.2.0";
     bundle.config["hooks"] = {
         {"poststart", {recording_hook(dir.path(), "poststart", 5), recording_hook(dir.path(), "poststart2")}},
         {"poststop", {recording_hook(dir.path(), "poststop", 6), recording_hook(dir.path(), "poststop2")}}};

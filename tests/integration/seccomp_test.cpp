@@ -274,7 +274,7 @@ TEST_CASE("seccomp: a listener gets the notify fd with the container process sta
         REQUIRE(states.size() == 1);
         REQUIRE_FALSE(states[0].empty());
         json state = json::parse(states[0]);
-        CHECK(state.at("ociVersion") == "1.2.0");
+        CHECK(state.at("ociVersion") == "1.3.0");  // the runtime-spec version this runtime follows
         CHECK(state.at("fds") == json::array({"seccompFd"}));
         CHECK(state.at("metadata") == "MKDIR=deny");
         CHECK(state.at("pid").get<int>() > 0);

@@ -197,6 +197,32 @@ TEST_CASE("config-linux.md#pids: a limit of 0 is the limit 0, not unlimited [SHO
     CHECK(controller_cgroup(container.pid, "pids").value("pids.max") == "0");
 }
 
+TEST_CASE("config-linux.md#pids: a limit of -1 is no limit (max) [MUST]") {
+    // runtime-spec 1.3: "with -1 indicating no limit (max)".
+    UniqueCgroupsPath unique;
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["ociVersion"] = "1.3.0";
+    limit(bundle, unique.path, {{"pids", {{"limit", -1}}}});
+    CreatedContainer container(runtime, bundle);
+    INFO(container.result.err);
+    REQUIRE(container.pid > 0);
+    CHECK(controller_cgroup(container.pid, "pids").value("pids.max") == "max");
+}
+
+TEST_CASE("config-linux.md#pids: limit is optional; without it pids.max is left as the kernel made it [MUST]") {
+    // runtime-spec 1.3 made limit OPTIONAL: a config with "pids": {} is valid, and nothing asks for a limit.
+    UniqueCgroupsPath unique;
+    Runtime runtime;
+    SpecBundle bundle;
+    bundle.config["ociVersion"] = "1.3.0";
+    limit(bundle, unique.path, {{"pids", nlohmann::json::object()}});
+    CreatedContainer container(runtime, bundle);
+    INFO(container.result.err);
+    REQUIRE(container.pid > 0);
+    CHECK(controller_cgroup(container.pid, "pids").value("pids.max") == "max");
+}
+
 TEST_CASE("config-linux.md#cpu: burst is the cpu cgroup's CFS burst [MUST]") {
     UniqueCgroupsPath unique;
     Runtime runtime;

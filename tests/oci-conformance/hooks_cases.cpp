@@ -357,9 +357,27 @@ TEST_CASE("runtime.md#lifecycle: after a failing createRuntime hook the poststop
     CHECK(b.order() == "createRuntime\npoststop\n");
 }
 
+TEST_CASE("runtime.md#lifecycle: with ociVersion 1.3, a failing poststart hook fails start, the next does not run, and the container is stopped and destroyed [MUST]") {
+    // runtime.md 1.3 step 9: "generate an error, stop the container, and continue the lifecycle at step 12"
+    // (destroy), then step 13 (poststop hooks).
+    Runtime runtime;
+    HookBundle b;
+    b.bundle.shell("echo ran > " + b.file("program") + "; exec sleep 100");
+    b.bundle.config["ociVersion"] = "1.3.0";
+    b.bundle.config["hooks"] = {{"poststart", {recording_hook(b.dir.path(), "poststart", 1), recording_hook(b.dir.path(), "second")}},
+                                {"poststop", {recording_hook(b.dir.path(), "poststop")}}};
+    b.bundle.write();
+    std::string id = unique_id("poststart13");
+    REQUIRE(runtime.to_files({"create", "--bundle", b.bundle.path(), id}).exit_code == 0);
+    CHECK_REFUSED(runtime.to_files({"start", id}));
+    CHECK(read_file(b.file("program")) == "ran\n");
+    CHECK(b.order() == "poststart\npoststop\n");
+    CHECK_REFUSED(runtime({"state", id}));
+}
+
 TEST_CASE("runtime.md#lifecycle: a failing poststart hook is only a warning: start succeeds and the next hooks run [MUST]" *
-          doctest::description("deliberate: runtime.md#lifecycle (1.2 step 9): runc 1.1 makes a failing poststart hook "
-                               "an error; spec 1.2 asks for a warning")) {
+          doctest::description("deliberate: runtime.md#lifecycle (1.0 to 1.2 step 9; this config is 1.0.2): runc 1.1 makes a "
+                               "failing poststart hook an error; spec 1.2 asks for a warning")) {
     Runtime runtime;
     HookBundle b;
     b.bundle.config["hooks"] = {{"poststart", {recording_hook(b.dir.path(), "poststart", 1), recording_hook(b.dir.path(), "second")}}};

@@ -82,7 +82,9 @@ TEST_CASE("features: the document validates against schemas/features-schema.json
                             "/linux/cgroup/rdma", "/linux/seccomp/enabled", "/linux/seccomp/actions",
                             "/linux/seccomp/operators", "/linux/seccomp/archs", "/linux/seccomp/knownFlags",
                             "/linux/seccomp/supportedFlags", "/linux/apparmor/enabled", "/linux/selinux/enabled",
-                            "/linux/intelRdt/enabled", "/linux/netDevices/enabled", "/linux/mountExtensions/idmap/enabled"}) {
+                            "/linux/intelRdt/enabled", "/linux/intelRdt/schemata", "/linux/intelRdt/monitoring",
+                            "/linux/memoryPolicy/modes", "/linux/memoryPolicy/flags", "/linux/netDevices/enabled",
+                            "/linux/mountExtensions/idmap/enabled"}) {
         CAPTURE(key);
         CHECK(document().contains(json::json_pointer(key)));
     }
@@ -126,8 +128,16 @@ TEST_CASE("features: the schema takes the spec's minimal document and nulls, and
 
     // features.md: "MUST NOT contain properties that are not defined in this version".
     json extra = document();
-    extra["linux"]["memoryPolicy"] = {{"enabled", true}};
+    extra["linux"]["landlock"] = {{"enabled", true}};
     CHECK(problems(extra).size() == 1);
+    // 1.3's additions are defined: netDevices, memoryPolicy, intelRdt's schemata and monitoring.
+    json v13 = minimal;
+    v13["linux"] = {{"netDevices", {{"enabled", true}}},
+                    {"memoryPolicy", {{"modes", {"MPOL_BIND"}}, {"flags", {"MPOL_F_STATIC_NODES"}}}},
+                    {"intelRdt", {{"enabled", true}, {"schemata", true}, {"monitoring", false}}}};
+    CHECK(problems(v13).empty());
+    v13["linux"]["memoryPolicy"]["modes"].push_back("MPOL_NONSENSE");
+    CHECK(problems(v13).size() == 1);
     json not_bool = document();
     not_bool["linux"]["cgroup"]["v2"] = "yes";
     CHECK(problems(not_bool).size() == 1);
@@ -342,6 +352,34 @@ TEST_CASE("features: the booleans match what the code does") {
     resctrl_host.security.resctrl = true;
     CHECK(linux_["intelRdt"]["enabled"] == false);
     CHECK(planning_error(config, resctrl_host).find("not supported by ocirt") != std::string::npos);
+    // 1.3's schemata and enableMonitoring: refused with the rest of intelRdt.
+    config["linux"]["intelRdt"] = {{"schemata", {"L2:0=f"}}, {"enableMonitoring", true}};
+    CHECK(linux_["intelRdt"]["schemata"] == false);
+    CHECK(linux_["intelRdt"]["monitoring"] == false);
+    CHECK(planning_error(config, resctrl_host).find("/linux/intelRdt") != std::string::npos);
+
+    // memoryPolicy: every listed mode and flag is planned into its set_mempolicy(2) value.
+    for (const auto& mode : linux_["memoryPolicy"]["modes"]) {
+        CAPTURE(mode);
+        config = busybox();
+        bool no_nodes = mode == "MPOL_DEFAULT" || mode == "MPOL_LOCAL";
+        config["linux"]["memoryPolicy"] = {{"mode", mode}};
+        if (!no_nodes) config["linux"]["memoryPolicy"]["nodes"] = "0";
+        auto planned = plan_of(config).memory_policy;
+        REQUIRE(planned);
+        CHECK(planned->description.find(mode.get<std::string>()) == 0);
+    }
+    std::set<unsigned> flag_values;
+    for (const auto& flag : linux_["memoryPolicy"]["flags"]) {
+        CAPTURE(flag);
+        config = busybox();
+        config["linux"]["memoryPolicy"] = {{"mode", "MPOL_BIND"}, {"nodes", "0"}, {"flags", {flag}}};
+        auto planned = plan_of(config).memory_policy;
+        REQUIRE(planned);
+        CHECK(planned->flags != 0);
+        flag_values.insert(planned->flags);
+    }
+    CHECK(flag_values.size() == linux_["memoryPolicy"]["flags"].size());
 
     // netDevices: each linux.netDevices entry reaches the plan, renamed or not (runtime/net_devices.cpp moves it).
     config = busybox();

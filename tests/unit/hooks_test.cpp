@@ -11,6 +11,7 @@
 #include <fstream>
 #include <string>
 
+#include "config/rules.hpp"
 #include "hooks/run_hook.hpp"
 #include "hooks/run_hooks.hpp"
 #include "state/saved_hooks.hpp"
@@ -215,4 +216,15 @@ TEST_CASE("hooks: a failed startContainer hook's text reaches start through the 
     REQUIRE(::read(read_end.get(), &first, 1) == 1);
     CHECK(first == ocirt::sync::kStartFailed);
     CHECK(ocirt::sync::read_start_failure(read_end.get()) == "startContainer hook #0 (\"/bin/sh\"): exit status 1");
+}
+
+TEST_CASE("hooks: a failing poststart hook is an error from ociVersion 1.3.0 on, a warning before") {
+    for (const char* error : {"1.3.0", "1.3.0-rc.1", "1.3.1", "1.4.0", "1.10.0+build"}) {
+        CAPTURE(error);
+        CHECK(ocirt::config::poststart_failure_is_error(error));
+    }
+    for (const char* warning : {"1.0.0", "1.0.2-dev", "1.1.0", "1.2.0", "1.2.1", "2.0.0", "not a version"}) {
+        CAPTURE(warning);
+        CHECK_FALSE(ocirt::config::poststart_failure_is_error(warning));
+    }
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "init/process_attributes.hpp"
+#include "linux/scheduling.hpp"
 #include "plan/process_plan.hpp"
 
 using namespace ocirt;
@@ -45,18 +46,31 @@ std::vector<int> affinity_after(F apply) {
 
 }  // namespace
 
-TEST_CASE("init: execCPUAffinity initial and final reach sched_getaffinity; an empty list changes nothing") {
-    plan::ProcessPlan p;
-    p.exec_cpu_affinity.initial = plan::parse_cpu_list("0", "/execCPUAffinity/initial");
-    CHECK(affinity_after([&] { init::apply_initial_cpu_affinity(p); }) == std::vector<int>{0});
-    p.exec_cpu_affinity.final_ = p.exec_cpu_affinity.initial;
-    p.exec_cpu_affinity.initial.clear();
-    CHECK(affinity_after([&] { init::apply_final_cpu_affinity(p); }) == std::vector<int>{0});
-
+std::vector<int> own_affinity() {
     cpu_set_t own;
     REQUIRE(::sched_getaffinity(0, sizeof own, &own) == 0);
-    std::vector<int> unchanged;
+    std::vector<int> cpus;
     for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
-        if (CPU_ISSET(cpu, &own)) unchanged.push_back(cpu);
-    CHECK(affinity_after([&] { init::apply_initial_cpu_affinity(p); }) == unchanged);
+        if (CPU_ISSET(cpu, &own)) cpus.push_back(cpu);
+    return cpus;
+}
+
+TEST_CASE("init: execCPUAffinity final reaches sched_getaffinity; an empty list changes nothing") {
+    plan::ProcessPlan p;
+    p.exec_cpu_affinity.final_ = plan::parse_cpu_list("0", "/execCPUAffinity/final");
+    CHECK(affinity_after([&] { init::apply_final_cpu_affinity(p); }) == std::vector<int>{0});
+    p.exec_cpu_affinity.final_.clear();
+    CHECK(affinity_after([&] { init::apply_final_cpu_affinity(p); }) == own_affinity());
+}
+
+TEST_CASE("linux: ThreadCpuAffinity (execCPUAffinity initial) holds while it lives, a child forked meanwhile starts with it, then the thread's own comes back") {
+    const std::vector<int> before = own_affinity();
+    {
+        linux_::ThreadCpuAffinity held(plan::parse_cpu_list("0", "/process/execCPUAffinity/initial"));
+        CHECK(own_affinity() == std::vector<int>{0});
+        CHECK(affinity_after([] {}) == std::vector<int>{0});
+    }
+    CHECK(own_affinity() == before);
+    CHECK_THROWS(linux_::ThreadCpuAffinity(std::vector<int>{CPU_SETSIZE - 1}));
+    CHECK(own_affinity() == before);
 }

@@ -151,11 +151,17 @@ TEST_CASE("plan process: scheduler, ioPriority, rlimit pointers and execCPUAffin
     CHECK(error_of([&] { plan::plan_process(p, {}, ""); }).json_pointer() == "/ioPriority/priority");
 }
 
-TEST_CASE("plan process: CPU lists in the cpuset(7) list format") {
+TEST_CASE("plan process: CPU lists in the spec's list format (\"0-3,7\"), blanks and empty elements as runc takes them") {
     CHECK(plan::parse_cpu_list("", "/p").empty());
     CHECK(plan::parse_cpu_list("7", "/p") == std::vector<int>{7});
+    CHECK(plan::parse_cpu_list("0-3,7", "/p") == std::vector<int>{0, 1, 2, 3, 7});
     CHECK(plan::parse_cpu_list("3-4,0,4", "/p") == std::vector<int>{0, 3, 4});
-    for (const char* bad : {"a", "1-", "-1", "3-1", "1,", ",1", "1,,2", " 1", "1 ", "99999"}) {
+    // runtime-spec 1.3's schema pattern for execCPUAffinity is ^[0-9, -]*$; runc trims each element and
+    // skips empty ones.
+    CHECK(plan::parse_cpu_list(" 1", "/p") == std::vector<int>{1});
+    CHECK(plan::parse_cpu_list("0, 1 ", "/p") == std::vector<int>{0, 1});
+    CHECK(plan::parse_cpu_list("1,,2,", "/p") == std::vector<int>{1, 2});
+    for (const char* bad : {"a", "1-", "-1", "3-1", ",", " ", "1 2", "1 - 2", "0x1", "99999"}) {
         CAPTURE(bad);
         CHECK(error_of([&] { plan::parse_cpu_list(bad, "/process/execCPUAffinity/final"); }).json_pointer() ==
               "/process/execCPUAffinity/final");

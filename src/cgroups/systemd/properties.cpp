@@ -6,6 +6,7 @@
 
 #include "cgroups/v2/resources.hpp"
 #include "util/error.hpp"
+#include "util/id_list.hpp"
 
 namespace ocirt::cgroups {
 namespace {
@@ -20,18 +21,6 @@ bool is_slice(const std::string& unit) {
 }
 
 uint64_t limit_or_infinity(int64_t value) { return value < 0 ? kSystemdInfinity : static_cast<uint64_t>(value); }
-
-unsigned parse_cpu(std::string_view text, const std::string& list, const std::string& pointer) {
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || text.empty())
-        throw ConfigError(pointer, ocirt::quoted(list) + " is not a list of CPUs or memory nodes");
-    if (value >= kMaxCpu)
-        throw ConfigError(pointer, ocirt::quoted(list) + ": " + std::to_string(value) +
-                                       " is above the highest CPU or memory node systemd's AllowedCPUs= and "
-                                       "AllowedMemoryNodes= take (" + std::to_string(kMaxCpu - 1) + ")");
-    return value;
-}
 
 // systemd.resource-control(5) CPUQuota= is kept as microseconds per second and written as a whole percent
 // of the period, so a fractional percent is rounded up to the next 10 ms, as runc does.
@@ -157,21 +146,18 @@ config::Resources with_systemd_cpu_quota(const config::Resources& resources) {
 }
 
 std::vector<uint8_t> cpu_list_bitmask(const std::string& list, const std::string& pointer) {
+    // The list format the kernel's cpuset files take (bitmap_parselist: blanks and empty elements too), read
+    // as runc reads execCPUAffinity and memoryPolicy.nodes.
     std::vector<uint8_t> mask;
-    auto set = [&](unsigned cpu) {
+    // The bound only keeps a range from growing without end; kMaxCpu is the limit that matters.
+    for (int id : parse_id_list(list, pointer, "CPU or memory node", 1 << 20)) {
+        auto cpu = static_cast<unsigned>(id);
+        if (cpu >= kMaxCpu)
+            throw ConfigError(pointer, ocirt::quoted(list) + ": " + std::to_string(cpu) +
+                                           " is above the highest CPU or memory node systemd's AllowedCPUs= and "
+                                           "AllowedMemoryNodes= take (" + std::to_string(kMaxCpu - 1) + ")");
         if (mask.size() <= cpu / 8) mask.resize(cpu / 8 + 1, 0);
         mask[cpu / 8] = static_cast<uint8_t>(mask[cpu / 8] | (1u << (cpu % 8)));
-    };
-    std::string_view rest = list;
-    while (!rest.empty()) {
-        size_t comma = rest.find(',');
-        std::string_view item = rest.substr(0, comma);
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-        size_t dash = item.find('-');
-        unsigned first = parse_cpu(item.substr(0, dash), list, pointer);
-        unsigned last = dash == std::string_view::npos ? first : parse_cpu(item.substr(dash + 1), list, pointer);
-        if (last < first) throw ConfigError(pointer, ocirt::quoted(list) + " has a range that runs backwards");
-        for (unsigned cpu = first; cpu <= last; ++cpu) set(cpu);
     }
     return mask;
 }
