@@ -75,7 +75,7 @@ struct User {
     uint32_t gid = 0;
     std::optional<uint32_t> umask;
     std::vector<uint32_t> additionalGids;
-    std::optional<std::string> username;
+    std::optional<std::string> username;  // config.md: Windows only; refused when not empty (rules.cpp)
 };
 
 struct Process {
@@ -84,6 +84,7 @@ struct Process {
     std::string cwd;
     std::vector<std::string> env;
     std::vector<std::string> args;
+    std::optional<std::string> commandLine;  // config.md: Windows only; refused when not empty (rules.cpp)
     std::vector<Rlimit> rlimits;
     std::optional<std::string> apparmorProfile;
     std::optional<Capabilities> capabilities;
@@ -301,6 +302,9 @@ struct Config {
     Hooks hooks;
     std::map<std::string, std::string> annotations;
     std::optional<Linux> linux_;  // JSON "linux" (`linux` is a predefined macro in GNU C++)
+    // The other platforms' sections (windows, solaris, vm, zos, freebsd) that are present and not empty:
+    // a Linux runtime cannot apply them, so they are refused rather than dropped (rules.cpp).
+    std::vector<std::string> otherPlatforms;
 };
 
 }  // namespace ocirt::config

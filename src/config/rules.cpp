@@ -466,6 +466,24 @@ void net_devices(const RuleInput& in, Out& out) {
     }
 }
 
+// config.md: process.commandLine and process.user.username are for Windows, and windows, solaris, vm, zos
+// and freebsd are the other platforms' sections. A Linux runtime has nothing to apply them with, and a
+// field that is parsed and dropped would look applied, so a value there is refused (empty ones ask for nothing).
+void other_platform(const RuleInput& in, Out& out) {
+    if (const auto& p = in.config.process) {
+        if (p->commandLine && !p->commandLine->empty())
+            report(out, "/process/commandLine", "is for Windows processes: on Linux the command is process.args", "other-platform");
+        if (p->user.username && !p->user.username->empty())
+            report(out, "/process/user/username", "is for Windows users: on Linux the user is process.user.uid and gid",
+                   "other-platform");
+    }
+    for (const auto& platform : in.config.otherPlatforms) {
+        std::string what = platform == "vm" ? "is for runtimes that run the container in a virtual machine"
+                                            : "is the " + platform + " platform's section";
+        report(out, "/" + platform, what + ": not a Linux setting, and ocirt runs the container on this Linux kernel", "other-platform");
+    }
+}
+
 constexpr Rule kRules[] = {
     {"oci-version", oci_version},
     {"root-directory", root_directory},
@@ -502,6 +520,7 @@ constexpr Rule kRules[] = {
     {"personality-flags", personality_flags},
     {"scheduler", scheduler},
     {"net-devices", net_devices},
+    {"other-platform", other_platform},
 };
 
 }  // namespace

@@ -32,6 +32,8 @@ public:
         if (auto* h = find(j, "hooks")) c.hooks = hooks(*h);
         c.annotations = string_map(j, "annotations");
         if (auto* l = find(j, "linux")) c.linux_ = linux_section(*l, "/linux");
+        for (const char* platform : {"windows", "solaris", "vm", "zos", "freebsd"})
+            if (auto* section = find(j, platform); section && !section->empty()) c.otherPlatforms.push_back(platform);
         return c;
     }
 
@@ -120,6 +122,7 @@ private:
         p.cwd = j.value("cwd", "");
         p.env = strings(j, "env");
         p.args = strings(j, "args");
+        p.commandLine = opt_string(j, "commandLine");
         if (auto* rl = find(j, "rlimits"))
             for (const auto& r : *rl)
                 p.rlimits.push_back({r.at("type").get<std::string>(), r.at("soft").get<uint64_t>(), r.at("hard").get<uint64_t>()});

@@ -521,3 +521,34 @@ TEST_CASE("events: a stopped container, an unknown one and a bad --interval are 
     CHECK(interval.exit_code == 1);
     CHECK(interval.err.find("--interval: invalid duration \"soon\"") != std::string::npos);
 }
+
+// config-linux.md Memory, checkBeforeUpdate: a new limit below the usage is rejected by the runtime (cgroup v2 would
+// OOM-kill instead, and the v1 kernel refuses it with its own EBUSY); the limit read back from the kernel stays.
+TEST_CASE("update: with checkBeforeUpdate a memory limit below the container's usage is refused naming it, and the limit stays") {
+    std::string v2_controllers = read_file("/sys/fs/cgroup/cgroup.controllers");
+    OCIRT_SKIP_IF(!fs::exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") && v2_controllers.find("memory") == std::string::npos,
+                  "no memory controller (v1 hierarchy or cgroup2)");
+    Ocirt ocirt;
+    Bundle bundle;
+    // 8 MiB in the container's tmpfs /tmp, charged to its memory cgroup.
+    bundle.shell("dd if=/dev/zero of=/tmp/fill bs=1048576 count=8 2>/dev/null; sleep 1000");
+    bundle.config["linux"]["resources"]["memory"] = {{"limit", 268435456}};
+    RunningContainer container(ocirt, bundle, "update-check");
+    auto memory = [&] {
+        auto events = ocirt({"events", "--stats", container.id()});
+        REQUIRE_MESSAGE(events.exit_code == 0, events.err);
+        return json::parse(events.out)["data"]["memory"]["usage"];
+    };
+    REQUIRE(eventually([&] { return memory()["usage"].get<uint64_t>() > 8u * 1048576; }));
+
+    auto refused = ocirt({"update", "--resources", "-", container.id()}, R"({"memory": {"limit": 4194304, "checkBeforeUpdate": true}})");
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("/memory/limit: 4194304 is below the container's memory usage") != std::string::npos);
+    CHECK(refused.err.find("checkBeforeUpdate is set") != std::string::npos);
+    CHECK(memory()["limit"] == 268435456);
+    CHECK(status_of(ocirt, container.id()) == "running");
+
+    auto raised = ocirt({"update", "--resources", "-", container.id()}, R"({"memory": {"limit": 134217728, "checkBeforeUpdate": true}})");
+    CHECK_MESSAGE(raised.exit_code == 0, raised.err);
+    CHECK(memory()["limit"] == 134217728);
+}

@@ -2,6 +2,7 @@
 #include "cgroups/resource_writes.hpp"
 #include "cgroups/v1/devices.hpp"
 #include "config/json_pointer.hpp"
+#include "util/log.hpp"
 
 namespace ocirt::cgroups {
 namespace {
@@ -37,7 +38,11 @@ void memory(const config::Memory& m, Writes& w) {
         w.add(Group::memory, "memory.soft_limit_in_bytes", std::to_string(*m.reservation), "/memory/reservation");
     // memory.kernel is not written: config-linux.md marks it NOT RECOMMENDED and the runtime-spec Go
     // bindings say it "may be ignored by runtimes" (kmem limits are obsolete since Linux 5.4; this kernel
-    // accepts memory.kmem.limit_in_bytes and keeps it unlimited); runc ignores it too.
+    // accepts memory.kmem.limit_in_bytes and keeps it unlimited); runc ignores it too. Docker 20.10 sends it
+    // for --kernel-memory, so it is not refused; it is said, not dropped silently.
+    if (m.kernel)
+        log::warn(std::string(kResources) + "/memory/kernel: not applied: kernel memory limits are obsolete since Linux 5.4 "
+                  "(kernel memory is charged to memory.limit)");
     if (m.kernelTCP)
         w.add(Group::memory, "memory.kmem.tcp.limit_in_bytes", std::to_string(*m.kernelTCP), "/memory/kernelTCP");
     if (m.swappiness) w.add(Group::memory, "memory.swappiness", std::to_string(*m.swappiness), "/memory/swappiness");

@@ -1,7 +1,7 @@
 // linux.resources → cgroup v2 files (Documentation/admin-guide/cgroup-v2.rst). Where cgroup v2 has no
 // equivalent of a v1 knob the spec says "If the conversion is not possible the runtime MUST generate an
-// error" (config-linux.md "Unified"), so those are errors, as in crun; kernel/kernelTCP are ignored as
-// runc does, the spec marking them NOT RECOMMENDED.
+// error" (config-linux.md "Unified"), so those are errors, as in crun; kernel/kernelTCP are ignored (with a
+// warning) as runc ignores them, the spec marking them NOT RECOMMENDED.
 #include <cmath>
 #include <map>
 #include <optional>
@@ -10,6 +10,7 @@
 #include "cgroups/resource_writes.hpp"
 #include "cgroups/v2/resources.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace ocirt::cgroups {
 namespace {
@@ -70,6 +71,11 @@ void memory_writes(const config::Memory& m, const V2Files& files, V2Writes& out)
         throw ConfigError(base + "/disableOOMKiller", "cgroup v2 cannot disable the OOM killer");
     if (m.useHierarchy && !*m.useHierarchy)
         throw ConfigError(base + "/useHierarchy", "cgroup v2 is always hierarchical");
+    // Not refused, as runc ignores them and Docker 20.10 sends kernel for --kernel-memory; said, not dropped silently.
+    if (m.kernel)
+        log::warn(base + "/kernel: not applied: kernel memory limits are obsolete since Linux 5.4 (kernel memory is "
+                  "charged to memory.limit)");
+    if (m.kernelTCP) log::warn(base + "/kernelTCP: not applied: cgroup v2 has no separate TCP buffer limit");
     if (auto swap = swap_max(m, base + "/swap")) {
         // Without swap accounting there is no memory.swap.max; "no swap" and "any swap" then hold anyway.
         if (files.memory_swap)
