@@ -85,6 +85,22 @@ bool counts_past(pid_t pid, int value) {
     return eventually([&] { return count_in(pid) > value; }, 10000);
 }
 
+// A counter container running, named `prefix`-..., that has counted a few steps.
+struct Counter {
+    std::string id;
+    PipedProcess stdio;
+    pid_t pid = 0;
+};
+
+Counter counting(const Ocirt& ocirt, Bundle& bundle, const std::string& prefix) {
+    Counter c;
+    c.id = unique_id(prefix);
+    c.stdio = start_counter(ocirt, bundle, c.id);
+    c.pid = pid_of(ocirt, c.id);
+    REQUIRE(counts_past(c.pid, 3));
+    return c;
+}
+
 // TCP sockets in `pid`'s network namespace in state ESTABLISHED (01 in the st column of /proc/net/tcp, and of
 // tcp6, where a socket accepted on a dual-stack listener is).
 int established_connections(pid_t pid) {
@@ -123,10 +139,9 @@ TEST_CASE("checkpoint: where CRIU cannot run, checkpoint fails at once with CRIU
     OCIRT_SKIP_IF(criu_check().works, "criu works on this kernel: the \"checkpoint and restore:\" cases run instead");
     Ocirt ocirt;
     Bundle bundle;
-    std::string id = unique_id("cr-fail");
-    PipedProcess run = start_counter(ocirt, bundle, id);
-    pid_t pid = pid_of(ocirt, id);
-    REQUIRE(counts_past(pid, 0));
+    Counter counter = counting(ocirt, bundle, "cr-fail");
+    const std::string& id = counter.id;
+    pid_t pid = counter.pid;
     TempDir images("ocirt-cr-images");
     Result r = checkpoint(ocirt, id, images.path() + "/img");
     CHECK(r.exit_code == 1);
@@ -186,10 +201,9 @@ TEST_CASE("checkpoint and restore: a counter is checkpointed, killed, restored a
     Bundle bundle;
     bundle.config["linux"]["cgroupsPath"] = "/ocirt-test/" + unique_id("cr-cg");
     std::string cgroups_path = bundle.config["linux"]["cgroupsPath"];
-    std::string id = unique_id("cr");
-    PipedProcess run = start_counter(ocirt, bundle, id);
-    pid_t pid = pid_of(ocirt, id);
-    REQUIRE(counts_past(pid, 3));
+    Counter counter = counting(ocirt, bundle, "cr");
+    const std::string& id = counter.id;
+    pid_t pid = counter.pid;
     TempDir images("ocirt-cr-images");
     std::string image = images.path() + "/img";
 
@@ -238,10 +252,9 @@ TEST_CASE("checkpoint and restore: --leave-running keeps the container; its imag
     OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
     Ocirt ocirt;
     Bundle bundle;
-    std::string id = unique_id("cr-leave");
-    PipedProcess run = start_counter(ocirt, bundle, id);
-    pid_t pid = pid_of(ocirt, id);
-    REQUIRE(counts_past(pid, 3));
+    Counter counter = counting(ocirt, bundle, "cr-leave");
+    const std::string& id = counter.id;
+    pid_t pid = counter.pid;
     TempDir images("ocirt-cr-images");
     std::string image = images.path() + "/img";
 
@@ -273,10 +286,9 @@ TEST_CASE("checkpoint and restore: a pre-dump, then a dump on top of it with --p
     OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
     Ocirt ocirt;
     Bundle bundle;
-    std::string id = unique_id("cr-pre");
-    PipedProcess run = start_counter(ocirt, bundle, id);
-    pid_t pid = pid_of(ocirt, id);
-    REQUIRE(counts_past(pid, 3));
+    Counter counter = counting(ocirt, bundle, "cr-pre");
+    const std::string& id = counter.id;
+    pid_t pid = counter.pid;
     TempDir images("ocirt-cr-images");
 
     Result pre = checkpoint(ocirt, id, images.path() + "/pre", {"--pre-dump"});
@@ -304,10 +316,8 @@ TEST_CASE("checkpoint and restore: restore runs the prestart and createRuntime h
     Ocirt ocirt;
     Bundle bundle;
     TempDir files("ocirt-cr-hooks");
-    std::string id = unique_id("cr-hooks");
-    PipedProcess run = start_counter(ocirt, bundle, id);
-    pid_t pid = pid_of(ocirt, id);
-    REQUIRE(counts_past(pid, 3));
+    Counter counter = counting(ocirt, bundle, "cr-hooks");
+    const std::string& id = counter.id;
     std::string image = files.path() + "/img";
     REQUIRE(checkpoint(ocirt, id, image).exit_code == 0);
 
@@ -359,10 +369,8 @@ TEST_CASE("checkpoint and restore: restore in the foreground waits for the resto
     OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
     Ocirt ocirt;
     Bundle bundle;
-    std::string id = unique_id("cr-fg");
-    PipedProcess run = start_counter(ocirt, bundle, id);
-    pid_t pid = pid_of(ocirt, id);
-    REQUIRE(counts_past(pid, 3));
+    Counter counter = counting(ocirt, bundle, "cr-fg");
+    const std::string& id = counter.id;
     TempDir images("ocirt-cr-images");
     REQUIRE(checkpoint(ocirt, id, images.path() + "/img").exit_code == 0);
 
