@@ -49,6 +49,9 @@ struct Options {
     bool file_locks = false;
     bool track_mem = false;
     bool rst_sibling = false;  // restore: the tree's root becomes our child, not criu's
+    // A pty slave whose master is outside the tree is dumped as such; at restore criu makes a new pty and
+    // sends its master in an "orphan-pts-master" notification (rpc.proto orphan_pts_master).
+    bool orphan_pts_master = false;
     std::optional<CgroupMode> cgroup_mode;
     unsigned empty_namespaces = 0;  // CLONE_NEW* flags: namespaces criu makes empty at restore
     std::vector<ExternalMount> external_mounts;
@@ -62,9 +65,15 @@ struct Options {
 
 enum class Action { dump, pre_dump, restore };
 
-// criu(8) "action scripts": a notification ("setup-namespaces", "post-restore", ...) with the pid it names.
+// criu(8) "action scripts": a notification ("setup-namespaces", "post-restore", ...) with the pid it names,
+// or the descriptor it carries ("orphan-pts-master"), ours during the call and closed after it.
+struct Notification {
+    std::string_view script;
+    pid_t pid = 0;
+    int fd = -1;
+};
 // An Error thrown here fails the request, and the Error is what the request throws.
-using Notify = std::function<void(std::string_view script, pid_t pid)>;
+using Notify = std::function<void(const Notification&)>;
 
 struct Result {
     pid_t restored_pid = 0;  // restore: the tree's root

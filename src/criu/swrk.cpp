@@ -95,18 +95,36 @@ void send_request(int socket, const CriuReq& request) {
     }
 }
 
-// nullptr when criu closed its end (it exited).
-Response receive_response(int socket) {
+struct Message {
+    Response response;  // nullptr when criu closed its end (it exited)
+    UniqueFd fd;        // one that came with it (unix(7) SCM_RIGHTS)
+};
+
+Message receive_response(int socket) {
     std::vector<uint8_t> buffer(kMaxResponse);
+    iovec iov{buffer.data(), buffer.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr header{};
+    header.msg_iov = &iov;
+    header.msg_iovlen = 1;
+    header.msg_control = control;
+    header.msg_controllen = sizeof control;
     ssize_t n;
-    do n = ::recv(socket, buffer.data(), buffer.size(), MSG_TRUNC);
+    do n = ::recvmsg(socket, &header, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
     if (n < 0) throw SysError("read criu's answer");
-    if (n == 0) return nullptr;
-    if (static_cast<size_t>(n) > buffer.size()) throw Error("criu's answer is larger than " + std::to_string(kMaxResponse) + " bytes");
+    Message message;
+    if (cmsghdr* c = CMSG_FIRSTHDR(&header); c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+        int fd;
+        std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+        message.fd = UniqueFd(fd);
+    }
+    if (n == 0) return message;
+    if (header.msg_flags & MSG_TRUNC) throw Error("criu's answer is larger than " + std::to_string(kMaxResponse) + " bytes");
     CriuResp* response = criu_resp__unpack(nullptr, static_cast<size_t>(n), buffer.data());
     if (!response) throw Error("criu's answer is not a criu_resp message");
-    return Response(response);
+    message.response = Response(response);
+    return message;
 }
 
 // The "Error (file:line): ..." lines of criu's log, the last few: CRIU's RPC answer rarely says more than
@@ -194,6 +212,7 @@ public:
         flag(opts_.has_file_locks, opts_.file_locks, options.file_locks);
         flag(opts_.has_track_mem, opts_.track_mem, options.track_mem);
         flag(opts_.has_rst_sibling, opts_.rst_sibling, options.rst_sibling);
+        flag(opts_.has_orphan_pts_master, opts_.orphan_pts_master, options.orphan_pts_master);
         opts_.has_notify_scripts = true;
         opts_.notify_scripts = true;
         opts_.has_manage_cgroups = true;
@@ -320,14 +339,14 @@ Result run(const std::string& criu_path, Action action, const Options& options, 
     request.opts = opts.get();
     send_request(sockets.ours.get(), request);
     for (;;) {
-        Response response = receive_response(sockets.ours.get());
+        Message message = receive_response(sockets.ours.get());
+        const Response& response = message.response;
         if (!response) throw request_failed(action, nullptr, options, criu_exit(criu));
         if (response->type == CRIU_REQ_TYPE__NOTIFY) {
             const CriuNotify* n = response->notify;
-            std::string script = n && n->script ? n->script : "";
-            pid_t pid = n && n->has_pid ? n->pid : 0;
+            Notification notification{n && n->script ? n->script : "", n && n->has_pid ? n->pid : 0, message.fd.get()};
             try {
-                if (notify) notify(script, pid);
+                if (notify) notify(notification);
             } catch (const Error&) {
                 answer_notification(sockets.ours.get(), false);
                 throw;

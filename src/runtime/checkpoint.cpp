@@ -43,14 +43,14 @@ void dump(const CheckpointRequest& request, const state::OpenedContainer& c) {
     if (c.status == state::Status::created)
         throw Error("container " + ocirt::quoted(request.id) + " is created, not running: start it before a checkpoint");
     config::Config config = created_container_config(c);
-    // A terminal's other end is outside the tree; criu(8) --shell-job takes the caller's instead.
-    if (config.process && config.process->terminal && !request.criu.shell_job)
-        throw ConfigError("/process/terminal", "a container with a terminal is checkpointed only with --shell-job");
     CriuDirectories dirs = open_criu_directories(request.criu, /*create_images=*/true);
     criu::Options o = common_criu_options(request.criu, dirs, request.pre_dump ? "pre-dump.log" : "dump.log");
     o.pid = c.record.pid;
     o.root = c.record.rootfs;
     o.leave_running = request.leave_running || request.pre_dump;
+    // A terminal's pty master is outside the tree, with whoever took it from the console socket. Another
+    // terminal on the init's stdio (the caller's) is criu(8) --shell-job's.
+    o.orphan_pts_master = config.process && config.process->terminal;
     o.parent_image = request.parent_path;
     // criu(8) --track-mem: a pre-dump and the dump after it copy only the pages written since.
     o.track_mem = request.pre_dump || !request.parent_path.empty();

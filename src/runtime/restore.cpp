@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,11 +9,13 @@
 
 #include "criu/criu.hpp"
 #include "hooks/lifecycle_hooks.hpp"
+#include "linux/unix_socket.hpp"
 #include "runtime/checkpoint.hpp"
 #include "runtime/checkpoint_image.hpp"
 #include "runtime/delete.hpp"
 #include "runtime/new_container.hpp"
 #include "runtime/signal_forwarder.hpp"
+#include "runtime/tty_proxy.hpp"
 #include "sync/step_log.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -46,6 +49,15 @@ private:
     std::string path_;
 };
 
+// The new pty's master goes where create sends one: the console socket, or our own terminal proxy. Its payload
+// names the peer as create's does, from the master's pty number (ioctl_tty(2) TIOCGPTN).
+void hand_over_master(const NewContainer& container, int master) {
+    unsigned int number = 0;
+    if (::ioctl(master, TIOCGPTN, &number) < 0) throw SysError("read the restored pty's number");
+    with_context("send the pty master on the console socket",
+                 [&] { linux_::send_with_fd(container.console_socket(), "/dev/pts/" + std::to_string(number), master); });
+}
+
 UniqueFd open_namespace(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw SysError("open the network namespace " + ocirt::quoted(path));
@@ -61,6 +73,9 @@ linux_::ChildProcess restore_tree(NewContainer& container, cgroups::Manager& cgr
     RestoreRoot root(container.plan().rootfs, container.state_dir().dir());
     o.root = root.path();
     o.rst_sibling = true;
+    // The new pty criu makes for the dumped terminal comes back to us; without a terminal in the config, an
+    // outside terminal is --shell-job's: criu gives the tree its own stdin's (ours).
+    o.orphan_pts_master = container.plan().process.terminal;
     o.lsm_profile = request.lsm_profile;
     o.lsm_mount_context = request.lsm_mount_context;
     o.external_mounts = external_bind_mounts(container.config(), container.bundle(), /*restoring=*/true);
@@ -80,8 +95,9 @@ linux_::ChildProcess restore_tree(NewContainer& container, cgroups::Manager& cgr
     RuntimeHooks hooks = container.runtime_hooks();
     criu::Result result = criu::run(
         request.criu.criu, criu::Action::restore, o,
-        [&](std::string_view script, pid_t pid) {
-            if (script == "setup-namespaces") with_context("hooks", [&] { hooks(pid); });
+        [&](const criu::Notification& n) {
+            if (n.script == "setup-namespaces") with_context("hooks", [&] { hooks(n.pid); });
+            if (n.script == "orphan-pts-master" && n.fd >= 0) hand_over_master(container, n.fd);
         },
         [&](pid_t criu_pid) { with_context("join cgroup", [&] { cgroup.add_process(criu_pid); }); });
     if (result.restored_pid <= 0) throw Error("criu restore reported no process");
@@ -97,6 +113,8 @@ int restore_container(const RestoreRequest& request) {
     CriuDirectories dirs = open_criu_directories(request.criu, /*create_images=*/false);
     CreateRequest create = request.create;
     create.detached = request.detach;
+    std::optional<TtyProxy> proxy;  // a terminal in the foreground without --console-socket, as run
+    if (!request.detach && create.console_socket.empty()) create.tty_proxy = &proxy.emplace();
     linux_::ChildProcess init;
     state::Record record;
     {
@@ -112,6 +130,7 @@ int restore_container(const RestoreRequest& request) {
         init = container.commit(std::move(restored));
         record = container.record();
     }
+    if (proxy) proxy->close_child_end();
     // runtime.md "Lifecycle" step 9: the restored container runs, as after start.
     hooks::run_poststart_hooks(record);
     if (request.detach) {
@@ -125,7 +144,9 @@ int restore_container(const RestoreRequest& request) {
             log::warn("remove container " + ocirt::quoted(create.id) + ": " + e.full());
         }
     });
-    linux_::ExitStatus status = forwarder->wait(init);
+    bool proxied = proxy && proxy->used();
+    if (proxied) proxy->receive_master();
+    linux_::ExitStatus status = proxied ? proxy->run(init, *forwarder) : forwarder->wait(init);
     sync::log_step("parent", "restored init exited: " + status.describe());
     return status.shell_code();
 }

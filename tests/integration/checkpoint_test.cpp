@@ -3,7 +3,13 @@
 // project's 6.18 host criu 3.17 stops at its vDSO check, where they skip with criu's reason and the
 // "checkpoint:" case checks that ocirt fails at once and leaves the container running.
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -13,10 +19,13 @@
 
 #include "../support/skip.hpp"
 #include "container_helpers.hpp"
+#include "exec_helpers.hpp"
 #include "harness.hpp"
 #include "leftovers.hpp"
+#include "util/unique_fd.hpp"
 
 using namespace ocirt::test;
+using ocirt::UniqueFd;
 namespace fs = std::filesystem;
 
 namespace {
@@ -131,6 +140,50 @@ PipedProcess restore_detached(const Ocirt& ocirt, const Bundle& bundle, const st
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back(id);
     return spawn_with_pipes(ocirt_args(ocirt, args));
+}
+
+// The count in /tmp/count only: a process whose stdout is a terminal nobody reads would block on it.
+constexpr const char* kQuietCounter = "i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done";
+
+// A pty of the host's devpts whose peer is opened without becoming anyone's controlling terminal.
+struct TestPty {
+    UniqueFd master;
+    UniqueFd peer;
+};
+
+TestPty open_test_pty() {
+    TestPty pty;
+    pty.master = UniqueFd(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+    REQUIRE(pty.master);
+    REQUIRE(::grantpt(pty.master.get()) == 0);
+    REQUIRE(::unlockpt(pty.master.get()) == 0);
+    pty.peer = UniqueFd(::open(::ptsname(pty.master.get()), O_RDWR | O_NOCTTY | O_CLOEXEC));
+    REQUIRE(pty.peer);
+    return pty;
+}
+
+dev_t device_of(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 ? st.st_rdev : 0;
+}
+
+// The file /cr_holder in the container: the static helper that holds a flock or an outside socket.
+void add_holder(Bundle& bundle, std::vector<std::string> args) {
+    bundle.config["mounts"].push_back(
+        {{"destination", "/cr_holder"}, {"type", "bind"}, {"source", OCIRT_CR_HOLDER}, {"options", {"bind", "ro"}}});
+    args.insert(args.begin(), "/cr_holder");
+    bundle.config["process"]["args"] = args;
+}
+
+// `ocirt run -d` of the bundle as written, stdio on pipes; the container's pid once it counts.
+pid_t run_counting(const Ocirt& ocirt, const Bundle& bundle, const std::string& id, PipedProcess& stdio) {
+    stdio = spawn_with_pipes(ocirt_args(ocirt, {"run", "-d", "--bundle", bundle.path(), id}));
+    int code = wait_exit_code(stdio.pid);
+    INFO("run -d: " << stdio.read_err());
+    REQUIRE(code == 0);
+    pid_t pid = pid_of(ocirt, id);
+    REQUIRE(counts_past(pid, 3));
+    return pid;
 }
 
 }  // namespace
@@ -416,4 +469,264 @@ TEST_CASE("checkpoint and restore: an established TCP connection needs --tcp-est
     REQUIRE(code == 0);
     // Both nc processes are back, and the connection between them: /proc/net/tcp lists it as ESTABLISHED (01).
     CHECK(established_connections(pid_of(ocirt, id)) == 2);
+}
+
+TEST_CASE("checkpoint and restore: a terminal container is checkpointed as it is; restore sends the new pty's master to --console-socket and the shell goes on") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["process"]["terminal"] = true;
+    bundle.config["process"]["args"] = {"/bin/sh"};
+    bundle.write();
+    std::string id = unique_id("cr-tty");
+    TempDir files("ocirt-cr-tty");
+    ConsoleReceiver console;
+    REQUIRE(run_to_files(ocirt, {"run", "-d", "--console-socket", console.path(), "--bundle", bundle.path(), id},
+                         files.path() + "/out", files.path() + "/err").exit_code == 0);
+    std::string payload;
+    UniqueFd master(console.receive_master(payload));
+    REQUIRE(master);
+    CHECK(converse(master.get(), "remembered=42; echo RE\"\"ADY", "READY").find("READY") != std::string::npos);
+
+    Result dumped = checkpoint(ocirt, id, files.path() + "/img");
+    INFO("checkpoint: " << dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+    master.reset();
+
+    ConsoleReceiver new_console;
+    PipedProcess restored = restore_detached(ocirt, bundle, id, files.path() + "/img", {"--console-socket", new_console.path()});
+    int code = wait_exit_code(restored.pid);
+    INFO("restore: " << restored.read_err());
+    REQUIRE(code == 0);
+    UniqueFd new_master(new_console.receive_master(payload));
+    REQUIRE(new_master);
+    unsigned int pty_number = 0;
+    REQUIRE(::ioctl(new_master.get(), TIOCGPTN, &pty_number) == 0);
+    std::string pts = "/dev/pts/" + std::to_string(pty_number);
+    CHECK(payload == pts);
+    // The shell kept its variable, its stdio is the new pty, and it still leads its session on it.
+    std::string out = converse(new_master.get(), "echo remembered=$remembered tty=$(tty) sid=$(cut -d' ' -f6 /proc/$$/stat); echo DO\"\"NE", "DONE");
+    INFO(out);
+    CHECK(out.find("remembered=42 tty=" + pts + " sid=1") != std::string::npos);
+    send_line(new_master.get(), "exit 3");
+    read_until_hangup(new_master.get());
+    CHECK(eventually([&] { return state_of(ocirt, id).value("status", "") == "stopped"; }));
+}
+
+TEST_CASE("checkpoint and restore: a terminal container restored in the foreground without --console-socket is driven through restore's own stdio, as run does") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["process"]["terminal"] = true;
+    bundle.config["process"]["args"] = {"/bin/sh"};
+    bundle.write();
+    std::string id = unique_id("cr-ttyfg");
+    TempDir files("ocirt-cr-ttyfg");
+    ConsoleReceiver console;
+    REQUIRE(run_to_files(ocirt, {"run", "-d", "--console-socket", console.path(), "--bundle", bundle.path(), id},
+                         files.path() + "/out", files.path() + "/err").exit_code == 0);
+    std::string payload;
+    UniqueFd master(console.receive_master(payload));
+    REQUIRE(master);
+    CHECK(converse(master.get(), "remembered=42; echo RE\"\"ADY", "READY").find("READY") != std::string::npos);
+    Result dumped = checkpoint(ocirt, id, files.path() + "/img");
+    INFO("checkpoint: " << dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+    master.reset();
+
+    PipedProcess restore = spawn_with_pipes(
+        ocirt_args(ocirt, {"restore", "--bundle", bundle.path(), "--image-path", files.path() + "/img", id}));
+    std::string line = "echo remembered=$remembered; exit 7\n";
+    REQUIRE(::write(restore.in, line.data(), line.size()) == static_cast<ssize_t>(line.size()));
+    int code = wait_exit_code(restore.pid);
+    std::string out = restore.read_out();
+    INFO("out: " << out << "\nerr: " << restore.read_err());
+    CHECK(code == 7);
+    CHECK(out.find("remembered=42") != std::string::npos);
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+}
+
+TEST_CASE("checkpoint and restore: a container on the caller's terminal needs --shell-job; restored with it from that terminal, it is on it again") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    // The caller's terminal is on the host's devpts, which the container is given in place of its own; the
+    // shell opens it there, so that CRIU finds the terminal's mount in the container.
+    for (auto& mount : bundle.config["mounts"])
+        if (mount["destination"] == "/dev/pts") mount = {{"destination", "/dev/pts"}, {"type", "bind"}, {"source", "/dev/pts"}, {"options", {"rbind"}}};
+    TestPty first = open_test_pty();
+    std::string terminal = ::ptsname(first.master.get());
+    bundle.shell("exec <" + terminal + " >" + terminal + " 2>&1; " + kQuietCounter);
+    bundle.write();
+    std::string id = unique_id("cr-shjob");
+    PipedProcess stdio;
+    pid_t pid = run_counting(ocirt, bundle, id, stdio);
+    CHECK(device_of("/proc/" + std::to_string(pid) + "/fd/1") == device_of(terminal));
+    TempDir images("ocirt-cr-shjob");
+
+    Result refused = checkpoint(ocirt, id, images.path() + "/refused");
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("without correspond master peer") != std::string::npos);
+    CHECK(state_of(ocirt, id).value("status", "") == "running");
+
+    Result dumped = checkpoint(ocirt, id, images.path() + "/img", {"--shell-job"});
+    INFO("checkpoint: " << dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+    // Restored from the same terminal, as a shell job is: the tree is on it again.
+    std::vector<std::string> restore = {"restore", "-d", "--shell-job", "--bundle", bundle.path(), "--image-path", images.path() + "/img", id};
+    CHECK(wait_exit_code(spawn_on_terminal(ocirt_args(ocirt, restore), first.peer.get())) == 0);
+    pid_t new_pid = pid_of(ocirt, id);
+    REQUIRE(new_pid > 0);
+    CHECK(counts_past(new_pid, count_in(new_pid)));
+    for (int fd = 0; fd <= 2; ++fd) {
+        CAPTURE(fd);
+        CHECK(device_of("/proc/" + std::to_string(new_pid) + "/fd/" + std::to_string(fd)) == device_of(terminal));
+    }
+}
+
+TEST_CASE("checkpoint and restore: a datagram socket connected to a listener outside needs --ext-unix-sk; restored with it, it sends to that listener again") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    TempDir sockets("ocirt-cr-sk");
+    UniqueFd listener(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::string socket_path = sockets.path() + "/log.sock";
+    REQUIRE(socket_path.size() < sizeof address.sun_path);
+    socket_path.copy(address.sun_path, socket_path.size());
+    REQUIRE(::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    // The listener's peer is found only in the network namespace the dump sees: the host's, shared. CRIU
+    // connects to it again by its name as the host has it: the directory is bound at the same path, as
+    // /dev/log is.
+    drop_namespace(bundle, "network");
+    bundle.config["mounts"].push_back({{"destination", sockets.path()}, {"type", "bind"}, {"source", sockets.path()}, {"options", {"rbind"}}});
+    add_holder(bundle, {"--dgram", socket_path});
+    bundle.write();
+    std::string id = unique_id("cr-extsk");
+    PipedProcess stdio;
+    run_counting(ocirt, bundle, id, stdio);
+    // The last count the listener got, waiting up to 5 s for one; -1 when none came.
+    auto received = [&] {
+        int last = -1;
+        eventually([&] {
+            char datagram[64];
+            ssize_t n;
+            while ((n = ::recv(listener.get(), datagram, sizeof datagram - 1, 0)) > 0) last = std::atoi(std::string(datagram, static_cast<size_t>(n)).c_str());
+            return last > 0;
+        });
+        return last;
+    };
+    REQUIRE(received() > 0);
+    TempDir images("ocirt-cr-extsk");
+
+    Result refused = checkpoint(ocirt, id, images.path() + "/refused");
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("External socket is used") != std::string::npos);
+    CHECK(state_of(ocirt, id).value("status", "") == "running");
+
+    Result dumped = checkpoint(ocirt, id, images.path() + "/img", {"--ext-unix-sk"});
+    INFO("checkpoint: " << dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+    int at_dump = received();
+    PipedProcess restored = restore_detached(ocirt, bundle, id, images.path() + "/img", {"--ext-unix-sk"});
+    int code = wait_exit_code(restored.pid);
+    INFO("restore: " << restored.read_err());
+    REQUIRE(code == 0);
+    pid_t new_pid = pid_of(ocirt, id);
+    REQUIRE(counts_past(new_pid, count_in(new_pid)));
+    // Counts from the restored process reach the same listener, going on from the dump.
+    CHECK(received() >= at_dump);
+    CHECK(received() > 0);
+}
+
+TEST_CASE("checkpoint and restore: a held flock needs --file-locks; restored with it, the restored process holds it again") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    add_holder(bundle, {"--flock", "/tmp/lock"});
+    bundle.write();
+    std::string id = unique_id("cr-flock");
+    PipedProcess stdio;
+    pid_t pid = run_counting(ocirt, bundle, id, stdio);
+    // /proc/locks: "N: FLOCK  ADVISORY  WRITE PID MAJ:MIN:INODE 0 EOF", the pid as this pid namespace sees it.
+    auto holds_flock = [](pid_t holder) {
+        std::istringstream locks(read_file("/proc/locks"));
+        for (std::string line; std::getline(locks, line);)
+            if (line.find("FLOCK") != std::string::npos && line.find(" WRITE " + std::to_string(holder) + " ") != std::string::npos) return true;
+        return false;
+    };
+    REQUIRE(holds_flock(pid));
+    TempDir images("ocirt-cr-flock");
+
+    Result refused = checkpoint(ocirt, id, images.path() + "/refused");
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("file-locks") != std::string::npos);
+    CHECK(state_of(ocirt, id).value("status", "") == "running");
+
+    Result dumped = checkpoint(ocirt, id, images.path() + "/img", {"--file-locks"});
+    INFO("checkpoint: " << dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+    PipedProcess restored = restore_detached(ocirt, bundle, id, images.path() + "/img", {"--file-locks"});
+    int code = wait_exit_code(restored.pid);
+    INFO("restore: " << restored.read_err());
+    REQUIRE(code == 0);
+    pid_t new_pid = pid_of(ocirt, id);
+    CHECK(counts_past(new_pid, count_in(new_pid)));
+    CHECK(holds_flock(new_pid));
+}
+
+TEST_CASE("checkpoint and restore: --empty-ns network leaves the network namespace's contents out: the loopback the container brought up comes back down") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    for (const char* set : {"bounding", "effective", "permitted"}) bundle.config["process"]["capabilities"][set].push_back("CAP_NET_ADMIN");
+    bundle.shell(std::string("ip link set lo up; ") + kQuietCounter);
+    bundle.write();
+    std::string id = unique_id("cr-emptyns");
+    PipedProcess stdio;
+    pid_t pid = run_counting(ocirt, bundle, id, stdio);
+    auto loopback = [](pid_t in) { return run_program({"/usr/bin/nsenter", "-t", std::to_string(in), "-n", "/usr/sbin/ip", "-o", "link", "show", "lo"}).out; };
+    REQUIRE(loopback(pid).find("<LOOPBACK,UP,LOWER_UP>") != std::string::npos);
+    TempDir images("ocirt-cr-emptyns");
+
+    Result dumped = checkpoint(ocirt, id, images.path() + "/img", {"--empty-ns", "network"});
+    INFO("checkpoint: " << dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+    PipedProcess restored = restore_detached(ocirt, bundle, id, images.path() + "/img", {"--empty-ns", "network"});
+    int code = wait_exit_code(restored.pid);
+    INFO("restore: " << restored.read_err());
+    REQUIRE(code == 0);
+    pid_t new_pid = pid_of(ocirt, id);
+    CHECK(counts_past(new_pid, count_in(new_pid)));
+    std::string link = loopback(new_pid);
+    INFO(link);
+    CHECK(link.find("lo: <LOOPBACK>") != std::string::npos);
+    CHECK(fs::read_symlink("/proc/" + std::to_string(new_pid) + "/ns/net").string() != host_namespace("net"));
+}
+
+TEST_CASE("checkpoint and restore: --manage-cgroups-mode reaches CRIU: strict refuses the container's cgroup that restore made, leaving nothing; soft restores into it") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    Ocirt ocirt;
+    Bundle bundle;
+    Counter counter = counting(ocirt, bundle, "cr-cgmode");
+    const std::string& id = counter.id;
+    TempDir images("ocirt-cr-cgmode");
+    std::string image = images.path() + "/img";
+    REQUIRE(checkpoint(ocirt, id, image, {"--manage-cgroups-mode", "soft"}).exit_code == 0);
+
+    PipedProcess strict = restore_detached(ocirt, bundle, id, image, {"--manage-cgroups-mode", "strict"});
+    CHECK(wait_exit_code(strict.pid) == 1);
+    std::string err = strict.read_err();
+    INFO("strict: " << err);
+    CHECK(err.find("Abort restore of existing cgroups") != std::string::npos);
+    CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
+    CHECK(cgroups_named(id).empty());
+
+    PipedProcess soft = restore_detached(ocirt, bundle, id, image, {"--manage-cgroups-mode", "soft"});
+    int code = wait_exit_code(soft.pid);
+    INFO("soft: " << soft.read_err());
+    REQUIRE(code == 0);
+    pid_t new_pid = pid_of(ocirt, id);
+    CHECK(counts_past(new_pid, count_in(new_pid)));
 }

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 
@@ -138,56 +139,77 @@ Result run_program(const std::vector<std::string>& given_argv, const std::string
     return r;
 }
 
-pid_t spawn_to_files(const std::vector<std::string>& given_argv, const std::string& out_file,
-                     const std::string& err_file) {
+namespace {
+
+// posix_spawn(3) of `given_argv` (the driver flag added) with the file actions `stdio` sets up.
+pid_t spawn_with(const std::vector<std::string>& given_argv, const std::function<void(posix_spawn_file_actions_t*)>& stdio) {
     const std::vector<std::string> argv = with_driver_flag(given_argv);
-    // stdin is an empty pipe, not /dev/null: crun fchowns a user-namespaced container's stdio to its root,
-    // which would change the host's /dev/null.
-    int empty_stdin[2];
-    if (::pipe2(empty_stdin, O_CLOEXEC) < 0) throw std::runtime_error("pipe2 failed");
-    ::close(empty_stdin[1]);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, empty_stdin[0], 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    stdio(&fa);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     pid_t pid;
     int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
-    ::close(empty_stdin[0]);
     if (rc != 0) throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::to_string(rc));
     return pid;
 }
 
-PipedProcess spawn_with_pipes(const std::vector<std::string>& given_argv) {
-    const std::vector<std::string> argv = with_driver_flag(given_argv);
+}  // namespace
+
+pid_t spawn_to_files(const std::vector<std::string>& argv, const std::string& out_file, const std::string& err_file) {
+    // stdin is an empty pipe, not /dev/null: crun fchowns a user-namespaced container's stdio to its root,
+    // which would change the host's /dev/null.
+    int empty_stdin[2];
+    if (::pipe2(empty_stdin, O_CLOEXEC) < 0) throw std::runtime_error("pipe2 failed");
+    ::close(empty_stdin[1]);
+    try {
+        pid_t pid = spawn_with(argv, [&](posix_spawn_file_actions_t* fa) {
+            posix_spawn_file_actions_adddup2(fa, empty_stdin[0], 0);
+            posix_spawn_file_actions_addopen(fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+            posix_spawn_file_actions_addopen(fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        });
+        ::close(empty_stdin[0]);
+        return pid;
+    } catch (...) {
+        ::close(empty_stdin[0]);
+        throw;
+    }
+}
+
+PipedProcess spawn_with_pipes(const std::vector<std::string>& argv) {
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) < 0 || ::pipe2(out, O_CLOEXEC) < 0 || ::pipe2(err, O_CLOEXEC) < 0)
         throw std::runtime_error("pipe2 failed");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    PipedProcess p;
-    int rc = posix_spawn(&p.pid, args[0], &fa, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(in[0]);
-    ::close(out[1]);
-    ::close(err[1]);
+    PipedProcess p;  // closes our ends if the spawn throws
     p.in = in[1];
     p.out = out[0];
     p.err = err[0];
     ::fcntl(p.out, F_SETFL, O_NONBLOCK);
     ::fcntl(p.err, F_SETFL, O_NONBLOCK);
-    if (rc != 0) throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::to_string(rc));
+    auto close_child_ends = [&] {
+        for (int fd : {in[0], out[1], err[1]}) ::close(fd);
+    };
+    try {
+        p.pid = spawn_with(argv, [&](posix_spawn_file_actions_t* fa) {
+            posix_spawn_file_actions_adddup2(fa, in[0], 0);
+            posix_spawn_file_actions_adddup2(fa, out[1], 1);
+            posix_spawn_file_actions_adddup2(fa, err[1], 2);
+        });
+    } catch (...) {
+        close_child_ends();
+        throw;
+    }
+    close_child_ends();
     return p;
+}
+
+pid_t spawn_on_terminal(const std::vector<std::string>& argv, int tty) {
+    return spawn_with(argv, [&](posix_spawn_file_actions_t* fa) {
+        for (int fd = 0; fd <= 2; ++fd) posix_spawn_file_actions_adddup2(fa, tty, fd);
+    });
 }
 
 PipedProcess::PipedProcess(PipedProcess&& other) noexcept { *this = std::move(other); }

@@ -42,6 +42,8 @@ struct PipedProcess {
     std::string read_err();
 };
 PipedProcess spawn_with_pipes(const std::vector<std::string>& argv);
+// A process whose stdin, stdout and stderr are `tty` (a pty's peer the caller opened), as from a shell.
+pid_t spawn_on_terminal(const std::vector<std::string>& argv, int tty);
 // waitpid's status as Result::exit_code has it: 128+N when killed by signal N.
 int wait_exit_code(pid_t pid);
 
