@@ -730,3 +730,44 @@ TEST_CASE("checkpoint and restore: --manage-cgroups-mode reaches CRIU: strict re
     pid_t new_pid = pid_of(ocirt, id);
     CHECK(counts_past(new_pid, count_in(new_pid)));
 }
+
+TEST_CASE("checkpoint and restore: --lsm-profile replaces the AppArmor profile the dumped process had; without it the process keeps its own") {
+    OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
+    OCIRT_SKIP_IF(!fs::exists("/sys/kernel/security/apparmor/.replace"), "no AppArmor (its securityfs) on this host");
+    TempDir files("ocirt-cr-lsm");
+    // In complain mode a profile only logs: the counter runs as it would unconfined.
+    std::string dumped_profile = unique_id("ocirt-cr-a"), given_profile = unique_id("ocirt-cr-b");
+    write_file(files.path() + "/profiles", "profile " + dumped_profile + " flags=(complain) {\n}\nprofile " + given_profile +
+                                              " flags=(complain) {\n}\n");
+    Result loaded = run_program({"/usr/sbin/apparmor_parser", "-r", files.path() + "/profiles"});
+    INFO("apparmor_parser: " << loaded.err);
+    REQUIRE(loaded.exit_code == 0);
+    struct Unload {
+        std::string file;
+        ~Unload() { run_program({"/usr/sbin/apparmor_parser", "-R", file}); }
+    } unload{files.path() + "/profiles"};
+
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["process"]["apparmorProfile"] = dumped_profile;
+    Counter counter = counting(ocirt, bundle, "cr-lsm");
+    auto profile_of = [](pid_t pid) { return read_file("/proc/" + std::to_string(pid) + "/attr/current"); };
+    REQUIRE(profile_of(counter.pid) == dumped_profile + " (complain)\n");
+    REQUIRE(checkpoint(ocirt, counter.id, files.path() + "/img", {"--leave-running"}).exit_code == 0);
+    REQUIRE(ocirt({"delete", "-f", counter.id}).exit_code == 0);
+
+    PipedProcess as_dumped = restore_detached(ocirt, bundle, counter.id, files.path() + "/img");
+    int code = wait_exit_code(as_dumped.pid);
+    INFO("restore: " << as_dumped.read_err());
+    REQUIRE(code == 0);
+    CHECK(profile_of(pid_of(ocirt, counter.id)) == dumped_profile + " (complain)\n");
+    REQUIRE(ocirt({"delete", "-f", counter.id}).exit_code == 0);
+
+    PipedProcess given = restore_detached(ocirt, bundle, counter.id, files.path() + "/img", {"--lsm-profile", "apparmor:" + given_profile});
+    code = wait_exit_code(given.pid);
+    INFO("restore --lsm-profile: " << given.read_err());
+    REQUIRE(code == 0);
+    pid_t new_pid = pid_of(ocirt, counter.id);
+    CHECK(counts_past(new_pid, count_in(new_pid)));
+    CHECK(profile_of(new_pid) == given_profile + " (complain)\n");
+}
