@@ -356,4 +356,27 @@ TEST_CASE("podman: container checkpoint and container restore round-trip a count
     CHECK(std::stoi(exec.out) >= first);
 }
 
+TEST_CASE("podman: container checkpoint and container restore of a container with a terminal (-t): conmon gets the new pty and logs what the restored process prints") {
+    std::string reason = criu_cannot_run();
+    OCIRT_SKIP_IF(!reason.empty(), reason);
+    auto& podman = PodmanEnv::instance();
+    PodmanContainer container;
+    container.run_detached({"-t"}, {"sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/count; echo tick-$i; sleep 0.1; done"});
+    REQUIRE(counts_past(container.host_pid(), 3));
+
+    auto dumped = podman({"container", "checkpoint", container.name()});
+    INFO("checkpoint: ", dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+    auto restored = podman({"container", "restore", container.name()});
+    INFO("restore: ", restored.err);
+    REQUIRE(restored.exit_code == 0);
+    pid_t pid = std::stoi(container.inspect("{{.State.Pid}}"));
+    REQUIRE(pid > 0);
+    int first = counter_value(pid);
+    REQUIRE(counts_past(pid, first + 10));
+    // A line the restored process printed on its new pty reached conmon, which holds that pty's master.
+    std::string printed_after_restore = "tick-" + std::to_string(first + 5);
+    CHECK(eventually([&] { return podman({"logs", container.name()}).out.find(printed_after_restore) != std::string::npos; }));
+}
+
 }  // namespace ocirt::clients
