@@ -16,50 +16,14 @@
 #include "harness.hpp"
 #include "leftovers.hpp"
 #include "../support/skip.hpp"
+#include "../support/veth_pair.hpp"
 
 using namespace ocirt::test;
 
 namespace {
 
-const std::string kIpTool = "/usr/sbin/ip";
-
-Result ip_tool(std::vector<std::string> args) {
-    args.insert(args.begin(), kIpTool);
-    return run_program(args);
-}
-
-// Interface names are at most 15 bytes: "nd" + this test's pid + a tag + a counter.
-std::string fresh_device_name(const std::string& tag) {
-    static int counter = 0;
-    return "nd" + std::to_string(::getpid() % 100000) + tag + std::to_string(counter++);
-}
-
-bool host_has_device(const std::string& name) { return ip_tool({"link", "show", "dev", name}).exit_code == 0; }
-
-// A veth pair on the host: `end()` is the one the container gets, `peer()` stays in the host. Deleting either end
-// deletes both; the destructor removes what is left, whatever the test did.
-class HostVethPair {
-public:
-    HostVethPair() : end_(fresh_device_name("a")), peer_(fresh_device_name("b")) {
-        Result r = ip_tool({"link", "add", end_, "type", "veth", "peer", "name", peer_});
-        made_ = r.exit_code == 0;
-        error_ = r.err;
-    }
-    ~HostVethPair() {
-        if (host_has_device(peer_)) ip_tool({"link", "del", peer_});
-        if (host_has_device(end_)) ip_tool({"link", "del", end_});
-    }
-    HostVethPair(const HostVethPair&) = delete;
-    HostVethPair& operator=(const HostVethPair&) = delete;
-    bool made() const { return made_; }
-    const std::string& error() const { return error_; }
-    const std::string& end() const { return end_; }
-    const std::string& peer() const { return peer_; }
-
-private:
-    std::string end_, peer_, error_;
-    bool made_ = false;
-};
+// This suite's device names start "nd".
+std::string fresh_device_name(const std::string& tag) { return ocirt::test::fresh_device_name("nd", tag); }
 
 // A process in a network namespace of its own (unshare --net), which a container joins by path.
 class HeldNetworkNamespace {
@@ -121,7 +85,7 @@ bool ipv6_on_host() { return std::filesystem::exists("/proc/sys/net/ipv6"); }
 }  // namespace
 
 TEST_CASE("net devices: a veth end moves in renamed, with its permanent global addresses, up; the host loses it") {
-    HostVethPair veth;
+    HostVethPair veth("nd");
     OCIRT_SKIP_IF(!veth.made(), "the host cannot make a veth pair: " + veth.error());
     // A permanent address moves; one with a lifetime (not IFA_F_PERMANENT) does not.
     REQUIRE(ip_tool({"addr", "add", "10.200.7.2/24", "dev", veth.end()}).exit_code == 0);
@@ -156,7 +120,7 @@ TEST_CASE("net devices: a veth end moves in renamed, with its permanent global a
 }
 
 TEST_CASE("net devices: a container with its own user namespace gets the device, its address and a sysctl of it") {
-    HostVethPair veth;
+    HostVethPair veth("nd");
     OCIRT_SKIP_IF(!veth.made(), "the host cannot make a veth pair: " + veth.error());
     REQUIRE(ip_tool({"addr", "add", "10.200.12.2/24", "dev", veth.end()}).exit_code == 0);
     Ocirt ocirt;
@@ -178,7 +142,7 @@ TEST_CASE("net devices: a container with its own user namespace gets the device,
 }
 
 TEST_CASE("net devices: without a name the host's is kept; a %d template gets the kernel's first free number") {
-    HostVethPair kept, numbered;
+    HostVethPair kept("nd"), numbered("nd");
     OCIRT_SKIP_IF(!kept.made() || !numbered.made(), "the host cannot make a veth pair: " + kept.error() + numbered.error());
     REQUIRE(ip_tool({"addr", "add", "10.200.8.2/24", "dev", kept.end()}).exit_code == 0);
     REQUIRE(ip_tool({"addr", "add", "10.200.9.2/24", "dev", numbered.end()}).exit_code == 0);
@@ -196,7 +160,7 @@ TEST_CASE("net devices: without a name the host's is kept; a %d template gets th
 }
 
 TEST_CASE("net devices: a device the runtime's namespace lacks is refused with its pointer; nothing is left") {
-    HostVethPair veth;
+    HostVethPair veth("nd");
     OCIRT_SKIP_IF(!veth.made(), "the host cannot make a veth pair: " + veth.error());
     Ocirt ocirt;
     Bundle bundle;
@@ -217,7 +181,7 @@ TEST_CASE("net devices: a device the runtime's namespace lacks is refused with i
 }
 
 TEST_CASE("net devices: no network namespace is refused at load, naming the device; the device stays") {
-    HostVethPair veth;
+    HostVethPair veth("nd");
     OCIRT_SKIP_IF(!veth.made(), "the host cannot make a veth pair: " + veth.error());
     Ocirt ocirt;
     Bundle bundle;
@@ -234,7 +198,7 @@ TEST_CASE("net devices: no network namespace is refused at load, naming the devi
 }
 
 TEST_CASE("net devices: a joined network namespace gets the device; a name it already has is refused, the device stays") {
-    HostVethPair veth;
+    HostVethPair veth("nd");
     OCIRT_SKIP_IF(!veth.made(), "the host cannot make a veth pair: " + veth.error());
     HeldNetworkNamespace held;
     std::string existing = fresh_device_name("x"), other = fresh_device_name("y");
@@ -274,7 +238,7 @@ TEST_CASE("net devices: a joined network namespace gets the device; a name it al
 }
 
 TEST_CASE("net devices: a create that fails after the move leaves no veth: the kernel destroys it with the namespace") {
-    HostVethPair veth;
+    HostVethPair veth("nd");
     OCIRT_SKIP_IF(!veth.made(), "the host cannot make a veth pair: " + veth.error());
     REQUIRE(ip_tool({"addr", "add", "10.200.11.2/24", "dev", veth.end()}).exit_code == 0);
     Ocirt ocirt;

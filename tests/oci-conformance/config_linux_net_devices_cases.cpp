@@ -13,49 +13,23 @@
 #include <vector>
 
 #include "../support/skip.hpp"
+#include "../support/veth_pair.hpp"
 #include "conformance.hpp"
 
 using namespace ocirt::conformance;
 
 namespace {
 
-ocirt::test::Result conformance_ip(std::vector<std::string> args) {
-    args.insert(args.begin(), "/usr/sbin/ip");
-    return ocirt::test::run_program(args);
-}
-
-// A host veth pair named "cf<pid><tag>a"/"…b": the container gets the first end.
-class ConformanceVeth {
-public:
-    explicit ConformanceVeth(const std::string& tag)
-        : end_("cf" + std::to_string(::getpid() % 100000) + tag + "a"), peer_("cf" + std::to_string(::getpid() % 100000) + tag + "b") {
-        auto r = conformance_ip({"link", "add", end_, "type", "veth", "peer", "name", peer_});
-        made_ = r.exit_code == 0;
-        error_ = r.err;
-    }
-    ~ConformanceVeth() {
-        if (conformance_ip({"link", "show", "dev", peer_}).exit_code == 0) conformance_ip({"link", "del", peer_});
-        if (conformance_ip({"link", "show", "dev", end_}).exit_code == 0) conformance_ip({"link", "del", end_});
-    }
-    ConformanceVeth(const ConformanceVeth&) = delete;
-    ConformanceVeth& operator=(const ConformanceVeth&) = delete;
-    bool made() const { return made_; }
-    const std::string& error() const { return error_; }
-    const std::string& end() const { return end_; }
-    const std::string& peer() const { return peer_; }
-
-private:
-    std::string end_, peer_, error_;
-    bool made_ = false;
-};
+using ocirt::test::HostVethPair;
+using ocirt::test::ip_tool;
 
 }  // namespace
 
 TEST_CASE("config-linux.md#network-devices: a listed device is in the container's namespace, renamed, with its permanent global address, up [MUST]") {
-    ConformanceVeth veth("m");
+    HostVethPair veth("cf");
     OCIRT_SKIP_IF(!veth.made(), "the host cannot make a veth pair: " + veth.error());
-    REQUIRE(conformance_ip({"addr", "add", "10.201.3.2/24", "dev", veth.end()}).exit_code == 0);
-    REQUIRE(conformance_ip({"link", "set", veth.peer(), "up"}).exit_code == 0);
+    REQUIRE(ip_tool({"addr", "add", "10.201.3.2/24", "dev", veth.end()}).exit_code == 0);
+    REQUIRE(ip_tool({"link", "set", veth.peer(), "up"}).exit_code == 0);
     Runtime runtime;
     SpecBundle bundle;
     bundle.config["linux"]["netDevices"] = {{veth.end(), {{"name", "conf0"}}}};
@@ -67,7 +41,7 @@ TEST_CASE("config-linux.md#network-devices: a listed device is in the container'
 }
 
 TEST_CASE("config-linux.md#network-devices: a name that already exists in the container's namespace is an error [MUST]") {
-    ConformanceVeth veth("c");
+    HostVethPair veth("cf");
     OCIRT_SKIP_IF(!veth.made(), "the host cannot make a veth pair: " + veth.error());
     Runtime runtime;
     SpecBundle bundle;
