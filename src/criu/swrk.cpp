@@ -12,6 +12,7 @@
 #include "criu/rpc.pb-c.h"
 #include "linux/child_process.hpp"
 #include "linux/spawn.hpp"
+#include "linux/unix_socket.hpp"
 #include "util/error.hpp"
 #include "util/unique_fd.hpp"
 
@@ -101,27 +102,13 @@ struct Message {
 };
 
 Message receive_response(int socket) {
-    std::vector<uint8_t> buffer(kMaxResponse);
-    iovec iov{buffer.data(), buffer.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr header{};
-    header.msg_iov = &iov;
-    header.msg_iovlen = 1;
-    header.msg_control = control;
-    header.msg_controllen = sizeof control;
-    ssize_t n;
-    do n = ::recvmsg(socket, &header, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    if (n < 0) throw SysError("read criu's answer");
+    std::vector<char> buffer(kMaxResponse);
+    linux_::ReceivedMessage received = with_context("read criu's answer", [&] { return linux_::receive_message(socket, buffer); });
     Message message;
-    if (cmsghdr* c = CMSG_FIRSTHDR(&header); c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-        int fd;
-        std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-        message.fd = UniqueFd(fd);
-    }
-    if (n == 0) return message;
-    if (header.msg_flags & MSG_TRUNC) throw Error("criu's answer is larger than " + std::to_string(kMaxResponse) + " bytes");
-    CriuResp* response = criu_resp__unpack(nullptr, static_cast<size_t>(n), buffer.data());
+    message.fd = std::move(received.fd);
+    if (received.size == 0) return message;
+    if (received.truncated) throw Error("criu's answer is larger than " + std::to_string(kMaxResponse) + " bytes");
+    CriuResp* response = criu_resp__unpack(nullptr, received.size, reinterpret_cast<const uint8_t*>(buffer.data()));
     if (!response) throw Error("criu's answer is not a criu_resp message");
     message.response = Response(response);
     return message;

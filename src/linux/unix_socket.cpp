@@ -57,9 +57,8 @@ void send_all_with_fd(int socket_fd, std::string_view payload, int fd) {
     }
 }
 
-UniqueFd receive_fd(int socket_fd, std::string* payload) {
-    char buffer[4096];
-    iovec iov{buffer, sizeof buffer};
+ReceivedMessage receive_message(int socket_fd, std::span<char> buffer) {
+    iovec iov{buffer.data(), buffer.size()};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
     msghdr msg{};
     msg.msg_iov = &iov;
@@ -70,13 +69,23 @@ UniqueFd receive_fd(int socket_fd, std::string* payload) {
     do n = ::recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
     if (n < 0) throw SysError("recvmsg");
-    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    if (n == 0 || !cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
-        throw Error("no fd came with the message");
-    int fd;
-    std::memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
-    if (payload) payload->assign(buffer, static_cast<size_t>(n));
-    return UniqueFd(fd);
+    ReceivedMessage received;
+    received.size = static_cast<size_t>(n);
+    received.truncated = (msg.msg_flags & MSG_TRUNC) != 0;
+    if (cmsghdr* cmsg = CMSG_FIRSTHDR(&msg); cmsg && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
+        int fd;
+        std::memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
+        received.fd = UniqueFd(fd);
+    }
+    return received;
+}
+
+UniqueFd receive_fd(int socket_fd, std::string* payload) {
+    char buffer[4096];
+    ReceivedMessage received = receive_message(socket_fd, buffer);
+    if (received.size == 0 || !received.fd) throw Error("no fd came with the message");
+    if (payload) payload->assign(buffer, received.size);
+    return std::move(received.fd);
 }
 
 }  // namespace ocirt::linux_

@@ -186,6 +186,24 @@ pid_t run_counting(const Ocirt& ocirt, const Bundle& bundle, const std::string& 
     return pid;
 }
 
+// A shell on a terminal, run with a console socket, that set remembered=42 and was then checkpointed into
+// `dir`/img (the container is gone, as after any checkpoint).
+void dump_terminal_shell(const Ocirt& ocirt, Bundle& bundle, const std::string& id, const std::string& dir) {
+    bundle.config["process"]["terminal"] = true;
+    bundle.config["process"]["args"] = {"/bin/sh"};
+    bundle.write();
+    ConsoleReceiver console;
+    REQUIRE(run_to_files(ocirt, {"run", "-d", "--console-socket", console.path(), "--bundle", bundle.path(), id}, dir + "/out",
+                         dir + "/err").exit_code == 0);
+    std::string payload;
+    UniqueFd master(console.receive_master(payload));
+    REQUIRE(master);
+    CHECK(converse(master.get(), "remembered=42; echo RE\"\"ADY", "READY").find("READY") != std::string::npos);
+    Result dumped = checkpoint(ocirt, id, dir + "/img");
+    INFO("checkpoint: " << dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+}
+
 }  // namespace
 
 TEST_CASE("checkpoint: where CRIU cannot run, checkpoint fails at once with CRIU's reason and the container runs on") {
@@ -475,23 +493,10 @@ TEST_CASE("checkpoint and restore: a terminal container is checkpointed as it is
     OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
     Ocirt ocirt;
     Bundle bundle;
-    bundle.config["process"]["terminal"] = true;
-    bundle.config["process"]["args"] = {"/bin/sh"};
-    bundle.write();
     std::string id = unique_id("cr-tty");
     TempDir files("ocirt-cr-tty");
-    ConsoleReceiver console;
-    REQUIRE(run_to_files(ocirt, {"run", "-d", "--console-socket", console.path(), "--bundle", bundle.path(), id},
-                         files.path() + "/out", files.path() + "/err").exit_code == 0);
+    dump_terminal_shell(ocirt, bundle, id, files.path());
     std::string payload;
-    UniqueFd master(console.receive_master(payload));
-    REQUIRE(master);
-    CHECK(converse(master.get(), "remembered=42; echo RE\"\"ADY", "READY").find("READY") != std::string::npos);
-
-    Result dumped = checkpoint(ocirt, id, files.path() + "/img");
-    INFO("checkpoint: " << dumped.err);
-    REQUIRE(dumped.exit_code == 0);
-    master.reset();
 
     ConsoleReceiver new_console;
     PipedProcess restored = restore_detached(ocirt, bundle, id, files.path() + "/img", {"--console-socket", new_console.path()});
@@ -517,22 +522,9 @@ TEST_CASE("checkpoint and restore: a terminal container restored in the foregrou
     OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
     Ocirt ocirt;
     Bundle bundle;
-    bundle.config["process"]["terminal"] = true;
-    bundle.config["process"]["args"] = {"/bin/sh"};
-    bundle.write();
     std::string id = unique_id("cr-ttyfg");
     TempDir files("ocirt-cr-ttyfg");
-    ConsoleReceiver console;
-    REQUIRE(run_to_files(ocirt, {"run", "-d", "--console-socket", console.path(), "--bundle", bundle.path(), id},
-                         files.path() + "/out", files.path() + "/err").exit_code == 0);
-    std::string payload;
-    UniqueFd master(console.receive_master(payload));
-    REQUIRE(master);
-    CHECK(converse(master.get(), "remembered=42; echo RE\"\"ADY", "READY").find("READY") != std::string::npos);
-    Result dumped = checkpoint(ocirt, id, files.path() + "/img");
-    INFO("checkpoint: " << dumped.err);
-    REQUIRE(dumped.exit_code == 0);
-    master.reset();
+    dump_terminal_shell(ocirt, bundle, id, files.path());
 
     PipedProcess restore = spawn_with_pipes(
         ocirt_args(ocirt, {"restore", "--bundle", bundle.path(), "--image-path", files.path() + "/img", id}));
