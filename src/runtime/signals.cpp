@@ -53,7 +53,9 @@ UniqueFd open_init_pidfd(const state::Record& record) {
     if (record.pid <= 0) return {};
     UniqueFd fd(pidfd_open(record.pid));
     if (!fd) {
-        if (errno == ESRCH) return {};
+        // pidfd_open(2) EINVAL for a pid > 0 with no flags: no thread-group leader has it any more, as when the
+        // init was reaped (by a subreaper, or PID 1) while its struct pid is still referenced: gone, as ESRCH.
+        if (errno == ESRCH || errno == EINVAL) return {};
         throw SysError("pidfd_open " + std::to_string(record.pid));
     }
     if (state::process_start_time(record.pid) != record.pid_start_time) return {};

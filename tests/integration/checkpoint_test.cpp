@@ -18,6 +18,7 @@
 #include <string>
 
 #include "../support/skip.hpp"
+#include "apparmor_profile.hpp"
 #include "container_helpers.hpp"
 #include "exec_helpers.hpp"
 #include "harness.hpp"
@@ -725,26 +726,18 @@ TEST_CASE("checkpoint and restore: --manage-cgroups-mode reaches CRIU: strict re
 
 TEST_CASE("checkpoint and restore: --lsm-profile replaces the AppArmor profile the dumped process had; without it the process keeps its own") {
     OCIRT_SKIP_IF(!criu_check().works, criu_check().reason);
-    OCIRT_SKIP_IF(!fs::exists("/sys/kernel/security/apparmor/.replace"), "no AppArmor (its securityfs) on this host");
-    TempDir files("ocirt-cr-lsm");
-    // In complain mode a profile only logs: the counter runs as it would unconfined.
-    std::string dumped_profile = unique_id("ocirt-cr-a"), given_profile = unique_id("ocirt-cr-b");
-    write_file(files.path() + "/profiles", "profile " + dumped_profile + " flags=(complain) {\n}\nprofile " + given_profile +
-                                              " flags=(complain) {\n}\n");
-    Result loaded = run_program({"/usr/sbin/apparmor_parser", "-r", files.path() + "/profiles"});
-    INFO("apparmor_parser: " << loaded.err);
-    REQUIRE(loaded.exit_code == 0);
-    struct Unload {
-        std::string file;
-        ~Unload() { run_program({"/usr/sbin/apparmor_parser", "-R", file}); }
-    } unload{files.path() + "/profiles"};
+    OCIRT_SKIP_IF(!apparmor_usable(), "no AppArmor (its securityfs) on this host");
+    AppArmorProfile dumped_profile(unique_id("ocirt-cr-a")), given_profile(unique_id("ocirt-cr-b"));
+    INFO("apparmor_parser: " << dumped_profile.error() << given_profile.error());
+    REQUIRE((dumped_profile.loaded() && given_profile.loaded()));
 
     Ocirt ocirt;
     Bundle bundle;
-    bundle.config["process"]["apparmorProfile"] = dumped_profile;
+    bundle.config["process"]["apparmorProfile"] = dumped_profile.name();
     Counter counter = counting(ocirt, bundle, "cr-lsm");
     auto profile_of = [](pid_t pid) { return read_file("/proc/" + std::to_string(pid) + "/attr/current"); };
-    REQUIRE(profile_of(counter.pid) == dumped_profile + " (complain)\n");
+    REQUIRE(profile_of(counter.pid) == dumped_profile.current());
+    TempDir files("ocirt-cr-lsm");
     REQUIRE(checkpoint(ocirt, counter.id, files.path() + "/img", {"--leave-running"}).exit_code == 0);
     REQUIRE(ocirt({"delete", "-f", counter.id}).exit_code == 0);
 
@@ -752,14 +745,14 @@ TEST_CASE("checkpoint and restore: --lsm-profile replaces the AppArmor profile t
     int code = wait_exit_code(as_dumped.pid);
     INFO("restore: " << as_dumped.read_err());
     REQUIRE(code == 0);
-    CHECK(profile_of(pid_of(ocirt, counter.id)) == dumped_profile + " (complain)\n");
+    CHECK(profile_of(pid_of(ocirt, counter.id)) == dumped_profile.current());
     REQUIRE(ocirt({"delete", "-f", counter.id}).exit_code == 0);
 
-    PipedProcess given = restore_detached(ocirt, bundle, counter.id, files.path() + "/img", {"--lsm-profile", "apparmor:" + given_profile});
+    PipedProcess given = restore_detached(ocirt, bundle, counter.id, files.path() + "/img", {"--lsm-profile", "apparmor:" + given_profile.name()});
     code = wait_exit_code(given.pid);
     INFO("restore --lsm-profile: " << given.read_err());
     REQUIRE(code == 0);
     pid_t new_pid = pid_of(ocirt, counter.id);
     CHECK(counts_past(new_pid, count_in(new_pid)));
-    CHECK(profile_of(new_pid) == given_profile + " (complain)\n");
+    CHECK(profile_of(new_pid) == given_profile.current());
 }

@@ -8,6 +8,8 @@
 //   warned          create succeeds with "warning: <pointer>" and the fragment on stderr;
 //   host-dependent  applied (as above) where the host has what it needs, else refused or warned as
 //                   "otherwise" says.
+// "pointer" may list several: the one a host reports depends on what it lacks first (a cgroup v1 host without
+// the controller, a v2 host refusing a v1-only field, a device the kernel does not know).
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -23,9 +25,11 @@
 #include "block_devices.hpp"
 #include "container_helpers.hpp"
 #include "exec_helpers.hpp"
+#include "mount_helpers.hpp"
 #include "harness.hpp"
 #include "leftovers.hpp"
 #include "seccomp_agent.hpp"
+#include "../support/veth_pair.hpp"
 
 using namespace ocirt::test;
 using nlohmann::json;
@@ -147,13 +151,10 @@ bool patch_sets(const json& patch, const std::string& field) {
 
 // Where the test binaries the ledger names are: $OCIRT_TEST_BINARY_DIR (the sanitizer build has only the unit
 // and integration tests), else beside this one.
+// No assertion here: the messages of the checks that name it call it while doctest reports.
 std::string build_dir() {
     if (const char* dir = std::getenv("OCIRT_TEST_BINARY_DIR"); dir && *dir) return dir;
-    char self[4096];
-    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    REQUIRE(n > 0);
-    self[n] = '\0';
-    return fs::path(self).parent_path().string();
+    return fs::read_symlink("/proc/self/exe").parent_path().string();
 }
 
 const std::set<std::string>& test_cases_of(const std::string& binary) {
@@ -184,26 +185,6 @@ struct Outcome {
     std::string start_err;          // start or delete failing after a successful create
 };
 
-// A network device for linux.netDevices: one end of a veth pair (ip-link(8) "type veth"), the other staying
-// in the host. Deleting either end deletes both, and the kernel deletes the pair with the container's network
-// namespace; what is left in the host is removed here.
-class HostVeth {
-public:
-    explicit HostVeth(std::string name) : name_(std::move(name)) {
-        ok_ = run_program({"/usr/sbin/ip", "link", "add", name_, "type", "veth", "peer", "name", name_ + "p"}).exit_code == 0;
-    }
-    ~HostVeth() {
-        for (const auto& end : {name_, name_ + "p"})
-            if (ok_ && fs::exists("/sys/class/net/" + end)) run_program({"/usr/sbin/ip", "link", "del", end});
-    }
-    bool ok() const { return ok_; }
-    const std::string& name() const { return name_; }
-
-private:
-    std::string name_;
-    bool ok_ = false;
-};
-
 class FieldRun {
 public:
     FieldRun(const Ocirt& ocirt, const json& entry) : ocirt_(ocirt), entry_(entry) {}
@@ -214,12 +195,15 @@ public:
         std::map<std::string, std::string> placeholders{{"${ID}", id_}};
         std::unique_ptr<SeccompAgent> agent;
         std::unique_ptr<ConsoleReceiver> console;
-        std::unique_ptr<HostVeth> link;
+        std::unique_ptr<HostVethPair> link;
         if (needs == "disk") {
             std::string disk = disk_device();
             if (disk.empty()) return "no disk block device on this host";
             placeholders["\"${DISK_MAJOR}\""] = std::to_string(major_of(disk));
             placeholders["\"${DISK_MINOR}\""] = std::to_string(minor_of(disk));
+        } else if (needs == "idmapped-mount") {
+            std::string why;
+            if (!idmapped_mounts_supported("/usr", why)) return "the host filesystem takes no idmapped mount: " + why;
         } else if (needs == "seccomp-agent") {
             std::string path = files_.path() + "/agent.sock";
             agent = std::make_unique<SeccompAgent>(path, 0);
@@ -227,9 +211,9 @@ public:
         } else if (needs == "console-socket") {
             console = std::make_unique<ConsoleReceiver>();
         } else if (needs == "net-device") {
-            link = std::make_unique<HostVeth>("walk" + std::to_string(getpid() % 100000));
-            if (!link->ok()) return "cannot make a veth pair (ip link add ... type veth)";
-            placeholders["${NET_DEVICE}"] = link->name();
+            link = std::make_unique<HostVethPair>("wk");
+            if (!link->made()) return "cannot make a veth pair (ip link add ... type veth): " + link->error();
+            placeholders["${NET_DEVICE}"] = link->end();
         } else {
             REQUIRE_MESSAGE(needs.empty(), "unknown needs " << needs);
         }
@@ -273,8 +257,25 @@ private:
     std::string id_ = unique_id("field");
 };
 
-bool names_pointer(const std::string& err, const std::string& pointer, const std::string& fragment) {
-    return err.find(pointer) != std::string::npos && err.find(fragment) != std::string::npos;
+// The ledger's "pointer": one, or the list of those a host may report.
+std::vector<std::string> pointers_of(const json& entry) {
+    if (!entry.contains("pointer")) return {};
+    if (entry.at("pointer").is_string()) return {entry.at("pointer").get<std::string>()};
+    return entry.at("pointer").get<std::vector<std::string>>();
+}
+
+std::string listed(const std::vector<std::string>& pointers) {
+    std::string out;
+    for (const auto& p : pointers) out += (out.empty() ? "" : " or ") + p;
+    return out;
+}
+
+// `err` names one of `pointers` followed by `suffix`, and `fragment`.
+bool names_pointer(const std::string& err, const std::vector<std::string>& pointers, const std::string& suffix, const std::string& fragment) {
+    if (err.find(fragment) == std::string::npos) return false;
+    for (const auto& pointer : pointers)
+        if (err.find(pointer + suffix) != std::string::npos) return true;
+    return false;
 }
 
 }  // namespace
@@ -328,10 +329,11 @@ TEST_CASE("config fields: every field of the schema is applied, refused by its p
         }
         if (status == "applied")
             CHECK_MESSAGE(!tests.empty(), path << ": applied, but no test case that reads its effect back is named");
-        std::string pointer = entry.value("pointer", ""), fragment = entry.value("fragment", "");
+        std::vector<std::string> pointers = pointers_of(entry);
+        std::string fragment = entry.value("fragment", "");
         std::string otherwise = status == "host-dependent" ? entry.value("otherwise", "") : status;
         if (status == "refused" || status == "warned" || status == "host-dependent")
-            REQUIRE_MESSAGE(!pointer.empty(), path << ": a " << status << " entry names the pointer ocirt reports");
+            REQUIRE_MESSAGE(!pointers.empty(), path << ": a " << status << " entry names the pointer ocirt reports");
         if (status == "host-dependent")
             REQUIRE_MESSAGE((otherwise == "refused" || otherwise == "warned"), path << ": otherwise must be refused or warned");
 
@@ -344,8 +346,9 @@ TEST_CASE("config fields: every field of the schema is applied, refused by its p
             continue;
         }
         CAPTURE(out.err);
-        bool warned = out.exit_code == 0 && out.err.find("warning: " + pointer) != std::string::npos &&
-                      out.err.find(fragment) != std::string::npos && !pointer.empty();
+        std::vector<std::string> warnings;
+        for (const auto& p : pointers) warnings.push_back("warning: " + p);
+        bool warned = out.exit_code == 0 && names_pointer(out.err, warnings, "", fragment);
         if (status == "applied" || (status == "host-dependent" && out.exit_code == 0 && !warned)) {
             CHECK_MESSAGE(out.exit_code == 0, path << ": " << status << " in the ledger, but create failed: " << out.err);
             CHECK_MESSAGE(out.start_err.empty(), path << ": " << out.start_err);
@@ -354,12 +357,12 @@ TEST_CASE("config fields: every field of the schema is applied, refused by its p
             ++counts[status == "applied" ? "applied" : "host-dependent: applied here"];
         } else if (otherwise == "refused") {
             CHECK_MESSAGE(out.exit_code == 1, path << ": refused in the ledger (on this host), but create exited " << out.exit_code);
-            CHECK_MESSAGE(names_pointer(out.err, pointer + ": ", fragment),
-                          path << ": the refusal does not name " << pointer << " with \"" << fragment << "\": " << out.err);
+            CHECK_MESSAGE(names_pointer(out.err, pointers, ": ", fragment),
+                          path << ": the refusal does not name " << listed(pointers) << " with \"" << fragment << "\": " << out.err);
             for (const auto& l : out.left) CHECK_MESSAGE(false, path << ": the refused create left " << l);
             ++counts[status == "refused" ? "refused" : "host-dependent: refused here"];
         } else {  // warned
-            CHECK_MESSAGE(warned, path << ": the ledger says ocirt warns \"warning: " << pointer << "\" with \"" << fragment
+            CHECK_MESSAGE(warned, path << ": the ledger says ocirt warns \"warning: " << listed(pointers) << "\" with \"" << fragment
                                        << "\", but create exited " << out.exit_code << ": " << out.err);
             CHECK_MESSAGE(out.start_err.empty(), path << ": " << out.start_err);
             ++counts[status == "warned" ? "warned" : "host-dependent: warned here"];

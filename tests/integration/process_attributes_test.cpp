@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "apparmor_profile.hpp"
 #include "cgroup_paths.hpp"
 #include "container_helpers.hpp"
 #include "harness.hpp"
@@ -425,6 +426,20 @@ TEST_CASE("process attributes: apparmorProfile is refused on a host without AppA
     std::string id = unique_id("apparmor");
     auto r = create_expecting_failure(ocirt, bundle, id);
     CHECK(r.err.find("/process/apparmorProfile: AppArmor is not enabled on this host") != std::string::npos);
+}
+
+TEST_CASE("process attributes: apparmorProfile is applied: the init runs under the profile, as the kernel's attr/current shows") {
+    OCIRT_SKIP_IF(!apparmor_usable(), "no AppArmor (its securityfs) on this host");
+    AppArmorProfile profile(unique_id("ocirt-aa"));
+    INFO("apparmor_parser: " << profile.error());
+    REQUIRE(profile.loaded());
+    Ocirt ocirt;
+    Bundle bundle;
+    bundle.config["process"]["apparmorProfile"] = profile.name();
+    Result r = run_script(ocirt, bundle, "cat /proc/self/attr/current");
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == profile.current());
 }
 
 TEST_CASE("process attributes: selinuxLabel is refused on a host without SELinux") {
