@@ -46,8 +46,9 @@ TEST_CASE("run DIR: the name is made unique among the containers under --root; a
     CHECK(as_id.exit_code == 1);
     CHECK(as_id.err.find("config.json") != std::string::npos);
     CHECK_FALSE(fs::exists(ocirt.state_dir("no-such-bundle-here")));
-    // A directory without a config.json is no bundle: the argument is refused as an ID.
+    // A directory without a config.json is no bundle: the current directory's config.json is looked for, as before.
     Result no_config = ocirt({"run", "-d", files.path()});
     CHECK(no_config.exit_code == 1);
-    CHECK(no_config.err.find("invalid container ID") != std::string::npos);
+    CHECK(no_config.err.find("config.json") != std::string::npos);
+    CHECK(no_config.err.find(files.path()) == std::string::npos);
 }
