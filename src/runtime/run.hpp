@@ -13,4 +13,9 @@ struct RunRequest {
 
 int run_container(const RunRequest& request);
 
+// `ocirt run DIR`: when the ID argument is no valid container ID but a directory holding a config.json (and
+// no --bundle was given), that directory becomes the bundle and the ID is made from its name, unique among
+// the containers under request.root; returns whether it did. A valid ID keeps runc's meaning.
+bool take_bundle_argument(CreateRequest& request);
+
 }  // namespace ocirt::runtime

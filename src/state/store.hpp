@@ -15,6 +15,7 @@ namespace ocirt::state {
 
 // Container IDs: [A-Za-z0-9_+.-]{1,1024}, not "." or "..". Throws Error naming the rule.
 void validate_id(const std::string& id);
+bool id_character_allowed(char c);
 
 class Container;
 struct OpenedContainer;
