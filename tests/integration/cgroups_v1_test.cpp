@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -281,9 +282,15 @@ TEST_CASE("cgroups v1: a container over its memory limit is OOM-killed and the k
         Limited c(memory, hog);
         std::string dir = v1_cgroup_dir(c.pid, "memory");
         REQUIRE(c.ocirt({"start", c.id}).exit_code == 0);
-        CHECK(eventually([&] { return read_file(dir + "/memory.oom_control").find("oom_kill 0") == std::string::npos; },
-                         20000));
-        CHECK(read_file(dir + "/memory.oom_control").find("oom_kill 1") != std::string::npos);
+        // memory.oom_control's "oom_kill N": the OOM killer may take more than one of the pipeline's processes.
+        auto kills = [&] {
+            std::string control = read_file(dir + "/memory.oom_control");
+            size_t at = control.find("oom_kill ");
+            return at == std::string::npos ? -1 : std::atoi(control.c_str() + at + 9);
+        };
+        CHECK(eventually([&] { return kills() > 0; }, 20000));
+        INFO(read_file(dir + "/memory.oom_control"));
+        CHECK(kills() >= 1);
         CHECK(c.out().find("survived") == std::string::npos);
         c.remove();
     }
