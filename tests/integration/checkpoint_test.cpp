@@ -205,6 +205,28 @@ void dump_terminal_shell(const Ocirt& ocirt, Bundle& bundle, const std::string& 
     REQUIRE(dumped.exit_code == 0);
 }
 
+// `restore -d` of `images` into container `id`, which must succeed; the restored init's pid.
+pid_t restored_pid(const Ocirt& ocirt, const Bundle& bundle, const std::string& id, const std::string& images,
+                   std::vector<std::string> extra = {}) {
+    PipedProcess restored = restore_detached(ocirt, bundle, id, images, std::move(extra));
+    int code = wait_exit_code(restored.pid);
+    INFO("restore: " << restored.read_err());
+    REQUIRE(code == 0);
+    return pid_of(ocirt, id);
+}
+
+// A checkpoint of `id` into `dir`/refused without `flag` fails naming `refusal` and leaves the container
+// running; with it, the dump into `dir`/img succeeds.
+void dump_needing(const Ocirt& ocirt, const std::string& id, const std::string& dir, const std::string& flag, const std::string& refusal) {
+    Result refused = checkpoint(ocirt, id, dir + "/refused");
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find(refusal) != std::string::npos);
+    CHECK(state_of(ocirt, id).value("status", "") == "running");
+    Result dumped = checkpoint(ocirt, id, dir + "/img", {flag});
+    INFO("checkpoint: " << dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+}
+
 }  // namespace
 
 TEST_CASE("checkpoint: where CRIU cannot run, checkpoint fails at once with CRIU's reason and the container runs on") {
@@ -341,11 +363,7 @@ TEST_CASE("checkpoint and restore: --leave-running keeps the container; its imag
 
     int before_delete = count_in(pid);
     REQUIRE(ocirt({"delete", "-f", id}).exit_code == 0);
-    PipedProcess restored = restore_detached(ocirt, bundle, id, image);
-    int code = wait_exit_code(restored.pid);
-    INFO("restore: " << restored.read_err());
-    REQUIRE(code == 0);
-    pid_t new_pid = pid_of(ocirt, id);
+    pid_t new_pid = restored_pid(ocirt, bundle, id, image);
     int first = count_in(new_pid);
     // From the dump's count, not from where it was deleted.
     CHECK(first >= before_dump);
@@ -375,11 +393,7 @@ TEST_CASE("checkpoint and restore: a pre-dump, then a dump on top of it with --p
     CHECK(fs::is_symlink(images.path() + "/dump/parent"));
     CHECK_FALSE(fs::exists(ocirt.state_dir(id)));
 
-    PipedProcess restored = restore_detached(ocirt, bundle, id, images.path() + "/dump");
-    int code = wait_exit_code(restored.pid);
-    INFO("restore: " << restored.read_err());
-    REQUIRE(code == 0);
-    pid_t new_pid = pid_of(ocirt, id);
+    pid_t new_pid = restored_pid(ocirt, bundle, id, images.path() + "/dump");
     CHECK(counts_past(new_pid, count_in(new_pid)));
 }
 
@@ -397,11 +411,7 @@ TEST_CASE("checkpoint and restore: restore runs the prestart and createRuntime h
         bundle.config["hooks"][point] = {{{"path", "/bin/sh"},
                                           {"args", {"sh", "-c", std::string("cat > ") + files.path() + "/" + point}}}};
     bundle.write();
-    PipedProcess restored = restore_detached(ocirt, bundle, id, image);
-    int code = wait_exit_code(restored.pid);
-    INFO("restore: " << restored.read_err());
-    REQUIRE(code == 0);
-    pid_t new_pid = pid_of(ocirt, id);
+    pid_t new_pid = restored_pid(ocirt, bundle, id, image);
     for (const char* point : {"prestart", "createRuntime", "poststart"}) {
         INFO(point);
         nlohmann::json state = nlohmann::json::parse(read_file(files.path() + "/" + point), nullptr, false);
@@ -474,14 +484,7 @@ TEST_CASE("checkpoint and restore: an established TCP connection needs --tcp-est
     REQUIRE(eventually([&] { return established_connections(pid) == 2; }, 10000));
     TempDir images("ocirt-cr-tcp");
 
-    Result refused = checkpoint(ocirt, id, images.path() + "/refused");
-    CHECK(refused.exit_code == 1);
-    CHECK(refused.err.find("tcp-established") != std::string::npos);
-    CHECK(state_of(ocirt, id).value("status", "") == "running");
-
-    Result dumped = checkpoint(ocirt, id, images.path() + "/img", {"--tcp-established"});
-    INFO("checkpoint: " << dumped.err);
-    REQUIRE(dumped.exit_code == 0);
+    dump_needing(ocirt, id, images.path(), "--tcp-established", "tcp-established");
     PipedProcess restored = restore_detached(ocirt, bundle, id, images.path() + "/img", {"--tcp-established"});
     int code = wait_exit_code(restored.pid);
     INFO("restore: " << restored.read_err());
@@ -557,14 +560,7 @@ TEST_CASE("checkpoint and restore: a container on the caller's terminal needs --
     CHECK(device_of("/proc/" + std::to_string(pid) + "/fd/1") == device_of(terminal));
     TempDir images("ocirt-cr-shjob");
 
-    Result refused = checkpoint(ocirt, id, images.path() + "/refused");
-    CHECK(refused.exit_code == 1);
-    CHECK(refused.err.find("without correspond master peer") != std::string::npos);
-    CHECK(state_of(ocirt, id).value("status", "") == "running");
-
-    Result dumped = checkpoint(ocirt, id, images.path() + "/img", {"--shell-job"});
-    INFO("checkpoint: " << dumped.err);
-    REQUIRE(dumped.exit_code == 0);
+    dump_needing(ocirt, id, images.path(), "--shell-job", "without correspond master peer");
     // Restored from the same terminal, as a shell job is: the tree is on it again.
     std::vector<std::string> restore = {"restore", "-d", "--shell-job", "--bundle", bundle.path(), "--image-path", images.path() + "/img", id};
     CHECK(wait_exit_code(spawn_on_terminal(ocirt_args(ocirt, restore), first.peer.get())) == 0);
@@ -613,20 +609,9 @@ TEST_CASE("checkpoint and restore: a datagram socket connected to a listener out
     REQUIRE(received() > 0);
     TempDir images("ocirt-cr-extsk");
 
-    Result refused = checkpoint(ocirt, id, images.path() + "/refused");
-    CHECK(refused.exit_code == 1);
-    CHECK(refused.err.find("External socket is used") != std::string::npos);
-    CHECK(state_of(ocirt, id).value("status", "") == "running");
-
-    Result dumped = checkpoint(ocirt, id, images.path() + "/img", {"--ext-unix-sk"});
-    INFO("checkpoint: " << dumped.err);
-    REQUIRE(dumped.exit_code == 0);
+    dump_needing(ocirt, id, images.path(), "--ext-unix-sk", "External socket is used");
     int at_dump = received();
-    PipedProcess restored = restore_detached(ocirt, bundle, id, images.path() + "/img", {"--ext-unix-sk"});
-    int code = wait_exit_code(restored.pid);
-    INFO("restore: " << restored.read_err());
-    REQUIRE(code == 0);
-    pid_t new_pid = pid_of(ocirt, id);
+    pid_t new_pid = restored_pid(ocirt, bundle, id, images.path() + "/img", {"--ext-unix-sk"});
     REQUIRE(counts_past(new_pid, count_in(new_pid)));
     // Counts from the restored process reach the same listener, going on from the dump.
     CHECK(received() >= at_dump);
@@ -652,19 +637,8 @@ TEST_CASE("checkpoint and restore: a held flock needs --file-locks; restored wit
     REQUIRE(holds_flock(pid));
     TempDir images("ocirt-cr-flock");
 
-    Result refused = checkpoint(ocirt, id, images.path() + "/refused");
-    CHECK(refused.exit_code == 1);
-    CHECK(refused.err.find("file-locks") != std::string::npos);
-    CHECK(state_of(ocirt, id).value("status", "") == "running");
-
-    Result dumped = checkpoint(ocirt, id, images.path() + "/img", {"--file-locks"});
-    INFO("checkpoint: " << dumped.err);
-    REQUIRE(dumped.exit_code == 0);
-    PipedProcess restored = restore_detached(ocirt, bundle, id, images.path() + "/img", {"--file-locks"});
-    int code = wait_exit_code(restored.pid);
-    INFO("restore: " << restored.read_err());
-    REQUIRE(code == 0);
-    pid_t new_pid = pid_of(ocirt, id);
+    dump_needing(ocirt, id, images.path(), "--file-locks", "file-locks");
+    pid_t new_pid = restored_pid(ocirt, bundle, id, images.path() + "/img", {"--file-locks"});
     CHECK(counts_past(new_pid, count_in(new_pid)));
     CHECK(holds_flock(new_pid));
 }
@@ -686,11 +660,7 @@ TEST_CASE("checkpoint and restore: --empty-ns network leaves the network namespa
     Result dumped = checkpoint(ocirt, id, images.path() + "/img", {"--empty-ns", "network"});
     INFO("checkpoint: " << dumped.err);
     REQUIRE(dumped.exit_code == 0);
-    PipedProcess restored = restore_detached(ocirt, bundle, id, images.path() + "/img", {"--empty-ns", "network"});
-    int code = wait_exit_code(restored.pid);
-    INFO("restore: " << restored.read_err());
-    REQUIRE(code == 0);
-    pid_t new_pid = pid_of(ocirt, id);
+    pid_t new_pid = restored_pid(ocirt, bundle, id, images.path() + "/img", {"--empty-ns", "network"});
     CHECK(counts_past(new_pid, count_in(new_pid)));
     std::string link = loopback(new_pid);
     INFO(link);
